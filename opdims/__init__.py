@@ -1,0 +1,34 @@
+"""opdims: operative dimensions of recurrent neural networks.
+
+Python implementation of the analysis of Krause et al., "Operative dimensions
+in unconstrained connectivity of recurrent neural networks" (NeurIPS 2022).
+The core API uses ``[trials, time, units]`` arrays and explicit random
+streams; :mod:`opdims.matlab` mirrors the original MATLAB functions.
+"""
+
+__version__ = "0.1.0"
+
+from .global_dims import SUBSETS, global_operative_dimensions, select_locations, variance_explained
+from .local_dims import (LocalOperativeDimensions, delta_f, local_column_dimensions,
+                         local_row_dimensions_reference, orthonormalize_against, relax_step)
+from .metrics import mse, state_distance
+from .network import Network, NetworkError
+from .random import MatlabTwisterStream, NumpyStream, RandomStream, ReplayStream
+from .reduce import reduced_rank_stack, remove_dimensions
+from .sampling import (SamplingLocationProperties, condition_averages, condition_sampling_locations,
+                       locations_in_order, sampling_location_properties)
+from .simulate import Trajectories, draw_noise, simulate
+from .sweeps import RankSweep, rank_sweep
+from .tasks import TaskData, context_integration_trials, sine_wave_trials
+
+__all__ = [
+    "Network", "NetworkError", "simulate", "Trajectories", "draw_noise",
+    "remove_dimensions", "reduced_rank_stack", "mse", "state_distance",
+    "TaskData", "context_integration_trials", "sine_wave_trials",
+    "SamplingLocationProperties", "sampling_location_properties", "condition_averages",
+    "condition_sampling_locations", "locations_in_order",
+    "LocalOperativeDimensions", "relax_step", "delta_f", "orthonormalize_against",
+    "local_column_dimensions", "local_row_dimensions_reference",
+    "SUBSETS", "select_locations", "global_operative_dimensions", "variance_explained",
+    "RandomStream", "NumpyStream", "MatlabTwisterStream", "ReplayStream", "RankSweep", "rank_sweep",
+]

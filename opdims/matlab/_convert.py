@@ -1,0 +1,89 @@
+"""Conversions between MATLAB's conventions and the core's.
+
+MATLAB keeps ``[units, time, trials]`` and drops trailing singleton axes;
+the core keeps ``[trials, time, units]``.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from ..network import DT, TAU, Network
+
+
+class Struct(SimpleNamespace):
+    """A MATLAB struct: attribute access, fields in creation order."""
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+    def __setitem__(self, name, value):
+        setattr(self, name, value)
+
+    def __contains__(self, name):
+        return name in self.__dict__
+
+    def fields(self) -> list[str]:
+        return list(self.__dict__)
+
+
+def field(struct, name: str, what: str = "struct"):
+    """Field ``name`` of a dict, Struct or any object with attributes."""
+    if isinstance(struct, dict):
+        if name not in struct:
+            raise KeyError(f"{what}: missing field {name!r}")
+        return struct[name]
+    if not hasattr(struct, name):
+        raise KeyError(f"{what}: missing field {name!r}")
+    return getattr(struct, name)
+
+
+def has_field(struct, name: str) -> bool:
+    return name in struct if isinstance(struct, dict) else hasattr(struct, name)
+
+
+def is_empty(value) -> bool:
+    """MATLAB's ``isempty`` for ``None``, ``[]``, ``''`` and zero-size arrays."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value == ""
+    return np.size(value) == 0
+
+
+def matlab_shape(arr: np.ndarray) -> np.ndarray:
+    """Drop trailing singleton axes beyond the second, as MATLAB does."""
+    while arr.ndim > 2 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    return arr
+
+
+def to_core(arr) -> np.ndarray:
+    """MATLAB ``[a, T, B]`` (or ``[a, T]``) to core ``[B, T, a]``."""
+    arr = np.asarray(arr, dtype=np.float64)
+    if arr.ndim == 2:
+        arr = arr[:, :, None]
+    if arr.ndim != 3:
+        raise ValueError(f"expected a MATLAB array [units, time, trials], got shape {arr.shape}")
+    return np.transpose(arr, (2, 1, 0))
+
+
+def to_matlab(arr) -> np.ndarray:
+    """Core ``[B, T, a]`` to MATLAB ``[a, T, B]`` (trailing singletons dropped)."""
+    return matlab_shape(np.ascontiguousarray(np.transpose(np.asarray(arr), (2, 1, 0))))
+
+
+def column(arr) -> np.ndarray:
+    """A vector as a MATLAB column ``[n, 1]``."""
+    return np.asarray(arr, dtype=np.float64).reshape(-1, 1)
+
+
+def network_from_matlab(n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1,
+                        dt=DT, tau=TAU, noise_sigma=0.0) -> Network:
+    """A core Network from weights in the original's orientation."""
+    return Network(W_in=n_Wru_v, W=n_Wrr_n, W_out=m_Wzr_n, x0=n_x0_c,
+                   b_x=np.asarray(n_bx_1, dtype=np.float64).reshape(-1),
+                   b_z=np.asarray(m_bz_1, dtype=np.float64).reshape(-1),
+                   dt=dt, tau=tau, noise_sigma=noise_sigma)

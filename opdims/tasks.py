@@ -1,0 +1,216 @@
+"""Trial generators for the two tasks of the paper, driven by a random stream.
+
+Both follow the original generators call for call (same draws, same order),
+including their quirks, so replayed MATLAB draws give MATLAB's trials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .random import MatlabTwisterStream, RandomStream, as_stream
+
+__all__ = [
+    "TASKS", "check_task", "TaskData", "CtxtConstants", "CTXT",
+    "SwgConstants", "SWG", "context_trial", "context_integration_trials",
+    "sine_wave_trials", "matlab_colon",
+]
+
+TASKS = ("ctxt", "swg")
+
+
+def check_task(task: str) -> str:
+    """Return ``task`` if it is ``'ctxt'`` or ``'swg'``, else raise."""
+    if task not in TASKS:
+        raise ValueError(
+            f"network type: expected 'ctxt' (context-dependent integration) or "
+            f"'swg' (sine-wave generation), got {task!r}"
+        )
+    return task
+
+
+@dataclass
+class TaskData:
+    """Trials of one task.
+
+    ``inputs [B, T, n_in]``, ``targets [B, T, n_out]``, ``condition_ids [B]``
+    (1-based context per trial). ctxt: ``coherencies [B, 2]``. swg:
+    ``freq_ids [B]`` (1-based, 1..51) and ``freqs [B]`` (angular, rad/s).
+    """
+
+    task: str
+    inputs: np.ndarray
+    targets: np.ndarray
+    condition_ids: np.ndarray
+    coherencies: np.ndarray | None = None
+    freq_ids: np.ndarray | None = None
+    freqs: np.ndarray | None = None
+
+    @property
+    def n_trials(self) -> int:
+        return self.inputs.shape[0]
+
+
+@dataclass(frozen=True)
+class CtxtConstants:
+    """Constants of context-dependent integration (the original's properties)."""
+
+    n_inputs: int = 5
+    n_outputs: int = 1
+    n_integrators: int = 2
+    max_bound: float = 1.0
+    min_bound: float = -1.0
+    integration_tau: float = 5 * 0.01
+    burn_length: float = 0.650
+    dt: float = 0.001
+    tau: float = 0.01
+    time: float = 0.75
+    input_noise_scale: float = 31.6228  #: input noise sigma is this times sqrt(dt)
+
+    @property
+    def coherencies(self) -> np.ndarray:
+        return np.array([-0.5, -0.12, -0.03, 0.03, 0.12, 0.5]) * 0.3
+
+    @property
+    def n_burn(self) -> int:
+        return int(self.burn_length / self.dt)
+
+    @property
+    def n_steps(self) -> int:
+        return int(round(self.time / self.dt) + self.burn_length / self.dt)
+
+
+CTXT = CtxtConstants()
+
+
+def context_trial(drifts, context_id: int, noise_sigma: float, stream: RandomStream,
+                  constants: CtxtConstants = CTXT):
+    """One context-dependent integration trial.
+
+    ``drifts [2]``: coherency of sensory inputs 1 and 2; ``context_id``: 1 or 2.
+    Returns ``inputs [T, 5]`` and ``targets [T, 1]``. Draws ``randn(1, T - burn)``
+    per sensory input, also when ``noise_sigma`` is 0 (as the original).
+    The target integrates the contextually relevant input (with its noise)
+    after the burn-in until it reaches a bound, then stays there.
+    """
+    c = constants
+    n_steps, n_burn = c.n_steps, c.n_burn
+    inputs = np.zeros((n_steps, c.n_inputs))
+    targets = np.zeros((n_steps, c.n_outputs))
+    inputs[:, c.n_inputs - c.n_integrators - 1 + context_id - 1] = 1.0
+    for i in range(c.n_integrators):
+        inputs[n_burn:, i] = drifts[i] + stream.randn((1, n_steps - n_burn))[0] * noise_sigma
+    gain = c.dt / c.integration_tau
+    relevant = inputs[:, context_id - 1]
+    value = 0.0
+    for t in range(n_burn, n_steps):
+        value = value + gain * relevant[t]
+        if value >= c.max_bound:
+            targets[t:, 0] = c.max_bound
+            break
+        if value <= c.min_bound:
+            targets[t:, 0] = c.min_bound
+            break
+        targets[t, 0] = value
+    return inputs, targets
+
+
+def context_integration_trials(n_trials: int, input_noise: bool = True,
+                               stream: RandomStream | int | None = None,
+                               constants: CtxtConstants = CTXT) -> TaskData:
+    """Context-dependent integration data set, as the original generator.
+
+    ``n_trials`` per context and per coherency: ``B = 12 n_trials`` trials,
+    contexts alternating 1, 2, 1, 2, ... Coherencies are drawn per sensory
+    input and context with ``randperm``. As in the original, the table the
+    coherencies are drawn from has zeros in its first ``2 n`` entries and the
+    largest coherency past its end, so zero coherency occurs and +0.15 never.
+    """
+    if int(n_trials) != n_trials or n_trials < 1:
+        raise ValueError(f"n_trials: expected a positive integer (trials per context and coherency), got {n_trials}")
+    n_trials = int(n_trials)
+    stream = as_stream(stream)
+    c = constants
+    cohs = c.coherencies
+    per_coh = c.n_integrators * n_trials
+    n_total = n_trials * cohs.size * c.n_integrators
+    condition_ids = np.tile(np.arange(1, c.n_integrators + 1), n_total // c.n_integrators)
+    table = np.zeros((cohs.size + 1) * per_coh)
+    for k, coh in enumerate(cohs, start=1):
+        table[k * per_coh:(k + 1) * per_coh] = coh
+    coherencies = np.zeros((n_total, c.n_integrators))
+    for i in range(c.n_integrators):
+        for ctx in (1, 2):
+            picks = stream.randperm(n_total, n_trials * cohs.size)
+            coherencies[condition_ids == ctx, i] = table[np.asarray(picks, dtype=int) - 1]
+    sigma = c.input_noise_scale * np.sqrt(c.dt) if input_noise else 0.0
+    inputs = np.zeros((n_total, c.n_steps, c.n_inputs))
+    targets = np.zeros((n_total, c.n_steps, c.n_outputs))
+    for b in range(n_total):
+        inputs[b], targets[b] = context_trial(coherencies[b, :2], condition_ids[b], sigma, stream, c)
+    return TaskData("ctxt", inputs, targets, condition_ids, coherencies=coherencies)
+
+
+def matlab_colon(start: float, step: float, stop: float) -> np.ndarray:
+    """MATLAB's ``start:step:stop`` for floats: the first half of the elements
+    counted up from ``start``, the second half down from ``stop``."""
+    n = int(np.floor((stop - start) / step * (1 + 1e-10)))
+    k = np.arange(n + 1)
+    half = n // 2
+    out = np.where(k <= half, start + k * step, stop - (n - k) * step)
+    return out
+
+
+@dataclass(frozen=True)
+class SwgConstants:
+    """Constants of sine-wave generation (the original's parameters)."""
+
+    dt: float = 0.001
+    time: float = 0.5
+    n_freqs: int = 51
+    max_freq: float = 6.0
+    min_freq: float = 1.0
+    seed_freqs: int = 2001
+
+    @property
+    def freq_per_id(self) -> np.ndarray:
+        """Frequencies (Hz) of ids 1..51, ``[51]``."""
+        delta = (self.max_freq - self.min_freq) / (self.n_freqs - 1)
+        return matlab_colon(self.min_freq, delta, self.max_freq)
+
+    @property
+    def times(self) -> np.ndarray:
+        """Time of each step (s), ``[T]``."""
+        return matlab_colon(self.dt, self.dt, self.time)
+
+
+SWG = SwgConstants()
+
+
+def sine_wave_trials(n_trials: int, stream: RandomStream | None = None,
+                     constants: SwgConstants = SWG) -> TaskData:
+    """Sine-wave generation data set, as the original generator.
+
+    Frequency ids are drawn with ``randsample(1:51, n_trials, true)``. The
+    original reseeds MATLAB's global stream with 2001 first, so its trials
+    never change: without ``stream`` this uses a MATLAB twister stream seeded
+    2001 (a given ``stream`` is reseeded with 2001 if it has ``seed``).
+    Input is the constant ``id/51 + 0.25``, target ``sin(2 pi f t)``.
+    """
+    if int(n_trials) != n_trials or n_trials < 1:
+        raise ValueError(f"n_trials: expected a positive integer (trials in total), got {n_trials}")
+    n_trials = int(n_trials)
+    c = constants
+    if stream is None:
+        stream = MatlabTwisterStream(c.seed_freqs)
+    elif hasattr(stream, "seed"):
+        stream.seed(c.seed_freqs)
+    freq_ids = np.asarray(stream.randsample(np.arange(1, c.n_freqs + 1), n_trials, True)).astype(int).reshape(-1)
+    freq_hz = c.freq_per_id[freq_ids - 1]
+    t = c.times
+    freqs = 2 * np.pi * freq_hz
+    inputs = np.broadcast_to((freq_ids / c.n_freqs + 0.25)[:, None, None], (n_trials, t.size, 1)).copy()
+    targets = np.sin(2 * np.pi * freq_hz[:, None] * t[None, :])[:, :, None]
+    return TaskData("swg", inputs, targets, np.ones(n_trials, dtype=int), freq_ids=freq_ids, freqs=freqs)
