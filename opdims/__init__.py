@@ -10,7 +10,8 @@ __version__ = "0.1.0"
 
 from .global_dims import SUBSETS, global_operative_dimensions, select_locations, variance_explained
 from .local_dims import (LocalOperativeDimensions, delta_f, local_column_dimensions,
-                         local_row_dimensions_reference, orthonormalize_against, relax_step)
+                         local_operative_dimensions, local_row_dimensions, local_row_dimensions_reference,
+                         orthonormalize_against, relax_step)
 from .metrics import mse, state_distance
 from .network import Network, NetworkError
 from .random import MatlabTwisterStream, NumpyStream, RandomStream, ReplayStream
@@ -28,7 +29,8 @@ __all__ = [
     "SamplingLocationProperties", "sampling_location_properties", "condition_averages",
     "condition_sampling_locations", "locations_in_order",
     "LocalOperativeDimensions", "relax_step", "delta_f", "orthonormalize_against",
-    "local_column_dimensions", "local_row_dimensions_reference",
+    "local_column_dimensions", "local_row_dimensions", "local_row_dimensions_reference",
+    "local_operative_dimensions",
     "SUBSETS", "select_locations", "global_operative_dimensions", "variance_explained",
     "RandomStream", "NumpyStream", "MatlabTwisterStream", "ReplayStream", "RankSweep", "rank_sweep",
 ]

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
+from tqdm.auto import tqdm
 
 from .network import Network
 from .random import RandomStream, as_stream
 from .reduce import as_dimension_matrix, check_dim_type, remove_dimensions
 
 __all__ = ["LocalOperativeDimensions", "relax_step", "orthonormalize_against",
-           "delta_f", "local_column_dimensions", "local_row_dimensions_reference",
-           "FVAL_THRESHOLD"]
+           "delta_f", "local_column_dimensions", "local_row_dimensions",
+           "local_row_dimensions_reference", "local_operative_dimensions", "FVAL_THRESHOLD",
+           "ROW_METHODS"]
 
 FVAL_THRESHOLD = 1e-8  #: the original stops the greedy search once |fval| drops below this
 
@@ -150,3 +152,37 @@ def local_row_dimensions_reference(net: Network, location, *, n_dims: int | None
         if abs(res.fun) < threshold:
             break
     return LocalOperativeDimensions("rows", dims[None], fvals[None], loc[None], next_state[None])
+
+
+ROW_METHODS = ("reference",)  #: methods of :func:`local_row_dimensions`
+
+
+def local_row_dimensions(net: Network, locations, *, method: str = "reference",
+                         n_dims: int | None = None, stream: RandomStream | int | None = None,
+                         threshold: float = FVAL_THRESHOLD, progress: bool = False) -> LocalOperativeDimensions:
+    """Local operative row dimensions at every location of ``locations [L, N]``.
+
+    ``method='reference'``: the original's optimiser at each location
+    (:func:`local_row_dimensions_reference`), drawing its random starts from
+    ``stream`` location after location.
+    """
+    if method not in ROW_METHODS:
+        raise ValueError(f"method: expected one of {ROW_METHODS}, got {method!r}")
+    loc = _locations(net, locations).reshape(-1, net.n_units)
+    stream = as_stream(stream)
+    parts = [local_row_dimensions_reference(net, x, n_dims=n_dims, stream=stream, threshold=threshold)
+             for x in tqdm(loc, desc="row dimensions", unit="location", disable=not progress)]
+    return LocalOperativeDimensions(
+        "rows", np.concatenate([p.dims for p in parts]), np.concatenate([p.fvals for p in parts]),
+        loc, np.concatenate([p.next_states for p in parts]))
+
+
+def local_operative_dimensions(net: Network, locations, dim_type: str, **row_options) -> LocalOperativeDimensions:
+    """Local operative dimensions of ``dim_type`` at ``locations [L, N]``.
+
+    Columns use the closed form; ``row_options`` go to :func:`local_row_dimensions`.
+    """
+    check_dim_type(dim_type)
+    if dim_type == "columns":
+        return local_column_dimensions(net, locations)
+    return local_row_dimensions(net, locations, **row_options)
