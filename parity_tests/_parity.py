@@ -1,0 +1,167 @@
+"""Shared machinery of the parity suite: fixtures, replay, comparisons, report.
+
+A fixture is a ``.mat`` file written by the ``matlab_ref/`` drivers running
+the ORIGINAL MATLAB code. Each comparison is recorded (MATLAB function,
+opdims function, fixture, errors, tolerance) for the report that
+``opdims parity`` prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.io
+
+from opdims import Network
+from opdims.io import load_network
+from opdims.random import ReplayStream
+from opdims.reference_data import ENV_VAR, original_data_dir
+
+FIXTURES_ENV = "OPDIMS_PARITY_FIXTURES"
+DEFAULT_FIXTURES = Path(__file__).parent / "fixtures"
+
+# tolerances of the parity ladder (DESIGN §4), relative to the quantity's scale
+KERNEL = 1e-12
+SINGULAR_VALUES = 1e-10
+LONG_NOISY = 1e-9
+
+
+def fixtures_dir() -> Path:
+    return Path(os.environ.get(FIXTURES_ENV, DEFAULT_FIXTURES))
+
+
+@dataclass
+class Record:
+    matlab: str
+    opdims: str
+    fixture: str
+    max_abs: float
+    max_rel: float
+    tolerance: float
+    passed: bool
+
+
+RECORDS: list[Record] = []
+
+
+class Fixture:
+    """One fixture file: variables by name, MATLAB shapes kept."""
+
+    def __init__(self, name: str):
+        self.name = name
+        path = fixtures_dir() / f"{name}.mat"
+        if not path.is_file():
+            pytest.skip(f"parity fixture {path} not found")
+        self.path = path
+        self.vars = scipy.io.loadmat(path, squeeze_me=False, mat_dtype=False)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self.vars:
+            raise KeyError(f"{self.path.name}: no variable {key!r}")
+        return self.vars[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.vars
+
+    def scalar(self, key: str) -> float:
+        return float(np.asarray(self[key]).reshape(-1)[0])
+
+    def text(self, key: str) -> str:
+        return str(np.asarray(self[key]).reshape(-1)[0])
+
+    def texts(self, key: str) -> list[str]:
+        return [str(np.asarray(v).reshape(-1)[0]) for v in np.asarray(self[key]).reshape(-1)]
+
+    def replay(self) -> ReplayStream:
+        """The draws the original code made while this fixture was written."""
+        seeds = np.asarray(self["draw_seeds"], dtype=float).reshape(-1)
+        funcs = [[str(np.asarray(f).reshape(-1)[0]) for f in np.asarray(cell).reshape(-1)]
+                 for cell in np.asarray(self["draw_funcs"]).reshape(-1)]
+        values = [[np.asarray(v, dtype=float) for v in np.asarray(cell).reshape(-1)]
+                  for cell in np.asarray(self["draw_values"]).reshape(-1)]
+        return ReplayStream.from_recording(list(seeds), funcs, values)
+
+    def synthetic_network(self, prefix: str) -> Network:
+        """A network whose weights the fixture stores as ``<prefix>_n_Wrr_n`` etc."""
+        g = lambda k: np.asarray(self[f"{prefix}_{k}"], dtype=float)  # noqa: E731
+        return Network(W_in=g("n_Wru_v"), W=g("n_Wrr_n"), W_out=g("m_Wzr_n"), x0=g("n_x0_c"),
+                       b_x=g("n_bx_1").reshape(-1), b_z=g("m_bz_1").reshape(-1), source=f"{self.name}:{prefix}")
+
+    def original_network(self, prefix: str) -> Network:
+        """An original network named by file sha256 and id (``<prefix>_source_sha256``, ``<prefix>_net_id``)."""
+        root = original_data_dir()
+        if root is None:
+            pytest.skip(f"{self.name}: needs the original networks (set {ENV_VAR} or provide ../shared/reference/original)")
+        source = self.text(f"{prefix}_source_file")
+        task = "ctxt" if "ctxt" in Path(source).name else "swg"
+        path = root / "pretrained_networks" / task / f"{task}_weights.h5"
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        expected = self.text(f"{prefix}_source_sha256")
+        if digest != expected:
+            pytest.fail(f"{path}: sha256 {digest} differs from the fixture's {expected}")
+        return load_network(path, int(self.scalar(f"{prefix}_net_id")))
+
+
+def compare(matlab: str, opdims_name: str, fixture: Fixture | str, actual, expected, tol: float,
+            scale: float | None = None) -> None:
+    """Assert ``actual`` equals ``expected`` within ``tol`` times the quantity's scale; record it."""
+    actual = np.asarray(actual, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    name = fixture.name if isinstance(fixture, Fixture) else fixture
+    if actual.shape != expected.shape:
+        RECORDS.append(Record(matlab, opdims_name, name, np.inf, np.inf, tol, False))
+        pytest.fail(f"{matlab} vs {opdims_name} ({name}): shape {actual.shape} != fixture's {expected.shape}")
+    if not np.array_equal(np.isnan(actual), np.isnan(expected)):
+        RECORDS.append(Record(matlab, opdims_name, name, np.inf, np.inf, tol, False))
+        pytest.fail(f"{matlab} vs {opdims_name} ({name}): NaN positions differ")
+    ok = ~np.isnan(expected)
+    diff = np.abs(actual[ok] - expected[ok])
+    max_abs = float(diff.max(initial=0.0))
+    if scale is None:
+        scale = float(np.abs(expected[ok]).max(initial=0.0)) or 1.0
+    max_rel = max_abs / scale
+    passed = max_rel <= tol
+    RECORDS.append(Record(matlab, opdims_name, name, max_abs, max_rel, tol, passed))
+    assert passed, (f"{matlab} vs {opdims_name} ({name}): max abs error {max_abs:.3g}, "
+                    f"relative to scale {scale:.3g}: {max_rel:.3g} > {tol:.0e}")
+
+
+def compare_up_to_sign(matlab: str, opdims_name: str, fixture: Fixture, actual, expected, tol: float,
+                       singular_values=None, gap: float = 1e-6) -> None:
+    """Columns equal up to sign where the singular value is separated from its
+    neighbours by ``gap`` (relative); the remaining columns compared as a
+    subspace (largest principal-angle sine)."""
+    actual = np.asarray(actual, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    n = expected.shape[1]
+    clear = np.ones(n, dtype=bool)
+    if singular_values is not None:
+        s = np.asarray(singular_values, dtype=float)
+        rel_gap = np.diff(s) / max(s[0], 1e-300)
+        close = np.abs(rel_gap) < gap
+        clear[:-1] &= ~close
+        clear[1:] &= ~close
+    signs = np.sign(np.sum(actual * expected, axis=0))
+    signs[signs == 0] = 1
+    compare(matlab, f"{opdims_name} (up to sign)", fixture, (actual * signs)[:, clear], expected[:, clear], tol)
+    if not clear.all():
+        qa, _ = np.linalg.qr(actual[:, ~clear])
+        qe, _ = np.linalg.qr(expected[:, ~clear])
+        sines = np.sqrt(np.clip(1 - np.linalg.svd(qa.T @ qe, compute_uv=False) ** 2, 0, None))
+        compare(matlab, f"{opdims_name} (subspace, principal angles)", fixture, sines, np.zeros_like(sines), tol,
+                scale=1.0)
+
+
+def report_table(records: list[Record]) -> str:
+    """The parity table as Markdown."""
+    lines = ["| MATLAB function | opdims function | fixture | max abs error | max rel error | tolerance | pass |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in records:
+        lines.append(f"| `{r.matlab}` | `{r.opdims}` | {r.fixture} | {r.max_abs:.2e} | {r.max_rel:.2e} | "
+                     f"{r.tolerance:.0e} | {'yes' if r.passed else 'NO'} |")
+    return "\n".join(lines)

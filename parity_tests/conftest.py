@@ -1,0 +1,31 @@
+"""Parity suite: opdims against fixtures written by the original MATLAB code."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _parity import RECORDS, Fixture, report_table  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def fixture_file():
+    """Load a fixture by name: ``fixture_file('kernels')``."""
+    cache = {}
+
+    def load(name: str) -> Fixture:
+        if name not in cache:
+            cache[name] = Fixture(name)
+        return cache[name]
+
+    return load
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Write the table to ``$OPDIMS_PARITY_REPORT`` (used by ``opdims parity``)."""
+    path = os.environ.get("OPDIMS_PARITY_REPORT")
+    if path and RECORDS:
+        Path(path).write_text(report_table(RECORDS) + "\n")
