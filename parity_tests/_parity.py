@@ -56,7 +56,9 @@ class Fixture:
         self.name = name
         path = fixtures_dir() / f"{name}.mat"
         if not path.is_file():
-            pytest.skip(f"parity fixture {path} not found")
+            if fixtures_dir() == DEFAULT_FIXTURES:
+                pytest.fail(f"committed parity fixture {path} is missing")
+            pytest.skip(f"parity fixture {path} not found in {fixtures_dir()}")
         self.path = path
         self.vars = scipy.io.loadmat(path, squeeze_me=False, mat_dtype=False)
 

@@ -6,7 +6,7 @@ from opdims import (delta_f, local_column_dimensions, local_operative_dimensions
                     orthonormalize_against, relax_step)
 from opdims.io import load_network
 from opdims.sampling import sampling_location_properties
-from conftest import random_network
+from synthetic import random_network
 
 
 def test_relax_step_is_one_noise_free_step(small_net):

@@ -6,7 +6,7 @@ import pytest
 import opdims
 from opdims.matlab import Struct, get_stream, rng, run_rnn, set_stream, utils, vec
 from opdims.random import MatlabTwisterStream, RecordedDraw, ReplayStream
-from conftest import random_network
+from synthetic import random_network
 
 
 def matlab_weights(net):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from opdims import Network, NetworkError
-from conftest import random_network
+from synthetic import random_network
 
 
 def _arrays(n=4, n_in=2, n_out=1, n_ctx=2):

@@ -7,7 +7,7 @@ changes, it does not prove correctness (the parity suite does that).
 import numpy as np
 
 import opdims
-from conftest import random_network
+from synthetic import random_network
 
 
 def test_end_to_end_snapshot(ndarrays_regression):

@@ -4,7 +4,7 @@ from hypothesis import given, settings, strategies as st
 
 from opdims import MatlabTwisterStream, ReplayStream, draw_noise, simulate
 from opdims.random import RecordedDraw
-from conftest import random_network
+from synthetic import random_network
 
 
 def literal_run(net, inputs, condition_ids, noise):

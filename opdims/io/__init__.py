@@ -1,5 +1,38 @@
-"""Reading and writing networks and results (original HDF5 layout, .mat)."""
+"""Reading and writing networks and results: the authors' HDF5 layout and MAT-files.
 
-from .original_h5 import load_network, load_local_operative_dimensions
+The format of a file is detected from its first bytes, never its extension
+(:func:`detect_format`). Arrays are exchanged in MATLAB orientation; the
+rules are in ``docs/io.md``.
+"""
 
-__all__ = ["load_network", "load_local_operative_dimensions"]
+from ._files import FileFormatError, NotInFileError
+from .formats import FORMATS, detect_format
+from .local_dims_file import (
+                              load_local_operative_dimensions,
+                              read_local_operative_dimensions,
+                              read_location_group,
+                              save_local_operative_dimensions,
+)
+from .matfile import MAT_VERSIONS, load_mat, save_mat
+from .networks import NetworkEntry, list_networks, load_network, save_network
+from .original_h5 import WEIGHT_NAMES, save_networks_hdf5, save_to_hdf5
+from .results import (
+                              global_dims_variables,
+                              local_dims_variables,
+                              matlab_variables,
+                              network_variables,
+                              rank_sweep_variables,
+                              task_variables,
+                              trajectory_variables,
+)
+from .summary import describe_file
+
+__all__ = [
+    "FileFormatError", "NotInFileError", "FORMATS", "detect_format", "WEIGHT_NAMES",
+    "NetworkEntry", "list_networks", "load_network", "save_network", "save_networks_hdf5",
+    "load_local_operative_dimensions", "read_local_operative_dimensions", "read_location_group",
+    "save_local_operative_dimensions", "save_to_hdf5",
+    "MAT_VERSIONS", "load_mat", "save_mat", "matlab_variables", "network_variables", "trajectory_variables",
+    "task_variables", "local_dims_variables", "global_dims_variables", "rank_sweep_variables",
+    "describe_file",
+]

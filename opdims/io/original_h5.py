@@ -1,62 +1,136 @@
-"""The original HDF5 layout, written by MATLAB (column-major: h5py sees every
-array transposed)."""
+"""Writing the authors' HDF5 layout, as MATLAB's ``h5create``/``h5write`` do.
+
+Every dataset is float64 (``h5create``'s default type), stored column-major
+(h5py sees the MATLAB array transposed), gzip level 9, one chunk of the
+dataset's own size; no attributes.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from pathlib import Path
+from types import SimpleNamespace
 
 import h5py
 import numpy as np
 
 from ..network import Network
-from ..sampling import SamplingLocationProperties
+from ._files import FileFormatError, atomic_output
+from .formats import detect_format
 
-__all__ = ["WEIGHT_NAMES", "load_network", "load_local_operative_dimensions"]
+__all__ = ["WEIGHT_NAMES", "STAGES", "matlab_dataset_value", "write_matlab_dataset", "save_to_hdf5",
+           "save_networks_hdf5"]
 
 #: dataset name of each Network field in the original layout
 WEIGHT_NAMES = {"W_in": "n_Wru_v", "W": "n_Wrr_n", "W_out": "m_Wzr_n",
                 "x0": "n_x0_c", "b_x": "n_bx_1", "b_z": "m_bz_1"}
+#: the weight sets of one network in the authors' files, ``/NetNr<k>/<stage>``
+STAGES = ("final", "init")
+_GZIP_LEVEL = 9
 
 
-def _matlab_array(dataset) -> np.ndarray:
-    """A MATLAB-written dataset in MATLAB orientation."""
-    return np.asarray(dataset[()], dtype=np.float64).T
+def matlab_dataset_value(value, where: str) -> np.ndarray:
+    """``value`` as ``h5create``/``h5write`` would store it: a float64 array, MATLAB orientation.
 
-
-def load_network(path, net_id: int = 1, stage: str = "final") -> Network:
-    """Network ``/NetNr<net_id>/<stage>`` of an original weights file."""
-    path = os.fspath(path)
-    group = f"NetNr{int(net_id)}/{stage}"
-    with h5py.File(path, "r") as f:
-        if group not in f:
-            present = sorted(k for k in f.keys() if k.startswith("NetNr"))
-            raise KeyError(f"{path}: no group /{group}; networks present: {', '.join(present) or 'none'}")
-        g = f[group]
-        arrays = {}
-        for field, name in WEIGHT_NAMES.items():
-            if name not in g:
-                raise KeyError(f"{path}: /{group}/{name} is missing (expected the six arrays {list(WEIGHT_NAMES.values())})")
-            arrays[field] = _matlab_array(g[name])
-    return Network(**arrays, source=f"{path}:/{group}")
-
-
-def load_local_operative_dimensions(path, props: SamplingLocationProperties, n_units: int):
-    """Local dimensions of every location of ``props`` from an original-layout file.
-
-    Returns ``dims [L, D, N]`` (``D = n_units``) and ``fvals [L, D]``, NaN
-    where the file holds none.
+    Scalars become ``[1, 1]`` and 1-D arrays rows ``[1, n]`` (MATLAB's ``[a b c]``).
     """
-    path = os.fspath(path)
-    dims = np.full((props.n_locations, n_units, n_units), np.nan)
-    fvals = np.full((props.n_locations, n_units), np.nan)
-    with h5py.File(path, "r") as f:
-        for loc in range(props.n_locations):
-            name = props.name(loc)
-            if name not in f:
-                raise KeyError(f"{path}: group /{name} (sampling location {loc + 1}) is missing")
-            local = _matlab_array(f[name]["local_op_dims"])  # [n_dims, N]
-            fv = _matlab_array(f[name]["all_fvals"]).reshape(-1)
-            n_dims = min(n_units, local.shape[0], fv.size)
-            dims[loc, :n_dims] = local[:n_dims]
-            fvals[loc, :n_dims] = fv[:n_dims]
-    return dims, fvals
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: expected a real numeric array, got {type(value).__name__} "
+                        f"of dtype {arr.dtype} (h5create stores numbers only)")
+    arr = arr.astype(np.float64)
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    elif arr.ndim == 1:
+        arr = arr.reshape(1, -1)
+    if arr.size == 0:
+        raise ValueError(f"{where}: cannot store an empty array of size {list(arr.shape)} "
+                         "(h5create refuses zero sizes too)")
+    return arr
+
+
+def write_matlab_dataset(group: h5py.Group, name: str, value, where: str | None = None) -> h5py.Dataset:
+    """Create dataset ``name`` in ``group`` holding ``value`` (MATLAB orientation) as the original does."""
+    arr = matlab_dataset_value(value, where or f"{group.name.rstrip('/')}/{name}")
+    stored = np.ascontiguousarray(arr.T)
+    return group.create_dataset(name, data=stored, chunks=stored.shape, compression="gzip",
+                                compression_opts=_GZIP_LEVEL)
+
+
+def _fields(my_data, where: str) -> dict:
+    if isinstance(my_data, SimpleNamespace):
+        my_data = vars(my_data)
+    if not isinstance(my_data, Mapping) or not my_data:
+        raise TypeError(f"{where}: expected a non-empty struct or dict of arrays, got {type(my_data).__name__}")
+    return dict(my_data)
+
+
+def save_to_hdf5(path, group_name: str, my_data) -> Path:
+    """Store every field of ``my_data`` (dict or struct) as ``/<group_name>/<field>``.
+
+    As the original ``UtilsIO.save_to_hdf5``: creates the file if absent,
+    adds to it otherwise, and fails (writing nothing) if a dataset exists.
+    A new file is written under a temporary name, then renamed; in an
+    existing file, datasets created before a failure are removed again.
+    """
+    path = Path(os.fspath(path))
+    group_name = "/" + str(group_name).strip("/")
+    fields = _fields(my_data, f"{path}: {group_name}")
+    values = {name: matlab_dataset_value(value, f"{path}: {group_name}/{name}") for name, value in fields.items()}
+    if not path.exists():
+        with atomic_output(path) as temporary, h5py.File(temporary, "w") as f:
+            _write_group(f, group_name, values)
+        return path
+    if detect_format(path) != "hdf5":
+        raise FileFormatError(f"{path}: exists and is not a plain HDF5 file; cannot add {group_name} to it")
+    with h5py.File(path, "r+") as f:
+        clashes = [f"{group_name}/{name}" for name in values if f"{group_name}/{name}" in f]
+        if clashes:
+            raise FileExistsError(f"{path}: {', '.join(clashes)} exist(s) already; nothing was written")
+        group_existed = group_name in f
+        try:
+            _write_group(f, group_name, values)
+        except BaseException:
+            if group_existed:
+                for name in values:
+                    if name in f[group_name]:
+                        del f[group_name][name]
+            elif group_name in f:
+                del f[group_name]
+            raise
+    return path
+
+
+def _write_group(f: h5py.File, group_name: str, values: dict) -> None:
+    group = f.require_group(group_name)
+    for name, value in values.items():
+        write_matlab_dataset(group, name, value)
+
+
+def save_networks_hdf5(path, networks: Mapping, *, overwrite: bool = False) -> Path:
+    """Write networks in the authors' weights layout, ``/NetNr<k>/<stage>/<name>``.
+
+    ``networks``: net id -> Network (stored as ``final``) or net id ->
+    ``{'final': Network, 'init': Network}`` (either stage may be left out).
+    Datasets are written in name order, as in the authors' files. The file
+    reads back with :func:`opdims.io.load_network` and with the original
+    MATLAB ``UtilsIO.load_weights``.
+    """
+    if not isinstance(networks, Mapping) or not networks:
+        raise ValueError(f"{path}: expected a non-empty mapping of network ids to networks")
+    plan = []
+    for net_id, entry in networks.items():
+        stages = {"final": entry} if isinstance(entry, Network) else dict(entry)
+        for stage, net in stages.items():
+            if stage not in STAGES or not isinstance(net, Network):
+                raise ValueError(f"{path}: network {net_id}: expected a Network per stage {STAGES}, "
+                                 f"got {stage!r}: {type(net).__name__}")
+            plan.append((f"NetNr{int(net_id)}/{stage}", net))
+    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+        for group_name, net in plan:
+            group = f.create_group(group_name)
+            for field_name, name in sorted(WEIGHT_NAMES.items(), key=lambda item: item[1]):
+                value = getattr(net, field_name)
+                write_matlab_dataset(group, name, value.reshape(-1, 1) if value.ndim == 1 else value)
+    return Path(os.fspath(path))

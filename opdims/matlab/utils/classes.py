@@ -117,7 +117,15 @@ class UtilsIO:
     """Input/output helpers of the original."""
 
     def load_weights(self, path_to_weights, net_id):
-        """``(n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1)`` of network ``net_id``."""
+        """``(n_Wru_v [N, n_in], n_Wrr_n [N, N], m_Wzr_n [n_out, N], n_x0_c [N, n_ctx], n_bx_1 [N, 1],
+        m_bz_1 [n_out, 1])`` of network ``net_id``'s final weights (an .h5 in the authors' layout or a
+        .mat; the format is read from the file's header)."""
         net = _io.load_network(path_to_weights, _scalar(net_id))
         return (net.W_in.copy(), net.W.copy(), net.W_out.copy(), net.x0.copy(),
                 net.b_x.reshape(-1, 1).copy(), net.b_z.reshape(-1, 1).copy())
+
+    def save_to_hdf5(self, outputfilename, group_name, my_data):
+        """Store every field of ``my_data`` (struct or dict, MATLAB orientation) as
+        ``/<group_name>/<field>``: float64, gzip 9, one chunk per dataset, as ``h5create``/``h5write``.
+        Creates the file or adds to it; an existing dataset is an error."""
+        _io.save_to_hdf5(outputfilename, group_name, my_data)

@@ -1,0 +1,60 @@
+"""Which kind of file a path holds, from its first bytes (never its extension)."""
+
+from __future__ import annotations
+
+from ._files import FileFormatError, existing_file
+
+__all__ = ["FORMATS", "detect_format", "HDF5_SIGNATURE", "MAT_HEADER_BYTES", "MAT73_USERBLOCK"]
+
+#: format name -> what it is
+FORMATS = {
+    "hdf5": "HDF5 (as MATLAB's h5create/h5write write it: the authors' .h5 layout)",
+    "mat-v5": "MAT-file level 5 (MATLAB save -v6/-v7, scipy.io.savemat)",
+    "mat-v7.3": "MAT-file v7.3 (HDF5 after MATLAB's 512-byte header, MATLAB save -v7.3)",
+}
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+MAT_HEADER_BYTES = 128  #: text (116), subsystem offset (8), version (2), endian indicator (2)
+MAT73_USERBLOCK = 512  #: a v7.3 MAT-file's HDF5 data starts after this many bytes
+_HDF5_OFFSETS = (0, 512, 1024, 2048, 4096)  #: where HDF5 looks for its signature (user blocks)
+
+
+def detect_format(path) -> str:
+    """``'hdf5'``, ``'mat-v5'`` or ``'mat-v7.3'`` (see :data:`FORMATS`).
+
+    Raises FileNotFoundError for a missing file and FileFormatError for an
+    empty or unknown one.
+    """
+    path = existing_file(path)
+    with open(path, "rb") as handle:
+        head = handle.read(max(_HDF5_OFFSETS) + len(HDF5_SIGNATURE))
+    if not head:
+        raise FileFormatError(f"{path}: empty file (0 bytes); expected an HDF5 file or a MAT-file")
+    if head.startswith(HDF5_SIGNATURE):
+        return "hdf5"
+    mat_version = _mat_version(head)
+    if mat_version == 0x0100:
+        return "mat-v5"
+    if mat_version == 0x0200:
+        if head[MAT73_USERBLOCK:].startswith(HDF5_SIGNATURE):
+            return "mat-v7.3"
+        raise FileFormatError(f"{path}: MAT-file v7.3 header, but no HDF5 data after byte {MAT73_USERBLOCK} "
+                              "(truncated or damaged file?)")
+    if any(head[offset:].startswith(HDF5_SIGNATURE) for offset in _HDF5_OFFSETS[1:]):
+        return "hdf5"
+    if head.startswith(b"MATLAB"):
+        raise FileFormatError(f"{path}: MAT-file header with an unknown version field {head[124:128]!r} "
+                              "(truncated or damaged file?)")
+    raise FileFormatError(f"{path}: neither an HDF5 file nor a MAT-file (starts with {head[:16]!r}); "
+                          "expected the authors' .h5 files or a .mat saved with -v7 or -v7.3 "
+                          "(MAT v4 files are not supported: re-save them with save -v7)")
+
+
+def _mat_version(head: bytes) -> int | None:
+    """The version field of a level-5 / v7.3 MAT header, or None if there is none."""
+    if len(head) < MAT_HEADER_BYTES or not head.startswith(b"MATLAB"):
+        return None
+    indicator = head[126:128]
+    if indicator not in (b"IM", b"MI"):
+        return None
+    return int.from_bytes(head[124:126], "little" if indicator == b"IM" else "big")

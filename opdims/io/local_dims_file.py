@@ -1,0 +1,197 @@
+"""Local operative dimensions in the authors' HDF5 layout.
+
+One group per sampling location, named as ``get_name_of_local_operative_dims``
+names it (``opt_dims_t<T>Ctxt<c>Inps<s1>_<s2>`` or ``opt_dims_t<T>Freq<f>``),
+written in the location order of the task, holding (MATLAB sizes, in the
+original's creation order): ``local_op_dims [D, N]`` (row j: dimension j),
+``all_fvals [D, 1]``, ``sampling_loc [1, N]``, ``t_start_point``, then
+``ctxt_id``, ``signCoh1``, ``signCoh2`` (ctxt) or ``freq_id`` (swg), then
+``all_trajs_org [N, 2]`` (the location and the full-rank state one step
+later). NaN marks dimensions that were not computed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from ..local_dims import LocalOperativeDimensions
+from ..sampling import SamplingLocationProperties, sampling_location_properties
+from ._files import FileFormatError, NotInFileError, atomic_output
+from .original_h5 import write_matlab_dataset
+from .tree import Leaf, open_tree
+
+__all__ = ["LOCATION_FIELDS", "LOCATION_NAME", "location_scalars", "location_fields", "task_of_location_names",
+           "read_location_group", "load_local_operative_dimensions", "read_local_operative_dimensions",
+           "save_local_operative_dimensions", "guess_dim_type"]
+
+#: dataset names of one location group, in the original's creation order
+LOCATION_FIELDS = {
+    "ctxt": ("local_op_dims", "all_fvals", "sampling_loc", "t_start_point", "ctxt_id", "signCoh1", "signCoh2",
+             "all_trajs_org"),
+    "swg": ("local_op_dims", "all_fvals", "sampling_loc", "t_start_point", "freq_id", "all_trajs_org"),
+}
+#: a location group's name; groups ``ctxt`` or ``swg`` tell the task
+LOCATION_NAME = re.compile(r"opt_dims_t(?P<t>\d+)(?:Ctxt(?P<ctxt>\d+)Inps(?P<s1>-?\d+)_(?P<s2>-?\d+)"
+                           r"|Freq(?P<freq>\d+))")
+
+
+def task_of_location_names(names) -> str | None:
+    """``'ctxt'`` or ``'swg'`` if every name is a location group of that task, else None."""
+    tasks = set()
+    for name in names:
+        match = LOCATION_NAME.fullmatch(name)
+        if not match:
+            return None
+        tasks.add("ctxt" if match.group("ctxt") else "swg")
+    return tasks.pop() if len(tasks) == 1 else None
+
+
+def location_scalars(props: SamplingLocationProperties, loc: int) -> dict:
+    """The scalars of location ``loc`` (0-based): ``t_start_point`` and its condition's ids."""
+    out = {"t_start_point": props.loc_times[loc]}
+    if props.task == "ctxt":
+        out.update(ctxt_id=props.loc_contexts[loc], signCoh1=props.loc_sign_coh1[loc],
+                   signCoh2=props.loc_sign_coh2[loc])
+    else:
+        out["freq_id"] = props.loc_freq_ids[loc]
+    return out
+
+
+def location_fields(local: LocalOperativeDimensions, props: SamplingLocationProperties, loc: int) -> dict:
+    """The datasets of location ``loc`` (0-based), MATLAB orientation, in the original's order."""
+    return {
+        "local_op_dims": local.dims[loc],
+        "all_fvals": local.fvals[loc].reshape(-1, 1),
+        "sampling_loc": local.locations[loc].reshape(1, -1),
+        **location_scalars(props, loc),
+        "all_trajs_org": np.column_stack([local.locations[loc], local.next_states[loc]]),
+    }
+
+
+def read_location_group(path, name: str) -> dict:
+    """Every dataset of location group ``name`` (MATLAB orientation, float64)."""
+    with open_tree(path) as (_, tree):
+        group = tree.get(name)
+        if not isinstance(group, dict):
+            raise NotInFileError(f"{path}: no location group {name!r}")
+        return {k: leaf.read() for k, leaf in group.items() if isinstance(leaf, Leaf)}
+
+
+def _check_local(local: LocalOperativeDimensions, props: SamplingLocationProperties) -> int:
+    dims = np.asarray(local.dims)
+    if dims.ndim != 3:
+        raise ValueError(f"local.dims: expected [n_locs, n_dims, n_units], got shape {dims.shape}")
+    n_locs, n_dims, n = dims.shape
+    expected = {"fvals": (n_locs, n_dims), "locations": (n_locs, n), "next_states": (n_locs, n)}
+    for name, shape in expected.items():
+        if np.shape(getattr(local, name)) != shape:
+            raise ValueError(f"local.{name}: expected shape {shape} to match dims {dims.shape}, "
+                             f"got {np.shape(getattr(local, name))}")
+    if n_locs != props.n_locations:
+        raise ValueError(f"local dimensions at {n_locs} locations, but the {props.task} sampling-location "
+                         f"properties describe {props.n_locations}")
+    return n
+
+
+def save_local_operative_dimensions(path, local: LocalOperativeDimensions, props: SamplingLocationProperties,
+                                    *, overwrite: bool = False) -> Path:
+    """Write local dimensions exactly in the authors' layout (see the module docstring).
+
+    ``props`` gives the group names and location properties, in order; every
+    dataset is float64, gzip 9, one chunk. Never overwrites ``path`` unless
+    ``overwrite``; written under a temporary name, then renamed.
+    """
+    _check_local(local, props)
+    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+        for loc in range(props.n_locations):
+            group = f.create_group(props.name(loc))
+            for name, value in location_fields(local, props, loc).items():
+                write_matlab_dataset(group, name, value)
+    return Path(os.fspath(path))
+
+
+def guess_dim_type(fvals) -> str:
+    """``'columns'`` if only dimension 1 is set at every location (as the original computes
+    them), else ``'rows'``."""
+    computed = ~np.isnan(np.asarray(fvals))
+    return "columns" if computed[:, 0].all() and not computed[:, 1:].any() else "rows"
+
+
+def _location_values(path, tree: dict, props: SamplingLocationProperties, loc: int) -> dict:
+    name = props.name(loc)
+    group = tree.get(name)
+    if not isinstance(group, dict):
+        present = [k for k in tree if isinstance(tree[k], dict)]
+        task = task_of_location_names(present)
+        hint = (f"; its groups are {task} locations, not {props.task}" if task and task != props.task
+                else f"; it holds {len(present)} groups" + (f", e.g. {present[0]}" if present else ""))
+        raise NotInFileError(f"{path}: no group /{name} (sampling location {loc + 1} of {props.task}){hint}")
+    fields = LOCATION_FIELDS[props.task]
+    missing = [k for k in fields if not isinstance(group.get(k), Leaf)]
+    if missing:
+        raise FileFormatError(f"{path}: /{name}: missing {', '.join(missing)}; found {', '.join(group)}")
+    values = {k: np.asarray(group[k].read(), dtype=np.float64) for k in fields}
+    expected = location_scalars(props, loc)
+    for k, want in expected.items():
+        got = values[k].reshape(-1)
+        if got.size != 1 or got[0] != want:
+            raise FileFormatError(f"{path}: /{name}/{k}: expected {want} (from the group's name), got "
+                                  f"{got.tolist()}")
+    return values
+
+
+def read_local_operative_dimensions(path, props: SamplingLocationProperties | None = None,
+                                    dim_type: str | None = None):
+    """``(LocalOperativeDimensions, props)`` from a file in the authors' layout.
+
+    ``props`` default: the original locations of the task the group names
+    show. ``dim_type`` default: guessed (:func:`guess_dim_type`). Every
+    group is checked: present, its datasets present with consistent sizes,
+    its scalars matching its name.
+    """
+    with open_tree(path) as (_, tree):
+        if props is None:
+            task = task_of_location_names(k for k in tree if isinstance(tree[k], dict))
+            if task is None:
+                raise FileFormatError(f"{path}: not a local-operative-dimension file: expected groups named "
+                                      "opt_dims_t<T>Ctxt<c>Inps<s1>_<s2> or opt_dims_t<T>Freq<f>, found "
+                                      f"{', '.join(list(tree)[:5]) or 'none'}")
+            props = sampling_location_properties(task)
+        records = [_location_values(path, tree, props, loc) for loc in range(props.n_locations)]
+    first = records[0]["local_op_dims"].shape
+    n_units = first[1]
+    for loc, record in enumerate(records):
+        sizes = {"local_op_dims": first, "all_fvals": (first[0], 1), "sampling_loc": (1, n_units),
+                 "all_trajs_org": (n_units, 2)}
+        for k, size in sizes.items():
+            if record[k].shape != size:
+                raise FileFormatError(f"{path}: /{props.name(loc)}/{k}: expected size {list(size)} like the "
+                                      f"first group's, got {list(record[k].shape)}")
+    fvals = np.stack([r["all_fvals"][:, 0] for r in records])
+    local = LocalOperativeDimensions(
+        dim_type=dim_type or guess_dim_type(fvals),
+        dims=np.stack([r["local_op_dims"] for r in records]),
+        fvals=fvals,
+        locations=np.stack([r["sampling_loc"][0] for r in records]),
+        next_states=np.stack([r["all_trajs_org"][:, 1] for r in records]),
+    )
+    return local, props
+
+
+def load_local_operative_dimensions(path, props: SamplingLocationProperties, n_units: int):
+    """``dims [L, n_units, n_units]`` and ``fvals [L, n_units]`` of every location of ``props``,
+    as the original ``load_local_op_dims`` (NaN where the file holds none)."""
+    local, _ = read_local_operative_dimensions(path, props)
+    if local.dims.shape[2] != n_units:
+        raise FileFormatError(f"{path}: local dimensions have {local.dims.shape[2]} units, expected {n_units}")
+    n_dims = min(n_units, local.dims.shape[1])
+    dims = np.full((props.n_locations, n_units, n_units), np.nan)
+    fvals = np.full((props.n_locations, n_units), np.nan)
+    dims[:, :n_dims] = local.dims[:, :n_dims]
+    fvals[:, :n_dims] = local.fvals[:, :n_dims]
+    return dims, fvals

@@ -1,0 +1,256 @@
+"""Networks in files: finding, checking, loading and saving their weights.
+
+A network is six arrays under the original's names (MATLAB orientation):
+``n_Wru_v [N, n_in]``, ``n_Wrr_n [N, N]``, ``m_Wzr_n [n_out, N]``,
+``n_x0_c [N, n_ctx]``, ``n_bx_1 [N, 1]``, ``m_bz_1 [n_out, 1]``. They are
+found in ``/NetNr<k>/final`` and ``/NetNr<k>/init`` (the authors' files),
+at the top level of a MAT-file, or inside a struct (any depth up to 4, with
+optional ``final``/``init`` sub-structs).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..network import Network, NetworkError
+from ..tasks import CTXT
+from ._files import FileFormatError, NotInFileError
+from .matfile import save_mat
+from .original_h5 import STAGES, WEIGHT_NAMES
+from .results import network_variables
+from .tree import Leaf, join_path, open_tree
+
+__all__ = ["WEIGHT_DESCRIPTIONS", "NetworkEntry", "find_networks", "list_networks", "load_network",
+           "network_from_group", "save_network", "guess_task", "id_ranges"]
+
+#: original name -> (what it holds, MATLAB size)
+WEIGHT_DESCRIPTIONS = {
+    "n_Wru_v": ("input weights", "[N, n_inputs]"),
+    "n_Wrr_n": ("recurrent weights", "[N, N]"),
+    "m_Wzr_n": ("output weights", "[n_outputs, N]"),
+    "n_x0_c": ("initial states, one column per context", "[N, n_contexts]"),
+    "n_bx_1": ("unit biases", "[N, 1]"),
+    "m_bz_1": ("output biases", "[n_outputs, 1]"),
+}
+_NAMES = tuple(WEIGHT_NAMES.values())
+_NET_GROUP = re.compile(r"NetNr(\d+)")
+_MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class NetworkEntry:
+    """One set of weights in a file.
+
+    ``net_id``: from the ``NetNr<k>`` name, else numbered 1, 2, ... in file
+    order; ``stage``: ``'final'`` or ``'init'``; ``container``: display path
+    of the network's group or struct; ``where``: of the group holding the
+    arrays; ``shapes``: MATLAB size of each weight array present.
+    """
+
+    net_id: int
+    stage: str
+    container: str
+    where: str
+    shapes: dict
+    parts: tuple = field(repr=False, compare=False, default=())
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in _NAMES if name not in self.shapes]
+
+    @property
+    def n_units(self) -> int | None:
+        shape = self.shapes.get("n_Wrr_n")
+        return shape[0] if shape else None
+
+    @property
+    def task(self) -> str | None:
+        """The task the array sizes fit (``'ctxt'``, ``'swg'``), or None."""
+        if self.missing or any(len(s) != 2 for s in self.shapes.values()):
+            return None
+        return guess_task(self.shapes["n_Wru_v"][1], self.shapes["m_Wzr_n"][0], self.shapes["n_x0_c"][1])
+
+
+def guess_task(n_inputs: int, n_outputs: int, n_contexts: int) -> str | None:
+    """``'ctxt'`` (5 inputs, 1 output, 2 contexts), ``'swg'`` (1, 1, 1), else None."""
+    if (n_inputs, n_outputs, n_contexts) == (CTXT.n_inputs, CTXT.n_outputs, 2):
+        return "ctxt"
+    if (n_inputs, n_outputs, n_contexts) == (1, 1, 1):
+        return "swg"
+    return None
+
+
+def id_ranges(ids) -> str:
+    """``[1, 2, 3, 5]`` as ``'1-3, 5'``."""
+    ids = sorted(set(int(i) for i in ids))
+    runs = []
+    for i in ids:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _groups(tree: dict, parts: tuple = ()):
+    yield parts, tree
+    if len(parts) < _MAX_DEPTH:
+        for name, child in tree.items():
+            if isinstance(child, dict):
+                yield from _groups(child, parts + (name,))
+
+
+def find_networks(fmt: str, tree: dict) -> list[NetworkEntry]:
+    """Every set of weights in a file's tree (see :func:`opdims.io.tree.open_tree`)."""
+    containers: dict[tuple, dict] = {}
+    for parts, group in _groups(tree):
+        shapes = {name: group[name].shape for name in _NAMES if isinstance(group.get(name), Leaf)}
+        if not shapes:
+            continue
+        container, stage = (parts[:-1], parts[-1]) if parts and parts[-1] in STAGES else (parts, "final")
+        containers.setdefault(container, {}).setdefault(stage, (parts, shapes))
+    named = {c: int(m.group(1)) for c in containers if c and (m := _NET_GROUP.fullmatch(c[-1]))}
+    ids, next_id = dict(named), 1
+    for container in containers:
+        if container not in ids:
+            while next_id in ids.values():
+                next_id += 1
+            ids[container] = next_id
+            next_id += 1
+    entries = [NetworkEntry(ids[c], stage, join_path(fmt, c), join_path(fmt, parts), shapes, parts)
+               for c, stages in containers.items() for stage, (parts, shapes) in stages.items()]
+    return sorted(entries, key=lambda e: (e.net_id, STAGES.index(e.stage)))
+
+
+def list_networks(path) -> list[NetworkEntry]:
+    """The networks in a weights file (HDF5 or MAT), sorted by id then stage."""
+    with open_tree(path) as (fmt, tree):
+        return find_networks(fmt, tree)
+
+
+def _select(path, tree: dict, entries: list[NetworkEntry], net_id, stage: str) -> NetworkEntry:
+    if stage not in STAGES:
+        raise ValueError(f"stage: expected one of {STAGES}, got {stage!r}")
+    if not entries:
+        held = ", ".join(list(tree)[:12]) or "nothing"
+        raise FileFormatError(f"{path}: no network weights found; expected the arrays {', '.join(_NAMES)} "
+                              "in /NetNr<k>/final groups (the authors' layout), at the top level of a MAT-file "
+                              f"or inside a struct; the file holds: {held}")
+    if isinstance(net_id, str) and net_id.strip().isdigit():
+        net_id = int(net_id)
+    if isinstance(net_id, str):
+        matches = [e for e in entries if e.parts and net_id in (e.container, e.container.split(".")[-1],
+                                                                e.container.strip("/"))]
+        if not matches:
+            raise NotInFileError(f"{path}: no network named {net_id!r}; networks present: "
+                                 f"{', '.join(sorted({e.container for e in entries}))}")
+    else:
+        if isinstance(net_id, bool) or not float(net_id).is_integer():
+            raise TypeError(f"net_id: expected a whole number or a struct name, got {net_id!r}")
+        matches = [e for e in entries if e.net_id == int(net_id)]
+        if not matches:
+            raise NotInFileError(f"{path}: no network {int(net_id)}; networks present: "
+                                 f"{id_ranges(e.net_id for e in entries)}")
+    for entry in matches:
+        if entry.stage == stage:
+            return entry
+    raise NotInFileError(f"{path}: network {net_id} ({matches[0].container}) has no {stage!r} weights; "
+                         f"stages present: {', '.join(e.stage for e in matches)}")
+
+
+def load_network(path, net_id: int | str = 1, stage: str = "final") -> Network:
+    """Network ``net_id`` (``stage``: ``'final'`` or ``'init'``) of an HDF5 or MAT file.
+
+    The format is detected from the file's header. ``net_id`` is the ``k`` of
+    ``/NetNr<k>`` (the authors' files), or a struct's name, or the number of
+    the network in file order (1 for a file with one network); a string of
+    digits counts as the number. Every array is
+    checked: present, numeric, 2-D, sizes consistent, finite.
+    """
+    with open_tree(path) as (fmt, tree):
+        entry = _select(path, tree, find_networks(fmt, tree), net_id, stage)
+        group = tree
+        for part in entry.parts:
+            group = group[part]
+        return network_from_group(path, entry.where, group)
+
+
+def _did_you_mean(name: str, group: dict) -> str:
+    close = difflib.get_close_matches(name, [k for k in group if k not in _NAMES], n=1, cutoff=0.6)
+    return f" (is {close[0]!r} meant to be {name}?)" if close else ""
+
+
+def _matlab_index(arr: np.ndarray, flat: int) -> str:
+    return "(" + ", ".join(str(i + 1) for i in np.unravel_index(flat, arr.shape)) + ")"
+
+
+def _read_weight(path, leaf: Leaf) -> np.ndarray:
+    if not leaf.is_numeric:
+        raise FileFormatError(f"{path}: {leaf.where}: expected a real numeric array, got MATLAB class "
+                              f"{leaf.matlab_class!r}")
+    if len(leaf.shape) != 2:
+        raise FileFormatError(f"{path}: {leaf.where}: expected a 2-D array, got size {list(leaf.shape)}")
+    arr = np.asarray(leaf.read(), dtype=np.float64)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        first = int(np.flatnonzero(~finite)[0])
+        raise FileFormatError(f"{path}: {leaf.where}: {arr.size - int(finite.sum())} non-finite value(s) "
+                              f"(NaN or Inf), the first at {_matlab_index(arr, first)}; weights must be finite")
+    return arr
+
+
+def network_from_group(path, where: str, group: dict) -> Network:
+    """A checked Network from a group of a file's tree holding the six weight arrays."""
+    missing = [name for name in _NAMES if not isinstance(group.get(name), Leaf)]
+    if missing:
+        hints = "".join(_did_you_mean(name, group) for name in missing)
+        raise FileFormatError(f"{path}: {where}: missing {', '.join(missing)}{hints}; found: "
+                              f"{', '.join(group) or 'nothing'}")
+    arrays = {name: _read_weight(path, group[name]) for name in _NAMES}
+    _check_sizes(path, group, arrays)
+    net_fields = {field_name: arrays[name] for field_name, name in WEIGHT_NAMES.items()}
+    net_fields["b_x"] = net_fields["b_x"].reshape(-1)
+    net_fields["b_z"] = net_fields["b_z"].reshape(-1)
+    try:
+        return Network(**net_fields, source=f"{path}:{where}")
+    except NetworkError as exc:
+        raise FileFormatError(str(exc)) from exc
+
+
+def _check_sizes(path, group: dict, arrays: dict) -> None:
+    W = arrays["n_Wrr_n"]
+    if W.shape[0] != W.shape[1] or W.size == 0:
+        raise FileFormatError(f"{path}: {group['n_Wrr_n'].where}: expected a square, non-empty [N, N] "
+                              f"matrix, got size {list(W.shape)}")
+    n = W.shape[0]
+    n_out = arrays["m_Wzr_n"].shape[0]
+    expected = {"n_Wru_v": (n, None), "m_Wzr_n": (None, n), "n_x0_c": (n, None), "n_bx_1": (n, 1),
+                "m_bz_1": (n_out, 1)}  # None: any positive size
+
+    def fits(shape, actual) -> bool:
+        return 0 not in actual and all(e is None or e == a for e, a in zip(shape, actual))
+
+    for name, shape in expected.items():
+        actual = arrays[name].shape
+        if fits(shape, actual):
+            continue
+        labels = WEIGHT_DESCRIPTIONS[name][1].strip("[]").split(", ")
+        wanted = ", ".join(label if e is None else str(e) for label, e in zip(labels, shape))
+        hint = (" (it looks transposed: was it written from row-major code without transposing?)"
+                if fits(shape, actual[::-1]) else "")
+        raise FileFormatError(f"{path}: {group[name].where}: expected size [{wanted}] for a network of "
+                              f"N = {n} units (from n_Wrr_n) and {n_out} output(s) (from m_Wzr_n), "
+                              f"got {list(actual)}{hint}")
+
+
+def save_network(path, net: Network, *, version: str = "7", overwrite: bool = False):
+    """Write a network's six arrays to a MAT-file under the original's names.
+
+    MATLAB then gets them with ``load(path)``, as ``UtilsIO.load_weights``
+    returns them; :func:`load_network` reads the file back as network 1.
+    """
+    return save_mat(path, network_variables(net), version=version, overwrite=overwrite)

@@ -1,0 +1,111 @@
+"""Core objects as MATLAB variables: the original's names, MATLAB orientation.
+
+Every converter returns a dict ``name -> value`` ready for
+:func:`opdims.io.save_mat`; :func:`matlab_variables` picks the converter by
+type. Orientation rules (the table in ``docs/io.md``):
+
+- trajectories and trials: the core's ``[trials, time, units]`` axes
+  reversed, ``[units, time, trials]`` (``[units, time, trials, K]`` for a
+  stack of K networks), as ``run_one_forwardPass`` returns them;
+- local dimensions keep the core's axes, ``[n_locs, n_dims, n_units]``, as
+  the original's ``load_local_op_dims`` returns them;
+- vectors become MATLAB columns ``[n, 1]`` unless the original uses rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..local_dims import LocalOperativeDimensions
+from ..network import Network
+from ..simulate import Trajectories
+from ..sweeps import RankSweep
+from ..tasks import TaskData
+
+__all__ = ["matlab_variables", "network_variables", "trajectory_variables", "task_variables",
+           "local_dims_variables", "global_dims_variables", "rank_sweep_variables", "reversed_axes",
+           "has_matlab_variables"]
+
+
+def reversed_axes(arr) -> np.ndarray:
+    """``arr`` with its axes in reverse order (core ``[B, T, N]`` -> MATLAB ``[N, T, B]``)."""
+    return np.ascontiguousarray(np.transpose(np.asarray(arr)))
+
+
+def _column(values) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64).reshape(-1, 1)
+
+
+def _row(values) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64).reshape(1, -1)
+
+
+def network_variables(net: Network) -> dict:
+    """The six weight arrays under the original's names (as ``UtilsIO.load_weights`` returns them)."""
+    return {"n_Wru_v": net.W_in, "n_Wrr_n": net.W, "m_Wzr_n": net.W_out, "n_x0_c": net.x0,
+            "n_bx_1": _column(net.b_x), "m_bz_1": _column(net.b_z)}
+
+
+def trajectory_variables(traj: Trajectories) -> dict:
+    """``n_x_t, n_r_t [N, T, B(, K)]``, ``m_z_t [n_out, T, B(, K)]``, ``n_x0_1, n_r0_1 [N, B]``."""
+    return {"n_r_t": reversed_axes(traj.r), "m_z_t": reversed_axes(traj.z), "n_r0_1": reversed_axes(traj.r0),
+            "n_x_t": reversed_axes(traj.x), "n_x0_1": reversed_axes(traj.x0)}
+
+
+def task_variables(data: TaskData) -> dict:
+    """Trials under the input generators' names: ``inputs [n_in, T, B]``, ``targets [n_out, T, B]``,
+    ``conditionIds [1, B]``; ctxt ``coherencies_trial [2, B]``; swg ``all_freqs [1, B]``,
+    ``all_freq_ids [B, 1]``."""
+    out = {"inputs": reversed_axes(data.inputs), "targets": reversed_axes(data.targets),
+           "conditionIds": _row(data.condition_ids)}
+    if data.coherencies is not None:
+        out["coherencies_trial"] = reversed_axes(np.asarray(data.coherencies, dtype=np.float64))
+    if data.freq_ids is not None:
+        out["all_freqs"] = _row(data.freqs)
+        out["all_freq_ids"] = _column(data.freq_ids)
+    return out
+
+
+def local_dims_variables(local: LocalOperativeDimensions) -> dict:
+    """``all_local_op_dims [L, D, N]`` and ``all_fvals [L, D]`` (as ``load_local_op_dims``),
+    ``sampling_locs [L, N]``, ``next_states [L, N]`` and ``dim_type``."""
+    return {"all_local_op_dims": np.asarray(local.dims, dtype=np.float64),
+            "all_fvals": np.asarray(local.fvals, dtype=np.float64),
+            "sampling_locs": np.asarray(local.locations, dtype=np.float64),
+            "next_states": np.asarray(local.next_states, dtype=np.float64),
+            "dim_type": local.dim_type}
+
+
+def global_dims_variables(global_dims, singular_values) -> dict:
+    """``global_op_dims [N, k]`` (columns) and ``singular_values_of_global_op_dims [k, k]``
+    (diagonal, as ``svd(L, 'econ')``), the names of the original's s3 script."""
+    s = np.asarray(singular_values, dtype=np.float64).reshape(-1)
+    return {"global_op_dims": np.asarray(global_dims, dtype=np.float64),
+            "singular_values_of_global_op_dims": np.diag(s)}
+
+
+def rank_sweep_variables(sweep: RankSweep) -> dict:
+    """``ranks, mses, statedists_to_org [K, 1]`` (s3's names) and ``mse_full_rank``."""
+    return {"ranks": _column(sweep.ranks), "mses": _column(sweep.cost),
+            "statedists_to_org": _column(sweep.state_distance), "mse_full_rank": float(sweep.full_cost)}
+
+
+_CONVERTERS = ((Network, network_variables), (Trajectories, trajectory_variables), (TaskData, task_variables),
+               (LocalOperativeDimensions, local_dims_variables), (RankSweep, rank_sweep_variables))
+
+
+def matlab_variables(result) -> dict:
+    """MATLAB variables of a Network, Trajectories, TaskData, LocalOperativeDimensions or RankSweep.
+
+    (Global dimensions are a plain pair: use :func:`global_dims_variables`.)
+    """
+    for cls, convert in _CONVERTERS:
+        if isinstance(result, cls):
+            return convert(result)
+    raise TypeError(f"no MATLAB conversion for {type(result).__name__}; expected one of "
+                    f"{', '.join(cls.__name__ for cls, _ in _CONVERTERS)}")
+
+
+def has_matlab_variables(value) -> bool:
+    """Whether :func:`matlab_variables` can convert ``value``."""
+    return any(isinstance(value, cls) for cls, _ in _CONVERTERS)

@@ -1,0 +1,229 @@
+"""Any supported file as a tree of named arrays in MATLAB orientation.
+
+A tree is a dict: groups (HDF5 groups, MATLAB structs) are dicts, arrays are
+:class:`Leaf` objects that know their MATLAB shape and class and read their
+value on demand. MATLAB stores arrays column-major, so h5py sees every
+MATLAB-written array with its axes reversed; leaves undo that.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import h5py
+import numpy as np
+import scipy.io
+import scipy.sparse
+
+from ._files import FileFormatError
+from .formats import detect_format
+
+__all__ = ["Leaf", "open_tree", "join_path", "materialize", "NUMERIC_CLASSES"]
+
+#: MATLAB class of each NumPy dtype opdims reads or writes
+NUMERIC_CLASSES = {
+    "float64": "double", "float32": "single", "bool": "logical",
+    "int8": "int8", "uint8": "uint8", "int16": "int16", "uint16": "uint16",
+    "int32": "int32", "uint32": "uint32", "int64": "int64", "uint64": "uint64",
+}
+_DTYPE_OF_CLASS = {cls: np.dtype(name) for name, cls in NUMERIC_CLASSES.items()}
+_SKIPPED_HDF5_NAMES = ("#refs#", "#subsystem#")  #: MATLAB's bookkeeping groups in v7.3 files
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One array of a file: ``where`` (display path), MATLAB ``shape`` and class.
+
+    ``read()`` returns numeric arrays in MATLAB orientation (at least 2-D),
+    ``str`` for a one-row char array, object arrays for cells.
+    """
+
+    where: str
+    shape: tuple[int, ...]
+    matlab_class: str
+    read: Callable[[], Any] = field(repr=False, compare=False)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.matlab_class in _DTYPE_OF_CLASS and self.matlab_class != "logical"
+
+
+def join_path(fmt: str, parts) -> str:
+    """Display path: ``/a/b`` for plain HDF5, ``a.b`` (MATLAB syntax) for MAT-files."""
+    parts = list(parts)
+    if fmt == "hdf5":
+        return "/" + "/".join(parts)
+    return ".".join(parts) if parts else "(top level)"
+
+
+@contextmanager
+def open_tree(path):
+    """Yield ``(format, tree)`` for the file at ``path``; leaves are readable inside the block."""
+    fmt = detect_format(path)
+    if fmt == "mat-v5":
+        yield fmt, _mat_v5_tree(path)
+        return
+    try:
+        handle = h5py.File(path, "r")
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot open as HDF5 ({exc}); the file is truncated or damaged") from exc
+    with handle:
+        yield fmt, _hdf5_group(handle, path, fmt, ())
+
+
+def materialize(node):
+    """A tree (or leaf) with every leaf read: dicts of values."""
+    if isinstance(node, dict):
+        return {name: materialize(child) for name, child in node.items()}
+    return node.read()
+
+
+# ---- HDF5: the authors' files and MAT v7.3 -------------------------------------------------------
+
+def _attr_text(obj, name: str) -> str | None:
+    value = obj.attrs.get(name)
+    if value is None:
+        return None
+    if isinstance(value, np.ndarray):
+        value = value.reshape(-1)[0] if value.size else b""
+    return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _hdf5_group(group: h5py.Group, path, fmt: str, parts: tuple) -> dict:
+    tree = {}
+    for name in group:
+        if not parts and name in _SKIPPED_HDF5_NAMES:
+            continue
+        obj = group.get(name)
+        child = parts + (name,)
+        if isinstance(obj, h5py.Dataset):
+            tree[name] = _hdf5_leaf(obj, path, fmt, child)
+        elif isinstance(obj, h5py.Group):
+            cls = _attr_text(obj, "MATLAB_class")
+            if "MATLAB_sparse" in obj.attrs:
+                cls = f"sparse {cls}"
+            if cls in (None, "struct"):
+                tree[name] = _hdf5_group(obj, path, fmt, child)
+            else:
+                tree[name] = Leaf(join_path(fmt, child), (), cls, _unsupported(path, join_path(fmt, child), cls))
+    return tree
+
+
+def _unsupported(path, where: str, cls: str):
+    def read():
+        raise FileFormatError(f"{path}: {where}: MATLAB class {cls!r} is not supported by opdims "
+                              "(store full numeric arrays, char, logical, cells or scalar structs)")
+    return read
+
+
+def _hdf5_leaf(dataset: h5py.Dataset, path, fmt: str, parts: tuple) -> Leaf:
+    where = join_path(fmt, parts)
+    cls = _attr_text(dataset, "MATLAB_class")
+    is_reference = dataset.dtype == h5py.ref_dtype
+    if cls is None:
+        cls = "cell" if is_reference else NUMERIC_CLASSES.get(dataset.dtype.name, dataset.dtype.name)
+    empty = bool(np.asarray(dataset.attrs.get("MATLAB_empty", 0)).reshape(-1)[0])
+    if empty:
+        dims = tuple(int(d) for d in np.asarray(dataset[()]).reshape(-1))
+        return Leaf(where, dims, cls, lambda: _empty_value(cls, dims))
+    shape = _matlab_shape(dataset.shape)
+
+    def read():
+        try:
+            raw = dataset[()]
+        except (OSError, ValueError) as exc:
+            raise FileFormatError(f"{path}: {where}: cannot read the data ({exc}); damaged file?") from exc
+        value = np.asarray(raw).T.reshape(shape)
+        if cls == "cell" or is_reference:
+            return _cell(dataset.file, value, path, where)
+        if cls == "char":
+            return _text(value)
+        if cls == "logical":
+            return value.astype(bool)
+        if cls not in _DTYPE_OF_CLASS or value.dtype.kind not in "biuf":
+            return _unsupported(path, where, cls)()
+        return value.astype(_DTYPE_OF_CLASS[cls], copy=False)
+
+    return Leaf(where, shape, cls, read)
+
+
+def _matlab_shape(h5_shape: tuple) -> tuple:
+    """MATLAB shape of a dataset h5py sees as ``h5_shape`` (MATLAB arrays are >= 2-D)."""
+    shape = tuple(reversed(h5_shape))
+    if len(shape) == 0:
+        return (1, 1)
+    if len(shape) == 1:
+        return (shape[0], 1)
+    return shape
+
+
+def _empty_value(cls: str, dims: tuple):
+    if cls == "char":
+        return ""
+    if cls == "cell":
+        return np.empty(dims, dtype=object)
+    return np.zeros(dims, dtype=_DTYPE_OF_CLASS.get(cls, np.float64))
+
+
+def _cell(file: h5py.File, references: np.ndarray, path, where: str) -> np.ndarray:
+    out = np.empty(references.shape, dtype=object)
+    for index, ref in np.ndenumerate(references):
+        target = file[ref]
+        element = f"{where}{{{', '.join(str(i + 1) for i in index)}}}"
+        if isinstance(target, h5py.Group):
+            out[index] = materialize(_hdf5_group(target, path, "mat-v7.3", (element,)))
+        else:
+            out[index] = _hdf5_leaf(target, path, "mat-v7.3", (element,)).read()
+    return out
+
+
+def _text(codes: np.ndarray):
+    """A char array (character codes, MATLAB orientation) as str, or an array of row strings."""
+    codes = np.atleast_2d(codes)
+    if codes.size == 0:
+        return ""
+    rows = ["".join(chr(int(c)) for c in row) for row in codes]
+    return rows[0] if len(rows) == 1 else np.array(rows, dtype=object).reshape(-1, 1)
+
+
+# ---- MAT level 5 (v6/v7) through scipy.io ----------------------------------------------------------
+
+def _mat_v5_tree(path) -> dict:
+    try:
+        variables = scipy.io.loadmat(path, squeeze_me=False, struct_as_record=True,
+                                     chars_as_strings=False, mat_dtype=False)
+    except Exception as exc:  # scipy raises many types for damaged files; report them all the same way
+        raise FileFormatError(f"{path}: cannot read the MAT-file ({type(exc).__name__}: {exc}); "
+                              "the file is truncated or damaged") from exc
+    return {name: _v5_node(value, path, (name,))
+            for name, value in variables.items() if not name.startswith("__")}
+
+
+def _v5_node(value, path, parts: tuple):
+    where = join_path("mat-v5", parts)
+    if isinstance(value, np.ndarray) and value.dtype.names:
+        if value.size != 1:
+            return Leaf(where, value.shape, "struct array", _unsupported(path, where, "struct array"))
+        record = value.reshape(-1)[0]
+        return {name: _v5_node(record[name], path, parts + (name,)) for name in value.dtype.names}
+    if not isinstance(value, np.ndarray):
+        cls = "sparse" if scipy.sparse.issparse(value) else type(value).__name__
+        return Leaf(where, tuple(getattr(value, "shape", ())), cls, _unsupported(path, where, cls))
+    if value.dtype == object:
+        return Leaf(where, value.shape, "cell", lambda: _v5_cell(value, path, parts))
+    if value.dtype.kind == "U":
+        return Leaf(where, value.shape, "char", lambda: _text(np.vectorize(ord, otypes=[int])(value)))
+    cls = NUMERIC_CLASSES.get(value.dtype.name, value.dtype.name)
+    if cls not in _DTYPE_OF_CLASS:
+        return Leaf(where, value.shape, cls, _unsupported(path, where, cls))
+    return Leaf(where, value.shape, cls, lambda: value)
+
+
+def _v5_cell(cell: np.ndarray, path, parts: tuple) -> np.ndarray:
+    out = np.empty(cell.shape, dtype=object)
+    for index, element in np.ndenumerate(cell):
+        label = f"{parts[-1]}{{{', '.join(str(i + 1) for i in index)}}}"
+        out[index] = materialize(_v5_node(element, path, parts[:-1] + (label,)))
+    return out
