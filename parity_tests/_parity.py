@@ -160,10 +160,17 @@ def compare_up_to_sign(matlab: str, opdims_name: str, fixture: Fixture, actual, 
 
 
 def report_table(records: list[Record]) -> str:
-    """The parity table as Markdown."""
-    lines = ["| MATLAB function | opdims function | fixture | max abs error | max rel error | tolerance | pass |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    """The parity table as Markdown: one row per (MATLAB function, opdims
+    function, fixture, tolerance), with the largest errors of its comparisons."""
+    rows: dict[tuple, list[Record]] = {}
     for r in records:
-        lines.append(f"| `{r.matlab}` | `{r.opdims}` | {r.fixture} | {r.max_abs:.2e} | {r.max_rel:.2e} | "
-                     f"{r.tolerance:.0e} | {'yes' if r.passed else 'NO'} |")
+        rows.setdefault((r.matlab, r.opdims, r.fixture, r.tolerance), []).append(r)
+    lines = ["| MATLAB function | opdims function | fixture | comparisons | max abs error | max rel error | tolerance | pass |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for (matlab, opdims_name, fixture, tol), group in rows.items():
+        max_abs = max(r.max_abs for r in group)
+        max_rel = max(r.max_rel for r in group)
+        passed = all(r.passed for r in group)
+        lines.append(f"| `{matlab}` | `{opdims_name}` | {fixture} | {len(group)} | {max_abs:.2e} | {max_rel:.2e} | "
+                     f"{tol:.0e} | {'yes' if passed else 'NO'} |")
     return "\n".join(lines)

@@ -1,0 +1,60 @@
+"""``opdims parity``: run the parity suite and print its table."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+PARITY_DIR = Path(__file__).resolve().parents[2] / "parity_tests"
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "parity",
+        help="check opdims against numbers produced by the original MATLAB code",
+        description="Run the parity suite: every original MATLAB function against fixtures written by the "
+                    "original code (committed ones, or your own made with matlab_ref/), and print a table of "
+                    "errors and tolerances.",
+    )
+    p.add_argument("--fixtures", metavar="DIR", help="folder of fixture .mat files (default: the committed ones)")
+    p.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown to FILE")
+    p.set_defaults(func=run)
+
+
+def _provenance(folder: Path) -> str:
+    import scipy.io
+
+    for path in sorted(folder.glob("*.mat")):
+        meta = scipy.io.loadmat(path, variable_names=["meta_interpreter", "meta_interpreter_version",
+                                                      "meta_original_commit"])
+        try:
+            text = [str(np.asarray(meta[k]).reshape(-1)[0]) for k in
+                    ("meta_interpreter", "meta_interpreter_version", "meta_original_commit")]
+        except (KeyError, IndexError):
+            continue
+        return f"fixtures written by {text[0]} {text[1]} running the original code at commit {text[2][:10]}"
+    return "fixtures without provenance"
+
+
+def run(args) -> int:
+    import pytest
+
+    if not PARITY_DIR.is_dir():
+        raise OSError(f"{PARITY_DIR}: the parity suite ships with the opdims source checkout, not with the wheel")
+    folder = Path(args.fixtures) if args.fixtures else PARITY_DIR / "fixtures"
+    if not folder.is_dir():
+        raise OSError(f"{folder}: no such fixtures folder")
+    with tempfile.TemporaryDirectory() as tmp:
+        table_path = Path(tmp) / "parity.md"
+        os.environ["OPDIMS_PARITY_FIXTURES"] = str(folder.resolve())
+        os.environ["OPDIMS_PARITY_REPORT"] = str(table_path)
+        code = pytest.main([str(PARITY_DIR), "-q", "-p", "no:cacheprovider", "--no-header", "-rs"])
+        table = table_path.read_text() if table_path.is_file() else "(no comparison ran)\n"
+    print(f"\n{_provenance(folder)}\n")
+    print(table)
+    if args.markdown:
+        Path(args.markdown).write_text(f"{_provenance(folder)}\n\n{table}")
+    return int(code)
