@@ -19,10 +19,18 @@ from .network import Network
 from .random import RandomStream, as_stream
 from .reduce import as_dimension_matrix, check_dim_type, remove_dimensions
 
-__all__ = ["LocalOperativeDimensions", "relax_step", "orthonormalize_against",
-           "delta_f", "local_column_dimensions", "local_row_dimensions",
-           "local_row_dimensions_reference", "local_operative_dimensions", "FVAL_THRESHOLD",
-           "ROW_METHODS"]
+__all__ = [
+    "FVAL_THRESHOLD",
+    "ROW_METHODS",
+    "LocalOperativeDimensions",
+    "delta_f",
+    "local_column_dimensions",
+    "local_operative_dimensions",
+    "local_row_dimensions",
+    "local_row_dimensions_reference",
+    "orthonormalize_against",
+    "relax_step",
+]
 
 FVAL_THRESHOLD = 1e-8  #: the original stops the greedy search once |fval| drops below this
 
@@ -140,7 +148,7 @@ def local_row_dimensions_reference(net: Network, location, *, n_dims: int | None
     for j in range(n_dims):
         previous = dims[:j].T
 
-        def objective(x):
+        def objective(x, previous=previous):
             return -delta_f(net, loc, orthonormalize_against(x, previous), "rows", next_state)
 
         start = stream.randn((n, 1))[:, 0]
@@ -154,21 +162,27 @@ def local_row_dimensions_reference(net: Network, location, *, n_dims: int | None
     return LocalOperativeDimensions("rows", dims[None], fvals[None], loc[None], next_state[None])
 
 
-ROW_METHODS = ("reference",)  #: methods of :func:`local_row_dimensions`
+ROW_METHODS = ("exact", "reference")  #: methods of :func:`local_row_dimensions`
 
 
-def local_row_dimensions(net: Network, locations, *, method: str = "reference",
+def local_row_dimensions(net: Network, locations, *, method: str = "exact",
                          n_dims: int | None = None, stream: RandomStream | int | None = None,
                          threshold: float = FVAL_THRESHOLD, progress: bool = False) -> LocalOperativeDimensions:
     """Local operative row dimensions at every location of ``locations [L, N]``.
 
-    ``method='reference'``: the original's optimiser at each location
-    (:func:`local_row_dimensions_reference`), drawing its random starts from
-    ``stream`` location after location.
+    ``method='exact'`` (default): at each greedy step the provably best
+    dimension, all locations together (:func:`opdims.exact_rows.exact_row_dimensions`;
+    draws nothing from ``stream``). ``method='reference'``: the original's
+    optimiser at each location (:func:`local_row_dimensions_reference`),
+    drawing its random starts from ``stream`` location after location.
     """
     if method not in ROW_METHODS:
         raise ValueError(f"method: expected one of {ROW_METHODS}, got {method!r}")
     loc = _locations(net, locations).reshape(-1, net.n_units)
+    if method == "exact":
+        from .exact_rows import exact_row_dimensions
+
+        return exact_row_dimensions(net, loc, n_dims=n_dims, threshold=threshold, progress=progress)
     stream = as_stream(stream)
     parts = [local_row_dimensions_reference(net, x, n_dims=n_dims, stream=stream, threshold=threshold)
              for x in tqdm(loc, desc="row dimensions", unit="location", disable=not progress)]

@@ -1,0 +1,51 @@
+"""W2: the full s3 sweep of ctxt network 1: 101 forward passes (full rank and k = 1..100).
+
+Run: python benchmarks/bench_w2_sweep.py [--reference-ranks 4]
+"""
+
+import argparse
+
+import numpy as np
+from _bench import Row, gemm_throughput, once, peak_traced_bytes, report, s3_run
+
+from opdims.reference import rank_sweep_loops
+from opdims.sweeps import rank_sweep
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reference-ranks", type=int, default=4,
+                        help="ranks timed in reference mode (the rest is extrapolated)")
+    args = parser.parse_args()
+    run = s3_run("ctxt")
+    net, trials, noise = run.net, run.trials, run.noise
+    basis, _, _ = np.linalg.svd(net.W)
+    B, T, _ = trials.inputs.shape
+    n = net.n_units
+    flops = 2 * B * T * n**2 * (n + 1)
+    bound = flops / gemm_throughput()
+
+    def sweep():
+        return rank_sweep(net, basis, "columns", trials.inputs, trials.condition_ids, trials.targets, noise=noise)
+
+    result, measured = once(sweep)
+    _, measured_again = once(sweep)
+    ranks = np.linspace(1, n, args.reference_ranks).round().astype(int)
+    (cost, dist), ref_time = once(lambda: rank_sweep_loops(net, basis, "columns", trials.inputs,
+                                                           trials.condition_ids, trials.targets, noise, ranks))
+    per_pass = ref_time / (len(ranks) + 1)
+    reference = per_pass * (n + 1)
+    agree = max(np.max(np.abs(cost - result.cost[ranks - 1]) / result.cost[ranks - 1]),
+                np.max(np.abs(dist - result.state_distance[ranks - 1]) / np.maximum(result.state_distance[ranks - 1], 1e-300)))
+    rows = [Row("s3 sweep, 101 passes (numpy backend)", min(measured, measured_again), reference, bound, 5.0,
+                peak_traced_bytes(sweep), f"reference mode extrapolated from {len(ranks)} ranks + full pass")]
+    report("w2_sweep", f"W2 — s3 rank sweep, ctxt network 1, {B} trials x {T} steps x 101 networks", rows,
+           [f"lower bound: {flops / 1e9:.0f} GFLOP of recurrent products / measured matrix-multiply rate",
+            (f"reference mode: opdims.reference.rank_sweep_loops (per rank: column-by-column removal, one "
+             f"trial-by-trial forward pass) at ranks {ranks.tolist()}; {per_pass:.1f} s per pass"),
+            f"largest relative difference opdims vs reference at those ranks: {agree:.1e}"],
+           "python benchmarks/bench_w2_sweep.py")
+
+
+if __name__ == "__main__":
+    main()
