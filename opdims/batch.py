@@ -21,7 +21,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .global_dims import global_operative_dimensions, variance_explained
-from .io._files import atomic_output
+from .io import atomic_output
 from .local_dims import local_operative_dimensions
 from .reduce import check_dim_type
 from .sampling import condition_averages, locations_in_order, sampling_location_properties

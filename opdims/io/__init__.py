@@ -5,7 +5,7 @@ The format of a file is detected from its first bytes, never its extension
 rules are in ``docs/io.md``.
 """
 
-from ._files import FileFormatError, NotInFileError
+from ._files import FileFormatError, NotInFileError, atomic_output
 from .formats import FORMATS, detect_format
 from .local_dims_file import (
                               load_local_operative_dimensions,
@@ -28,7 +28,7 @@ from .results import (
 from .summary import describe_file
 
 __all__ = [
-    "FileFormatError", "NotInFileError", "FORMATS", "detect_format", "WEIGHT_NAMES",
+    "FileFormatError", "NotInFileError", "atomic_output", "FORMATS", "detect_format", "WEIGHT_NAMES",
     "NetworkEntry", "list_networks", "load_network", "save_network", "save_networks_hdf5",
     "load_local_operative_dimensions", "read_local_operative_dimensions", "read_location_group",
     "save_local_operative_dimensions", "save_to_hdf5",

@@ -1,0 +1,254 @@
+"""Figures of the four analyses (matplotlib, no pyplot state).
+
+Building blocks draw into a given ``Axes``; the ``figure_*`` functions build
+a whole :class:`~matplotlib.figure.Figure` from a pipeline result, and
+:func:`save_figure` writes it as PNG and PDF. Trajectories are drawn as the
+original does: condition-average states projected (uncentred) onto the
+first principal components of the full-rank activity, 2-D for ctxt, 3-D for swg.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from .io import atomic_output
+from .sampling import sampling_location_properties
+
+__all__ = ["TASK_COLORS", "line_plot", "condition_colors", "project", "plot_condition_trajectories",
+           "plot_sampling_locations", "trajectory_axes", "figure_s1", "figure_global_dims",
+           "figure_sampling_locations", "figure_outputs", "figure_full_and_reduced_trajectories", "save_figure"]
+
+#: line colour per task, as in the paper's figure 3
+TASK_COLORS = {"ctxt": "#303030", "swg": "#2bb5a0"}
+RANK_OP = r"rank($W^{OP}_k$)"
+RANK_PC = r"rank($W^{PC}_k$)"
+
+
+def line_plot(ax, x, y, *, title: str = "", xlabel: str = "", ylabel: str = "", labels=None, spread=None,
+              from_zero: bool = True, **line_options):
+    """Lines ``y [M, n]`` (or ``[n]``) against ``x [n]``; returns the lines.
+
+    ``labels [M]``: a legend entry per line; ``spread [n]`` (e.g. a MAD):
+    a grey band ``y +- spread`` around the (single) line; ``from_zero``:
+    y-axis from 0 to 1.1 times the largest value, as the original.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    y = np.atleast_2d(np.asarray(y, dtype=np.float64))
+    if y.shape[1] != x.size and y.shape[0] == x.size:
+        y = y.T
+    if y.shape[1] != x.size:
+        raise ValueError(f"line plot: y has shape {y.shape}, expected [lines, {x.size}] to match x")
+    if labels is not None and len(labels) != y.shape[0]:
+        raise ValueError(f"line plot: {len(labels)} labels for {y.shape[0]} lines")
+    line_options = {"lw": 2, **line_options}
+    lines = [ax.plot(x, row, label=None if labels is None else str(labels[i]), **line_options)[0]
+             for i, row in enumerate(y)]
+    top = np.nanmax(y)
+    if spread is not None:
+        spread = np.asarray(spread, dtype=np.float64).reshape(-1)
+        ax.fill_between(x, y[0] - spread, y[0] + spread, color="k", alpha=0.2, lw=0)
+        top = np.nanmax(y[0] + spread)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(True, alpha=0.3)
+    if from_zero and np.isfinite(top) and top > 0:
+        ax.set_ylim(0, 1.1 * top)
+    if labels is not None:
+        ax.legend(loc="best")
+    return lines
+
+
+def condition_colors(n: int) -> np.ndarray:
+    """``[n, 4]`` RGBA colours, one per input condition (viridis, like MATLAB's parula)."""
+    return matplotlib.colormaps["viridis"](np.linspace(0, 1, n))
+
+
+def project(states, components) -> np.ndarray:
+    """States ``[..., N]`` projected (uncentred) onto ``components [N, k]``: ``[..., k]``."""
+    states = np.asarray(states, dtype=np.float64)
+    components = np.asarray(components, dtype=np.float64)
+    if states.shape[-1] != components.shape[0]:
+        raise ValueError(f"projection: states have {states.shape[-1]} units, components {components.shape[0]}")
+    return states @ components
+
+
+def trajectory_axes(fig: Figure, n_dims: int, *args):
+    """An axes for ``n_dims``-D trajectories (2 or 3) in ``fig``, labelled PC(X)_i."""
+    ax = fig.add_subplot(*(args or (1, 1, 1)), **({"projection": "3d"} if n_dims == 3 else {}))
+    ax.set_xlabel(r"PC(X)$_1$")
+    ax.set_ylabel(r"PC(X)$_2$")
+    if n_dims == 3:
+        ax.set_zlabel(r"PC(X)$_3$")
+        ax.set_box_aspect(None, zoom=0.85)  # room for the axis labels
+    return ax
+
+
+def plot_condition_trajectories(ax, projected, colors, *, linestyle: str = "-", labels=None):
+    """Condition-average trajectories ``projected [n_cond, T, 2 or 3]``, one colour each."""
+    projected = np.asarray(projected, dtype=np.float64)
+    lines = []
+    for c, trajectory in enumerate(projected):
+        label = None if labels is None else str(labels[c])
+        lines += ax.plot(*trajectory.T, color=colors[c], lw=2, linestyle=linestyle, label=label)
+    return lines
+
+
+def plot_sampling_locations(ax, projected):
+    """Sampling locations ``projected [..., 2 or 3]`` as black diamonds."""
+    points = np.asarray(projected, dtype=np.float64).reshape(-1, np.shape(projected)[-1])
+    return ax.scatter(*points.T, s=40, c="k", marker="D", zorder=3)
+
+
+def figure_s1(result) -> Figure:
+    """s1: variance explained by W's singular values and by the activity's PCs,
+    and cost / state distance against rank(W^PC_k)."""
+    fig = Figure(figsize=(11, 8.5), layout="constrained")
+    axes = fig.subplots(2, 2)
+    n_w, n_x = result.w_variance_explained.size, result.activity_variance_explained.size
+    color = TASK_COLORS.get(result.settings.task)
+    line_plot(axes[0, 0], np.arange(1, n_w + 1), result.w_variance_explained, title="Dimensionality W",
+              xlabel=r"PC(W)$_i$", ylabel="variance explained (%)", color=color)
+    line_plot(axes[0, 1], np.arange(1, n_x + 1), result.activity_variance_explained, title="Dimensionality X",
+              xlabel=r"PC(X)$_i$", ylabel="variance explained (%)", color=color)
+    _rank_panels(axes[1, 0], axes[1, 1], [result.sweep], [result.settings.task], [None], RANK_PC)
+    fig.suptitle(_network_title(result.settings))
+    return fig
+
+
+def _network_title(settings, extra: str = "") -> str:
+    name = Path(settings.weights).name if settings.weights else "network"
+    return f"{settings.task} network {settings.net_id} ({name}){extra}"
+
+
+def _rank_panels(ax_cost, ax_dist, sweeps, tasks, labels, rank_label: str, cost_xmax=None):
+    for sweep, task, label in zip(sweeps, tasks, labels):
+        color = TASK_COLORS.get(task)
+        line_plot(ax_cost, sweep.ranks, sweep.cost, color=color, title="network output cost for reduced-rank W",
+                  xlabel=rank_label, ylabel="cost")
+        ax_cost.axhline(sweep.full_cost, color=color, ls="--", lw=1,
+                        label=f"full rank{'' if label is None else f' ({label})'}")
+        line_plot(ax_dist, sweep.ranks, sweep.state_distance, color=color,
+                  title="state distance to trajectory of full-rank W", xlabel=rank_label,
+                  ylabel="state distance (a.u.)")
+    for ax, values in ((ax_cost, [s.cost for s in sweeps]), (ax_dist, [s.state_distance for s in sweeps])):
+        top = max(np.nanmax(v) for v in values)
+        ax.set_ylim(0, 1.1 * top if top > 0 else 1)
+    ax_cost.legend(loc="upper right")
+    if cost_xmax is not None:
+        ax_cost.set_xlim(0, cost_xmax)
+    ax_dist.set_xlim(0, max(s.ranks.max() for s in sweeps))
+
+
+def figure_global_dims(results, labels=None) -> Figure:
+    """The paper's figure 3 b-d (and e-g) for one or more s3 results, e.g.
+    ctxt and swg: variance explained by the global operative dimensions
+    (PC(L)_i), cost and state distance against rank(W^OP_k); one row of
+    panels per dimension type (columns, rows) among the results.
+
+    ``labels``: one legend entry per result (default: its network type).
+    """
+    results = list(results)
+    if not results:
+        raise ValueError("figure_global_dims: expected at least one s3 result")
+    labels = [r.settings.task for r in results] if labels is None else list(labels)
+    if len(labels) != len(results):
+        raise ValueError(f"figure_global_dims: {len(labels)} labels for {len(results)} results")
+    dim_types = [d for d in ("columns", "rows") if any(r.global_dims.dim_type == d for r in results)]
+    fig = Figure(figsize=(14, 4.2 * len(dim_types)), layout="constrained")
+    for row, dim_type in zip(fig.subplots(len(dim_types), 3, squeeze=False), dim_types):
+        chosen = [(r, label) for r, label in zip(results, labels) if r.global_dims.dim_type == dim_type]
+        _global_dims_row(*row, [r for r, _ in chosen], [label for _, label in chosen], dim_type)
+    networks = dict.fromkeys(_network_title(r.settings) for r in results)  # unique, in order
+    fig.suptitle("; ".join(networks), fontsize="medium")
+    return fig
+
+
+def _global_dims_row(ax_var, ax_cost, ax_dist, results, labels, dim_type: str) -> None:
+    for result, label in zip(results, labels):
+        n = result.variance_explained.size
+        line_plot(ax_var, np.arange(1, n + 1), result.variance_explained, labels=[label],
+                  color=TASK_COLORS.get(result.settings.task), title=f"global operative {dim_type[:-1]} dimensions",
+                  xlabel=r"PC(L)$_i$", ylabel="variance explained (%)")
+    ax_var.set_ylim(0, 1.1 * max(np.nanmax(r.variance_explained) for r in results))
+    n_units = max(r.variance_explained.size for r in results)
+    ax_var.set_xlim(0, min(n_units, 30))
+    settled = [r.settled_rank() or n_units for r in results]
+    _rank_panels(ax_cost, ax_dist, [r.sweep for r in results], [r.settings.task for r in results], labels,
+                 RANK_OP, cost_xmax=min(n_units, max(30, int(1.5 * max(settled)))))
+
+
+def figure_sampling_locations(result) -> Figure:
+    """s2: sampling locations (diamonds) on the condition-average trajectories."""
+    task = result.settings.task
+    n_pcs = 3 if task == "swg" else 2
+    fig = Figure(figsize=(8, 7), layout="constrained")
+    ax = trajectory_axes(fig, n_pcs)
+    pcs = result.activity_pcs[:, :n_pcs]
+    colors = condition_colors(result.props.n_conditions)
+    plot_condition_trajectories(ax, project(result.condition_averages, pcs), colors,
+                                labels=result.props.condition_names)
+    plot_sampling_locations(ax, project(result.local.locations, pcs))
+    ax.set_title(f"sampling locations (\u25c6) on condition average trajectories\n{_network_title(result.settings)}")
+    fig.legend(title="input conditions", loc="outside right center")
+    return fig
+
+
+def figure_outputs(result, trials=None) -> Figure:
+    """s4: target, full-rank and reduced-rank output 1 of a few trials
+    (default the original's trials 1, 6, ..., 26, that is indices 0, 5, ..., 25)."""
+    n_trials = result.z_full.shape[0]
+    trials = [t for t in range(0, 26, 5) if t < n_trials] if trials is None else list(trials)
+    columns = min(3, len(trials))
+    rows = -(-len(trials) // columns)
+    fig = Figure(figsize=(4.5 * columns, 3.2 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).reshape(-1)
+    steps = np.arange(1, result.z_full.shape[1] + 1)
+    for ax, trial in zip(axes, trials):
+        line_plot(ax, steps, [result.trials.targets[trial, :, 0], result.z_full[trial, :, 0],
+                              result.z_reduced[trial, :, 0]],
+                  labels=["target", "full-rank", f"reduced-rank (k={result.rank})"] if ax is axes[0] else None,
+                  from_zero=False, title=f"network output, trial {trial + 1}", xlabel="t (steps)", ylabel="$z_t$")
+        ax.set_ylim(-1.1, 1.1)
+    for ax in axes[len(trials):]:
+        ax.set_visible(False)
+    fig.suptitle(_network_title(result.settings, f": cost {result.cost_full:.4g} (full rank), "
+                                                 f"{result.cost_reduced:.4g} (rank {result.rank})"))
+    return fig
+
+
+def figure_full_and_reduced_trajectories(result) -> Figure:
+    """s4: condition-average trajectories of the full-rank (solid) and
+    reduced-rank (dotted) networks."""
+    task = result.settings.task
+    n_pcs = 3 if task == "swg" else 2
+    fig = Figure(figsize=(8, 7), layout="constrained")
+    ax = trajectory_axes(fig, n_pcs)
+    pcs = result.activity_pcs[:, :n_pcs]
+    names = sampling_location_properties(task).condition_names
+    colors = condition_colors(len(names))
+    plot_condition_trajectories(ax, project(result.condition_averages_full, pcs), colors, labels=names)
+    plot_condition_trajectories(ax, project(result.condition_averages_reduced, pcs), colors * [0.7, 0.7, 0.7, 1],
+                                linestyle=":")
+    ax.set_title(f"condition average trajectories, {_network_title(result.settings)}\n(solid lines: W; dotted "
+                 + rf"lines: $W^{{OP}}_{{k={result.rank}}}$, global operative {result.global_dims.dim_type[:-1]} "
+                 + "dimensions)")
+    fig.legend(title="input conditions", loc="outside right center")
+    return fig
+
+
+def save_figure(fig: Figure, stem, overwrite: bool = False, dpi: int = 110) -> list[Path]:
+    """Write ``fig`` to ``<stem>.png`` and ``<stem>.pdf``; refuses existing files unless ``overwrite``."""
+    stem = Path(stem)
+    paths = [stem.with_name(f"{stem.name}.{ext}") for ext in ("png", "pdf")]
+    if not overwrite:
+        for path in paths:
+            if path.exists():
+                raise FileExistsError(f"{path}: exists already; pass overwrite=True (--force on the command "
+                                      "line) to replace it")
+    for path in paths:
+        with atomic_output(path, overwrite) as temporary:
+            fig.savefig(temporary, format=path.suffix[1:], dpi=dpi)
+    return paths
