@@ -118,3 +118,21 @@ def test_s3_global_operative_dimensions_and_curves_and_s4(case):
     t_idx = fx["t_idx"][0].astype(int) - 1
     compare("s4: utils.run_one_forwardPass (reduced rank)", "opdims.simulate -> n_x_t", fx,
             np.transpose(reduced.x, (2, 1, 0))[:, t_idx], fx["s4_reduced_n_x_t_sub"], LONG_NOISY)
+
+
+def test_s1_pipeline_end_to_end_with_replayed_draws(fixture_file):
+    """``opdims.pipelines.s1_high_variance_dimensions`` as one call, fed the original's draws."""
+    from opdims.pipelines import s1_high_variance_dimensions
+
+    fx = fixture_file("pipeline_ctxt_synth")
+    res = s1_high_variance_dimensions(fx.synthetic_network("net"), "ctxt", n_trials=1, stream=fx.replay())
+    compare("s1: svd(n_Wrr_n).^2 / sum * 100", "s1_high_variance_dimensions -> w_variance_explained", fx,
+            res.w_variance_explained, fx["s1_var_explained_W"].ravel(), SINGULAR_VALUES)
+    compare("s1: pca(n_x_t(:, :).') latent", "s1_high_variance_dimensions -> activity_variances", fx,
+            res.activity_variances, fx["s1_latent"].ravel(), SINGULAR_VALUES)
+    compare("s1: LATENT / sum * 100", "s1_high_variance_dimensions -> activity_variance_explained", fx,
+            res.activity_variance_explained, fx["s1_var_explained_X"].ravel(), SINGULAR_VALUES)
+    compare("s1 loop: utils.get_mse", "s1_high_variance_dimensions -> sweep.cost", fx, res.sweep.cost,
+            fx["s1_mses"].ravel(), LONG_NOISY)
+    compare("s1 loop: utils.get_state_distance_between_trajs", "s1_high_variance_dimensions -> sweep.state_distance",
+            fx, res.sweep.state_distance, fx["s1_statedists"].ravel(), LONG_NOISY)
