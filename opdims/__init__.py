@@ -9,6 +9,7 @@ streams; :mod:`opdims.matlab` mirrors the original MATLAB functions.
 __version__ = "0.1.0"
 
 from .batch import batch_jobs, run_batch
+from .defaults import default_weights
 from .exact_rows import best_row_dimension, exact_row_dimensions
 from .global_dims import SUBSETS, global_operative_dimensions, select_locations, variance_explained
 from .local_dims import (LocalOperativeDimensions, delta_f, local_column_dimensions,
@@ -25,7 +26,7 @@ from .sweeps import RankSweep, rank_sweep
 from .tasks import TaskData, context_integration_trials, sine_wave_trials
 
 __all__ = [
-    "best_row_dimension", "exact_row_dimensions", "run_batch", "batch_jobs",
+    "best_row_dimension", "exact_row_dimensions", "run_batch", "batch_jobs", "default_weights",
     "Network", "NetworkError", "simulate", "Trajectories", "draw_noise",
     "remove_dimensions", "reduced_rank_stack", "mse", "state_distance",
     "TaskData", "context_integration_trials", "sine_wave_trials",

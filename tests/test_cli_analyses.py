@@ -149,6 +149,15 @@ def test_default_weights_need_the_original_data(tmp_path, capsys, monkeypatch):
     assert "no --weights given" in one_error_line(err) and ENV_VAR in err
 
 
+def test_without_weights_or_data_the_bundled_default_network_is_used(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    code, out, err = run(capsys, "s4", "--task", "swg", "--out-dir", tmp_path, "--no-figures", "--quiet",
+                         "--n-trials", "102")
+    assert code == 0, err
+    assert "bundled default swg network (swg_default.h5)" in err
+    assert list(tmp_path.glob("*.mat"))
+
+
 @pytest.mark.parametrize("task", ["ctxt", "swg"])
 def test_authors_column_dimensions_are_reproduced(task, original_data, tmp_path, capsys):
     authors = original_data / ORIGINAL_FILES[f"{task}_columns"]

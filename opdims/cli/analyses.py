@@ -8,6 +8,8 @@ names and/or ``.h5``) and figures (PNG and PDF) into an output folder.
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from .. import pipelines
 from ..global_dims import SUBSETS
 from ..local_dims import ROW_METHODS
 from ..pipelines._files import RESULT_FORMATS, result_paths, save_result
+from ..defaults import default_weights
 from ..reference_data import ENV_VAR, ORIGINAL_FILES, original_data_dir
 
 ALIASES = {"s1": ["high-variance-dims"], "s2": ["local-dims"], "s3": ["global-dims"], "s4": ["reduced-rank"]}
@@ -60,7 +63,8 @@ def _network_options(parser, analysis: str) -> None:
                             "(default %(default)s)")
     group.add_argument("--weights", metavar="FILE", default=None,
                        help="weights file (.h5 of the original layout, or .mat); default: the authors' "
-                            f"<task>_weights.h5, found through ${ENV_VAR} or ../shared/reference/original")
+                            f"<task>_weights.h5 in ${ENV_VAR} when that is set, else the bundled default "
+                            "network of the task")
     group.add_argument("--net-id", type=int, default=1, metavar="N",
                        help="network number in the weights file (default %(default)s)")
     group.add_argument("--no-net-noise", dest="net_noise", action="store_false",
@@ -137,10 +141,15 @@ def _weights(args) -> Path:
         if not path.is_file():
             raise FileNotFoundError(f"--weights {path}: no such file")
         return path
-    path = _authors_file(f"{args.task}_weights")
-    if path is None:
-        raise FileNotFoundError(f"no --weights given and the authors' {args.task}_weights.h5 was not found; "
-                                f"pass --weights FILE or set {ENV_VAR} to the folder of the original data")
+    if os.environ.get(ENV_VAR):
+        path = _authors_file(f"{args.task}_weights")
+        if path is None:
+            raise FileNotFoundError(f"no --weights given and ${ENV_VAR} holds no "
+                                    f"{ORIGINAL_FILES[args.task + '_weights']}")
+        return path
+    path = default_weights(args.task)
+    print(f"no --weights given: using the bundled default {args.task} network ({path.name}); "
+          f"set {ENV_VAR} to analyse the authors' networks", file=sys.stderr)
     return path
 
 
