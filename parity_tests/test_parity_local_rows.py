@@ -38,5 +38,5 @@ def test_exact_step_reaches_the_reference_delta_f(fixture_file, name, kind):
             "opdims.exact_rows.best_row_dimension (Δf shortfall)", fx, np.array(shortfall),
             np.zeros(len(shortfall)), 1e-9, scale=1.0)
     if same_optimum:
-        compare("s2 (rows): fminunc step, same optimum", "opdims.exact_rows.best_row_dimension (1 - |q'q_ref|)",
+        compare("s2 (rows): fminunc step, same optimum", "opdims.exact_rows.best_row_dimension (1 - abs(q'q_ref))",
                 fx, np.array(same_optimum), np.zeros(len(same_optimum)), 1e-6, scale=1.0)
