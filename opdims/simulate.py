@@ -173,27 +173,33 @@ def drive_chunks(net: Network, inputs, noise, sigma: float, dtype=np.float64, ch
         yield t0, drive.astype(dtype, copy=False)
 
 
-def _numpy_pass(net, W, x0, inputs, noise, sigma, x_out, r_out, dtype):
-    """Advance ``W [(K,) N, N]`` on the trials of ``x0 [B, N]``; fill ``x_out, r_out [(K,) B, T, N]``."""
-    alpha = dtype(net.alpha)
-    keep = dtype(1.0 - net.alpha)
-    WT = np.swapaxes(W.astype(dtype, copy=False), -1, -2)
-    lead = W.shape[:-2]
-    x = np.array(np.broadcast_to(x0.astype(dtype), lead + x0.shape))
-    r = np.tanh(x)
-    rec = np.empty_like(x)
-    for t0, drive in drive_chunks(net, inputs, noise, sigma, dtype):
+def euler_steps(xp, x, r, WT, chunks, alpha, keep):
+    """Advance ``x``, ``r`` ``[..., B, N]`` in place, one step per drive row; yield ``t`` after each.
+
+    ``x <- keep x + alpha (r WT + drive_t)``, ``r <- tanh(x)``. ``xp`` is
+    numpy or torch; ``chunks`` yields ``(t0, drive [B, t, N])`` of ``xp``.
+    """
+    rec = xp.empty_like(x)
+    for t0, drive in chunks:
         for i in range(drive.shape[1]):
-            t = t0 + i
-            np.matmul(r, WT, out=rec)
+            xp.matmul(r, WT, out=rec)
             rec += drive[:, i]
             rec *= alpha
-            x_new = x_out[..., t, :]
-            np.multiply(x, keep, out=x_new)
-            x_new += rec
-            r = r_out[..., t, :]
-            np.tanh(x_new, out=r)
-            x = x_new
+            x *= keep
+            x += rec
+            xp.tanh(x, out=r)
+            yield t0 + i
+
+
+def _numpy_pass(net, W, x0, inputs, noise, sigma, x_out, r_out, dtype):
+    """Advance ``W [(K,) N, N]`` on the trials of ``x0 [B, N]``; fill ``x_out, r_out [(K,) B, T, N]``."""
+    WT = np.swapaxes(W.astype(dtype, copy=False), -1, -2)
+    x = np.array(np.broadcast_to(x0.astype(dtype), W.shape[:-2] + x0.shape))
+    r = np.tanh(x)
+    chunks = drive_chunks(net, inputs, noise, sigma, dtype)
+    for t in euler_steps(np, x, r, WT, chunks, dtype(net.alpha), dtype(1.0 - net.alpha)):
+        x_out[..., t, :] = x
+        r_out[..., t, :] = r
 
 
 def _split(n: int, parts: int) -> list[slice]:
@@ -274,20 +280,10 @@ def _simulate_torch(net, W, x0, inputs, noise, sigma, dtype, device):
     r_out = torch.empty_like(x_out)
     x = tensor(np.broadcast_to(x0, lead + x0.shape))
     r = torch.tanh(x)
-    rec = torch.empty_like(x)
-    alpha, keep = net.alpha, 1.0 - net.alpha
-    for t0, drive in drive_chunks(net, inputs, noise, sigma):
-        drive = tensor(drive)
-        for i in range(drive.shape[1]):
-            t = t0 + i
-            torch.matmul(r, WT, out=rec)
-            rec += drive[:, i]
-            rec *= alpha
-            x = torch.mul(x, keep)
-            x += rec
-            r = torch.tanh(x)
-            x_out[..., t, :] = x
-            r_out[..., t, :] = r
+    chunks = ((t0, tensor(drive)) for t0, drive in drive_chunks(net, inputs, noise, sigma))
+    for t in euler_steps(torch, x, r, WT, chunks, net.alpha, 1.0 - net.alpha):
+        x_out[..., t, :] = x
+        r_out[..., t, :] = r
     z_out = r_out @ tensor(net.W_out.T) + tensor(net.b_z)
     return tuple(a.cpu().numpy() for a in (x_out, r_out, z_out))
 

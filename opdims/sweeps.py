@@ -27,6 +27,7 @@ from .simulate import (
     check_condition_ids,
     draw_noise,
     drive_chunks,
+    euler_steps,
     simulate,
     single_threaded_blas,
     torch_device,
@@ -63,25 +64,17 @@ def _numpy_block(net: Network, W, x0, inputs, noise, reference_x, target, dtype)
     WT = np.swapaxes(W.astype(dtype, copy=False), -1, -2)
     x = np.array(np.broadcast_to(x0.astype(dtype), (W.shape[0],) + x0.shape))
     r = np.tanh(x)
-    rec = np.empty_like(x)
     diff = np.empty_like(x)
     w_out, b_out = net.W_out[0].astype(dtype), dtype(net.b_z[0])
     sq_err = np.zeros(x.shape[:2])
     dist = np.zeros(x.shape[:2])
-    for t0, drive in drive_chunks(net, inputs, noise, net.noise_sigma, dtype):
-        for i in range(drive.shape[1]):
-            t = t0 + i
-            np.matmul(r, WT, out=rec)
-            rec += drive[:, i]
-            rec *= alpha
-            x *= keep
-            x += rec
-            np.tanh(x, out=r)
-            np.subtract(x, reference_x[:, t], out=diff)
-            np.square(diff, out=diff)
-            dist += np.sqrt(diff.sum(axis=-1))
-            err = r @ w_out + b_out - target[:, t]
-            sq_err += err * err
+    chunks = drive_chunks(net, inputs, noise, net.noise_sigma, dtype)
+    for t in euler_steps(np, x, r, WT, chunks, alpha, keep):
+        np.subtract(x, reference_x[:, t], out=diff)
+        np.square(diff, out=diff)
+        dist += np.sqrt(diff.sum(axis=-1))
+        err = r @ w_out + b_out - target[:, t]
+        sq_err += err * err
     return sq_err.sum(axis=1), dist.sum(axis=1)
 
 
@@ -96,23 +89,14 @@ def _torch_block(net: Network, W, x0, inputs, noise, reference_x, target, tdtype
     WT = tensor(np.swapaxes(W, -1, -2))
     x = tensor(np.broadcast_to(x0, (W.shape[0],) + x0.shape))
     r = torch.tanh(x)
-    rec = torch.empty_like(x)
     w_out, b_out = tensor(net.W_out[0]), float(net.b_z[0])
     sq_err = torch.zeros(x.shape[:2], dtype=torch.float64, device=dev)
     dist = torch.zeros(x.shape[:2], dtype=torch.float64, device=dev)
-    for t0, drive in drive_chunks(net, inputs, noise, net.noise_sigma):
-        drive = tensor(drive)
-        for i in range(drive.shape[1]):
-            t = t0 + i
-            torch.matmul(r, WT, out=rec)
-            rec += drive[:, i]
-            rec *= alpha
-            x *= keep
-            x += rec
-            r = torch.tanh(x)
-            dist += torch.linalg.vector_norm(x - reference_x[:, t], dim=-1)
-            err = r @ w_out + b_out - target[:, t]
-            sq_err += err * err
+    chunks = ((t0, tensor(drive)) for t0, drive in drive_chunks(net, inputs, noise, net.noise_sigma))
+    for t in euler_steps(torch, x, r, WT, chunks, alpha, keep):
+        dist += torch.linalg.vector_norm(x - reference_x[:, t], dim=-1)
+        err = r @ w_out + b_out - target[:, t]
+        sq_err += err * err
     return sq_err.sum(dim=1).cpu().numpy(), dist.sum(dim=1).cpu().numpy()
 
 
