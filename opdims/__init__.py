@@ -12,29 +12,70 @@ from .batch import batch_jobs, run_batch
 from .defaults import default_weights
 from .exact_rows import best_row_dimension, exact_row_dimensions
 from .global_dims import SUBSETS, global_operative_dimensions, select_locations, variance_explained
-from .local_dims import (LocalOperativeDimensions, delta_f, local_column_dimensions,
-                         local_operative_dimensions, local_row_dimensions, local_row_dimensions_reference,
-                         orthonormalize_against, relax_step)
+from .local_dims import (
+                         LocalOperativeDimensions,
+                         delta_f,
+                         local_column_dimensions,
+                         local_operative_dimensions,
+                         local_row_dimensions,
+                         local_row_dimensions_reference,
+                         orthonormalize_against,
+                         relax_step,
+)
 from .metrics import mse, state_distance
 from .network import Network, NetworkError
 from .random import MatlabTwisterStream, NumpyStream, RandomStream, ReplayStream
 from .reduce import reduced_rank_stack, remove_dimensions
-from .sampling import (SamplingLocationProperties, condition_averages, condition_sampling_locations,
-                       locations_in_order, sampling_location_properties)
+from .sampling import (
+                         SamplingLocationProperties,
+                         condition_averages,
+                         condition_sampling_locations,
+                         locations_in_order,
+                         sampling_location_properties,
+)
 from .simulate import Trajectories, draw_noise, simulate
 from .sweeps import RankSweep, rank_sweep
 from .tasks import TaskData, context_integration_trials, sine_wave_trials
 
 __all__ = [
-    "best_row_dimension", "exact_row_dimensions", "run_batch", "batch_jobs", "default_weights",
-    "Network", "NetworkError", "simulate", "Trajectories", "draw_noise",
-    "remove_dimensions", "reduced_rank_stack", "mse", "state_distance",
-    "TaskData", "context_integration_trials", "sine_wave_trials",
-    "SamplingLocationProperties", "sampling_location_properties", "condition_averages",
-    "condition_sampling_locations", "locations_in_order",
-    "LocalOperativeDimensions", "relax_step", "delta_f", "orthonormalize_against",
-    "local_column_dimensions", "local_row_dimensions", "local_row_dimensions_reference",
-    "local_operative_dimensions",
-    "SUBSETS", "select_locations", "global_operative_dimensions", "variance_explained",
-    "RandomStream", "NumpyStream", "MatlabTwisterStream", "ReplayStream", "RankSweep", "rank_sweep",
+                         "SUBSETS",
+                         "LocalOperativeDimensions",
+                         "MatlabTwisterStream",
+                         "Network",
+                         "NetworkError",
+                         "NumpyStream",
+                         "RandomStream",
+                         "RankSweep",
+                         "ReplayStream",
+                         "SamplingLocationProperties",
+                         "TaskData",
+                         "Trajectories",
+                         "batch_jobs",
+                         "best_row_dimension",
+                         "condition_averages",
+                         "condition_sampling_locations",
+                         "context_integration_trials",
+                         "default_weights",
+                         "delta_f",
+                         "draw_noise",
+                         "exact_row_dimensions",
+                         "global_operative_dimensions",
+                         "local_column_dimensions",
+                         "local_operative_dimensions",
+                         "local_row_dimensions",
+                         "local_row_dimensions_reference",
+                         "locations_in_order",
+                         "mse",
+                         "orthonormalize_against",
+                         "rank_sweep",
+                         "reduced_rank_stack",
+                         "relax_step",
+                         "remove_dimensions",
+                         "run_batch",
+                         "sampling_location_properties",
+                         "select_locations",
+                         "simulate",
+                         "sine_wave_trials",
+                         "state_distance",
+                         "variance_explained",
 ]

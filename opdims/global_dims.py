@@ -6,7 +6,7 @@ import numpy as np
 
 from .sampling import SamplingLocationProperties
 
-__all__ = ["SUBSETS", "select_locations", "global_operative_dimensions", "variance_explained"]
+__all__ = ["SUBSETS", "global_operative_dimensions", "select_locations", "variance_explained"]
 
 #: which sampling locations to combine (``all`` for every task; the others ctxt only)
 SUBSETS = ("all", "ctxt1", "ctxt2", "allPosChoice", "allNegChoice")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["state_distance", "mse"]
+__all__ = ["mse", "state_distance"]
 
 
 def state_distance(traj_a, traj_b) -> np.ndarray:

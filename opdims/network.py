@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-__all__ = ["Network", "NetworkError", "DT", "TAU", "NOISE_SIGMA"]
+__all__ = ["DT", "NOISE_SIGMA", "TAU", "Network", "NetworkError"]
 
 DT = 1e-3  #: simulation step (s), as in the original
 TAU = 1e-2  #: unit time constant (s)
@@ -113,10 +113,10 @@ class Network:
         """Integration factor ``dt / tau`` (0.1 by default)."""
         return self.dt / self.tau
 
-    def with_recurrent(self, W: np.ndarray) -> "Network":
+    def with_recurrent(self, W: np.ndarray) -> Network:
         """The same network with recurrent weights ``W [N, N]`` replaced."""
         return replace(self, W=W)
 
-    def with_initial_states(self, x0: np.ndarray) -> "Network":
+    def with_initial_states(self, x0: np.ndarray) -> Network:
         """The same network with initial states ``x0 [N, n_ctx]`` replaced."""
         return replace(self, x0=x0)

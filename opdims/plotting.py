@@ -18,9 +18,21 @@ from matplotlib.figure import Figure
 from .io import atomic_output
 from .sampling import sampling_location_properties
 
-__all__ = ["TASK_COLORS", "line_plot", "condition_colors", "project", "plot_condition_trajectories",
-           "plot_sampling_locations", "trajectory_axes", "figure_s1", "figure_global_dims",
-           "figure_sampling_locations", "figure_outputs", "figure_full_and_reduced_trajectories", "save_figure"]
+__all__ = [
+    "TASK_COLORS",
+    "condition_colors",
+    "figure_full_and_reduced_trajectories",
+    "figure_global_dims",
+    "figure_outputs",
+    "figure_s1",
+    "figure_sampling_locations",
+    "line_plot",
+    "plot_condition_trajectories",
+    "plot_sampling_locations",
+    "project",
+    "save_figure",
+    "trajectory_axes",
+]
 
 #: line colour per task, as in the paper's figure 3
 TASK_COLORS = {"ctxt": "#303030", "swg": "#2bb5a0"}

@@ -15,19 +15,20 @@ fills them):
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from scipy.special import ndtri
 
 __all__ = [
-    "RandomStream",
-    "NumpyStream",
     "MatlabTwisterStream",
-    "ReplayStream",
+    "NumpyStream",
+    "RandomStream",
     "RecordedDraw",
     "ReplayMismatchError",
+    "ReplayStream",
     "as_stream",
 ]
 
@@ -163,7 +164,7 @@ class ReplayStream:
         self.draws_served = 0
 
     @classmethod
-    def from_recording(cls, seeds, funcs, values) -> "ReplayStream":
+    def from_recording(cls, seeds, funcs, values) -> ReplayStream:
         """Build from parallel lists: ``seeds[i]`` (NaN or None for the
         initial segment) with its ``funcs[i]`` names and ``values[i]`` arrays."""
         initial: list[RecordedDraw] = []
@@ -230,7 +231,7 @@ def _squeeze_shape(shape) -> tuple[int, ...]:
     return tuple(s for s in shape if s != 1)
 
 
-def as_stream(stream: "RandomStream | int | None") -> RandomStream:
+def as_stream(stream: RandomStream | int | None) -> RandomStream:
     """Turn ``None`` (fresh entropy) or an int seed into a :class:`NumpyStream`."""
     if stream is None or isinstance(stream, (int, np.integer)):
         return NumpyStream(None if stream is None else int(stream))

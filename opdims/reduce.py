@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["DIM_TYPES", "check_dim_type", "as_dimension_matrix", "is_orthonormal",
-           "remove_dimensions", "reduced_rank_stack"]
+__all__ = [
+    "DIM_TYPES",
+    "as_dimension_matrix",
+    "check_dim_type",
+    "is_orthonormal",
+    "reduced_rank_stack",
+    "remove_dimensions",
+]
 
 DIM_TYPES = ("columns", "rows")
 

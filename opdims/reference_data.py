@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ENV_VAR", "original_data_dir", "ORIGINAL_FILES"]
+__all__ = ["ENV_VAR", "ORIGINAL_FILES", "original_data_dir"]
 
 ENV_VAR = "OPDIMS_ORIGINAL_DATA"
 

@@ -13,9 +13,14 @@ import numpy as np
 
 from .tasks import check_task
 
-__all__ = ["SamplingLocationProperties", "sampling_location_properties",
-           "condition_averages", "condition_sampling_locations",
-           "locations_in_order", "location_name"]
+__all__ = [
+    "SamplingLocationProperties",
+    "condition_averages",
+    "condition_sampling_locations",
+    "location_name",
+    "locations_in_order",
+    "sampling_location_properties",
+]
 
 _CTXT_TIMES = np.array([1] + list(range(100, 1401, 100)))
 _SWG_TIMES = np.array([1] + list(range(50, 501, 50)))

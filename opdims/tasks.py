@@ -13,9 +13,17 @@ import numpy as np
 from .random import MatlabTwisterStream, RandomStream, as_stream
 
 __all__ = [
-    "TASKS", "check_task", "TaskData", "CtxtConstants", "CTXT",
-    "SwgConstants", "SWG", "context_trial", "context_integration_trials",
-    "sine_wave_trials", "matlab_colon",
+    "CTXT",
+    "SWG",
+    "TASKS",
+    "CtxtConstants",
+    "SwgConstants",
+    "TaskData",
+    "check_task",
+    "context_integration_trials",
+    "context_trial",
+    "matlab_colon",
+    "sine_wave_trials",
 ]
 
 TASKS = ("ctxt", "swg")

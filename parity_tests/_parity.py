@@ -90,7 +90,7 @@ class Fixture:
 
     def synthetic_network(self, prefix: str) -> Network:
         """A network whose weights the fixture stores as ``<prefix>_n_Wrr_n`` etc."""
-        g = lambda k: np.asarray(self[f"{prefix}_{k}"], dtype=float)  # noqa: E731
+        g = lambda k: np.asarray(self[f"{prefix}_{k}"], dtype=float)
         return Network(W_in=g("n_Wru_v"), W=g("n_Wrr_n"), W_out=g("m_Wzr_n"), x0=g("n_x0_c"),
                        b_x=g("n_bx_1").reshape(-1), b_z=g("m_bz_1").reshape(-1), source=f"{self.name}:{prefix}")
 

@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _parity import RECORDS, Fixture, report_table  # noqa: E402
+from _parity import RECORDS, Fixture, report_table
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from _parity import KERNEL, compare
+
 from opdims.matlab import set_stream, utils
 
 NETS = [("sc_", "synthetic"), ("ss_", "synthetic"), ("oc_", "original"), ("os_", "original")]

@@ -1,9 +1,8 @@
 """run_rnn and run_one_forwardPass with the original's noise replayed."""
 
-import numpy as np
 import pytest
-
 from _parity import KERNEL, LONG_NOISY, compare
+
 from opdims.matlab import rng, run_rnn, set_stream, utils
 
 NAMES = ("n_r_t", "m_z_t", "n_r0_1", "n_x_t", "n_x0_1")

@@ -1,9 +1,8 @@
 """Both input generators with the original's random draws replayed."""
 
-import numpy as np
 import pytest
-
 from _parity import KERNEL, compare
+
 from opdims.matlab import rng, set_stream, utils
 
 

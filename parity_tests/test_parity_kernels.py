@@ -3,8 +3,8 @@ removal, get_mse, get_state_distance_between_trajs."""
 
 import numpy as np
 import pytest
-
 from _parity import KERNEL, compare
+
 from opdims.matlab import utils, vec
 
 

@@ -3,9 +3,9 @@ and global operative dimensions for every subset option."""
 
 import numpy as np
 import pytest
+from _parity import KERNEL, LONG_NOISY, SINGULAR_VALUES, compare, compare_up_to_sign
 
 import opdims
-from _parity import KERNEL, LONG_NOISY, SINGULAR_VALUES, compare, compare_up_to_sign
 from opdims.matlab import set_stream, utils
 from opdims.reference_data import original_data_dir
 

@@ -4,9 +4,9 @@ checked with the reference's own earlier dimensions as the constraint."""
 
 import numpy as np
 import pytest
+from _parity import KERNEL, compare
 
 import opdims
-from _parity import KERNEL, compare
 from opdims.exact_rows import best_row_dimension
 
 CASES = [("local_rows_synth", "synthetic"), ("local_rows_ctxt_net1", "original")]

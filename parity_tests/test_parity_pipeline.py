@@ -5,9 +5,9 @@ reduced-rank network."""
 
 import numpy as np
 import pytest
+from _parity import KERNEL, LONG_NOISY, SINGULAR_VALUES, compare, compare_up_to_sign
 
 import opdims
-from _parity import KERNEL, LONG_NOISY, SINGULAR_VALUES, compare, compare_up_to_sign
 from opdims.io import load_local_operative_dimensions
 from opdims.matlab import get_stream, rng, set_stream, utils
 from opdims.reference_data import original_data_dir

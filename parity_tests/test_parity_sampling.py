@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from _parity import compare
+
 from opdims.matlab import utils
 
 

@@ -211,7 +211,7 @@ def test_existing_outputs_are_never_overwritten_unless_asked(tmp_path):
 
 @pytest.mark.parametrize("version", ["7", "7.3"])
 def test_a_failing_write_leaves_no_file_behind(tmp_path, monkeypatch, version):
-    import opdims.io.matfile as matfile
+    from opdims.io import matfile
 
     def fail_midway(path, *args, **kwargs):
         with open(path, "wb") as handle:
@@ -228,7 +228,7 @@ def test_a_failing_write_leaves_no_file_behind(tmp_path, monkeypatch, version):
 
 
 def test_a_failing_local_dimension_write_leaves_no_file_behind(tmp_path, monkeypatch):
-    import opdims.io.local_dims_file as local_dims_file
+    from opdims.io import local_dims_file
     props = sampling_location_properties("swg")
     local = local_column_dimensions(random_network(n=3, n_in=1, n_ctx=1), np.ones((props.n_locations, 3)))
     calls = []
@@ -259,7 +259,7 @@ def test_save_to_hdf5_adds_groups_but_never_replaces_a_dataset(tmp_path):
 
 
 def test_save_to_hdf5_removes_a_half_written_group(tmp_path, monkeypatch):
-    import opdims.io.original_h5 as original_h5
+    from opdims.io import original_h5
     path = save_to_hdf5(tmp_path / "dims.h5", "g1", {"a": 1.0})
     original = original_h5.write_matlab_dataset
 

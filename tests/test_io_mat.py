@@ -4,10 +4,10 @@ import h5py
 import numpy as np
 import pytest
 import scipy.io
-from synthetic import random_network
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from synthetic import random_network
 
 from opdims import (
     NumpyStream,

@@ -1,12 +1,19 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from synthetic import random_network
 
-from opdims import (delta_f, local_column_dimensions, local_operative_dimensions, local_row_dimensions,
-                    orthonormalize_against, relax_step)
+from opdims import (
+    delta_f,
+    local_column_dimensions,
+    local_operative_dimensions,
+    local_row_dimensions,
+    orthonormalize_against,
+    relax_step,
+)
 from opdims.io import load_network
 from opdims.sampling import sampling_location_properties
-from synthetic import random_network
 
 
 def test_relax_step_is_one_noise_free_step(small_net):

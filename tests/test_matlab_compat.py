@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from synthetic import random_network
 
 import opdims
 from opdims.matlab import Struct, get_stream, rng, run_rnn, set_stream, utils, vec
 from opdims.random import MatlabTwisterStream, RecordedDraw, ReplayStream
-from synthetic import random_network
 
 
 def matlab_weights(net):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
+from synthetic import random_network
 
 from opdims import Network, NetworkError
-from synthetic import random_network
 
 
 def _arrays(n=4, n_in=2, n_out=1, n_ctx=2):

@@ -5,10 +5,27 @@ import numpy as np
 import pytest
 from synthetic import random_network
 
-from opdims import (MatlabTwisterStream, context_integration_trials, global_operative_dimensions, io, mse,
-                    remove_dimensions, sampling_location_properties, simulate, state_distance)
-from opdims.pipelines import (S3Result, condition_means, prepare_run, principal_components, s1_high_variance_dimensions,
-                              s2_local_operative_dimensions, s3_global_operative_dimensions, s4_reduced_rank_network)
+from opdims import (
+    MatlabTwisterStream,
+    context_integration_trials,
+    global_operative_dimensions,
+    io,
+    mse,
+    remove_dimensions,
+    sampling_location_properties,
+    simulate,
+    state_distance,
+)
+from opdims.pipelines import (
+    S3Result,
+    condition_means,
+    prepare_run,
+    principal_components,
+    s1_high_variance_dimensions,
+    s2_local_operative_dimensions,
+    s3_global_operative_dimensions,
+    s4_reduced_rank_network,
+)
 from opdims.pipelines._files import save_result
 from opdims.simulate import draw_noise
 from opdims.sweeps import RankSweep

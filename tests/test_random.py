@@ -2,8 +2,15 @@ import numpy as np
 import pytest
 from scipy.special import ndtri
 
-from opdims.random import (MatlabTwisterStream, NumpyStream, RandomStream, RecordedDraw,
-                           ReplayMismatchError, ReplayStream, as_stream)
+from opdims.random import (
+    MatlabTwisterStream,
+    NumpyStream,
+    RandomStream,
+    RecordedDraw,
+    ReplayMismatchError,
+    ReplayStream,
+    as_stream,
+)
 
 # MATLAB's values of rng(0); rand(1,5) and rng(1); rand, printed to 16 significant
 # digits (so equal to the doubles within one unit in the last place)

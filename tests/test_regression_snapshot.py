@@ -5,9 +5,9 @@ changes, it does not prove correctness (the parity suite does that).
 """
 
 import numpy as np
+from synthetic import random_network
 
 import opdims
-from synthetic import random_network
 
 
 def test_end_to_end_snapshot(ndarrays_regression):

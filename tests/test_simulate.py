@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from synthetic import random_network
 
 from opdims import MatlabTwisterStream, ReplayStream, draw_noise, simulate
 from opdims.random import RecordedDraw
-from synthetic import random_network
 
 
 def literal_run(net, inputs, condition_ids, noise):

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from .. import pipelines
+from ..defaults import default_weights
 from ..global_dims import SUBSETS
 from ..local_dims import ROW_METHODS
 from ..pipelines._files import RESULT_FORMATS, result_paths, save_result
-from ..defaults import default_weights
 from ..reference_data import ENV_VAR, ORIGINAL_FILES, original_data_dir
 
 ALIASES = {"s1": ["high-variance-dims"], "s2": ["local-dims"], "s3": ["global-dims"], "s4": ["reduced-rank"]}

@@ -7,7 +7,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["FileFormatError", "NotInFileError", "existing_file", "atomic_output"]
+__all__ = ["FileFormatError", "NotInFileError", "atomic_output", "existing_file"]
 
 
 class FileFormatError(ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._files import FileFormatError, existing_file
 
-__all__ = ["FORMATS", "detect_format", "HDF5_SIGNATURE", "MAT_HEADER_BYTES", "MAT73_USERBLOCK"]
+__all__ = ["FORMATS", "HDF5_SIGNATURE", "MAT73_USERBLOCK", "MAT_HEADER_BYTES", "detect_format"]
 
 #: format name -> what it is
 FORMATS = {

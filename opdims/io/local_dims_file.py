@@ -25,9 +25,18 @@ from ._files import FileFormatError, NotInFileError, atomic_output
 from .original_h5 import write_matlab_dataset
 from .tree import Leaf, open_tree
 
-__all__ = ["LOCATION_FIELDS", "LOCATION_NAME", "location_scalars", "location_fields", "task_of_location_names",
-           "read_location_group", "load_local_operative_dimensions", "read_local_operative_dimensions",
-           "save_local_operative_dimensions", "guess_dim_type"]
+__all__ = [
+    "LOCATION_FIELDS",
+    "LOCATION_NAME",
+    "guess_dim_type",
+    "load_local_operative_dimensions",
+    "location_fields",
+    "location_scalars",
+    "read_local_operative_dimensions",
+    "read_location_group",
+    "save_local_operative_dimensions",
+    "task_of_location_names",
+]
 
 #: dataset names of one location group, in the original's creation order
 LOCATION_FIELDS = {

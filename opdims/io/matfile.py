@@ -22,7 +22,7 @@ from .formats import MAT73_USERBLOCK, detect_format
 from .results import has_matlab_variables, matlab_variables
 from .tree import NUMERIC_CLASSES, materialize, open_tree
 
-__all__ = ["MAT_VERSIONS", "load_mat", "save_mat", "matlab_value", "check_matlab_name"]
+__all__ = ["MAT_VERSIONS", "check_matlab_name", "load_mat", "matlab_value", "save_mat"]
 
 MAT_VERSIONS = ("7", "7.3")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")

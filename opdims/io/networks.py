@@ -24,8 +24,17 @@ from .original_h5 import STAGES, WEIGHT_NAMES
 from .results import network_variables
 from .tree import Leaf, join_path, open_tree
 
-__all__ = ["WEIGHT_DESCRIPTIONS", "NetworkEntry", "find_networks", "list_networks", "load_network",
-           "network_from_group", "save_network", "guess_task", "id_ranges"]
+__all__ = [
+    "WEIGHT_DESCRIPTIONS",
+    "NetworkEntry",
+    "find_networks",
+    "guess_task",
+    "id_ranges",
+    "list_networks",
+    "load_network",
+    "network_from_group",
+    "save_network",
+]
 
 #: original name -> (what it holds, MATLAB size)
 WEIGHT_DESCRIPTIONS = {

@@ -19,8 +19,14 @@ from ..network import Network
 from ._files import FileFormatError, atomic_output
 from .formats import detect_format
 
-__all__ = ["WEIGHT_NAMES", "STAGES", "matlab_dataset_value", "write_matlab_dataset", "save_to_hdf5",
-           "save_networks_hdf5"]
+__all__ = [
+    "STAGES",
+    "WEIGHT_NAMES",
+    "matlab_dataset_value",
+    "save_networks_hdf5",
+    "save_to_hdf5",
+    "write_matlab_dataset",
+]
 
 #: dataset name of each Network field in the original layout
 WEIGHT_NAMES = {"W_in": "n_Wru_v", "W": "n_Wrr_n", "W_out": "m_Wzr_n",

@@ -22,9 +22,17 @@ from ..simulate import Trajectories
 from ..sweeps import RankSweep
 from ..tasks import TaskData
 
-__all__ = ["matlab_variables", "network_variables", "trajectory_variables", "task_variables",
-           "local_dims_variables", "global_dims_variables", "rank_sweep_variables", "reversed_axes",
-           "has_matlab_variables"]
+__all__ = [
+    "global_dims_variables",
+    "has_matlab_variables",
+    "local_dims_variables",
+    "matlab_variables",
+    "network_variables",
+    "rank_sweep_variables",
+    "reversed_axes",
+    "task_variables",
+    "trajectory_variables",
+]
 
 
 def reversed_axes(arr) -> np.ndarray:

@@ -13,7 +13,7 @@ from .local_dims_file import LOCATION_FIELDS, guess_dim_type, task_of_location_n
 from .networks import WEIGHT_DESCRIPTIONS, find_networks, id_ranges, network_from_group
 from .tree import Leaf, open_tree
 
-__all__ = ["describe_file", "TASK_NAMES"]
+__all__ = ["TASK_NAMES", "describe_file"]
 
 TASK_NAMES = {"ctxt": "context-dependent integration", "swg": "sine-wave generation"}
 _MAX_LISTED = 40  #: lines of a variable listing before it is cut short

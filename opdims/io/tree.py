@@ -8,9 +8,10 @@ MATLAB-written array with its axes reversed; leaves undo that.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import h5py
 import numpy as np
@@ -20,7 +21,7 @@ import scipy.sparse
 from ._files import FileFormatError
 from .formats import detect_format
 
-__all__ = ["Leaf", "open_tree", "join_path", "materialize", "NUMERIC_CLASSES"]
+__all__ = ["NUMERIC_CLASSES", "Leaf", "join_path", "materialize", "open_tree"]
 
 #: MATLAB class of each NumPy dtype opdims reads or writes
 NUMERIC_CLASSES = {

@@ -14,4 +14,4 @@ from ._convert import Struct
 from ._rng import get_stream, rng, set_stream
 from .rnn import run_rnn, vec
 
-__all__ = ["utils", "run_rnn", "vec", "rng", "get_stream", "set_stream", "Struct"]
+__all__ = ["Struct", "get_stream", "rng", "run_rnn", "set_stream", "utils", "vec"]

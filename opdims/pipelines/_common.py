@@ -29,9 +29,20 @@ from ..simulate import draw_noise
 from ..sweeps import RankSweep
 from ..tasks import TaskData, check_task, context_integration_trials, sine_wave_trials
 
-__all__ = ["SEED_RUN", "SEED_INPUT", "DEFAULT_N_TRIALS", "RunSettings", "Run", "prepare_run",
-           "reseed", "principal_components", "condition_means", "trial_info",
-           "rank_within_full_cost", "settled_rank"]
+__all__ = [
+    "DEFAULT_N_TRIALS",
+    "SEED_INPUT",
+    "SEED_RUN",
+    "Run",
+    "RunSettings",
+    "condition_means",
+    "prepare_run",
+    "principal_components",
+    "rank_within_full_cost",
+    "reseed",
+    "settled_rank",
+    "trial_info",
+]
 
 SEED_RUN = 1001  #: the original scripts' ``seed_run`` (noise of the forward passes)
 SEED_INPUT = 1000  #: the original scripts' ``seed_input`` (trial generation)
@@ -231,3 +242,17 @@ def settled_rank(sweep: RankSweep, tolerance: float = 0.1) -> int | None:
         return int(sweep.ranks[0])
     settled = above[-1] + 1
     return int(sweep.ranks[settled]) if settled < excess.size else None
+
+
+class SweepSummary:
+    """Rank summaries of a result with a ``sweep`` (:class:`~opdims.sweeps.RankSweep`)."""
+
+    sweep: RankSweep
+
+    def rank_within_full_cost(self, tolerance: float = 0.1) -> int | None:
+        """See :func:`~opdims.pipelines.rank_within_full_cost`."""
+        return rank_within_full_cost(self.sweep, tolerance)
+
+    def settled_rank(self, tolerance: float = 0.1) -> int | None:
+        """See :func:`~opdims.pipelines.settled_rank`."""
+        return settled_rank(self.sweep, tolerance)

@@ -12,14 +12,13 @@ from ..global_dims import variance_explained
 from ..random import RandomStream
 from ..simulate import simulate
 from ..sweeps import RankSweep, rank_sweep
-from ._common import (SEED_INPUT, SEED_RUN, RunSettings, prepare_run, principal_components, rank_within_full_cost,
-                      settled_rank)
+from ._common import SEED_INPUT, SEED_RUN, RunSettings, SweepSummary, prepare_run, principal_components
 
 __all__ = ["S1Result", "s1_high_variance_dimensions"]
 
 
 @dataclass
-class S1Result:
+class S1Result(SweepSummary):
     """What ``s1_analysis_high_variance_dimensions.m`` computes.
 
     ``w_singular_values [N]``: of W, descending; ``w_variance_explained [N]``
@@ -36,14 +35,6 @@ class S1Result:
     activity_variances: np.ndarray
     activity_variance_explained: np.ndarray
     sweep: RankSweep
-
-    def rank_within_full_cost(self, tolerance: float = 0.1) -> int | None:
-        """See :func:`~opdims.pipelines.rank_within_full_cost`."""
-        return rank_within_full_cost(self.sweep, tolerance)
-
-    def settled_rank(self, tolerance: float = 0.1) -> int | None:
-        """See :func:`~opdims.pipelines.settled_rank`."""
-        return settled_rank(self.sweep, tolerance)
 
     def arrays(self) -> dict:
         """Results by name, this package's orientation (for ``.h5``)."""

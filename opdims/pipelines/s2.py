@@ -19,7 +19,7 @@ from ..sampling import SamplingLocationProperties, condition_averages, locations
 from ..simulate import simulate
 from ._common import SEED_INPUT, SEED_RUN, RunSettings, prepare_run, principal_components, reseed, trial_info
 
-__all__ = ["S2Result", "s2_local_operative_dimensions", "read_sampling_locations", "default_row_method"]
+__all__ = ["S2Result", "default_row_method", "read_sampling_locations", "s2_local_operative_dimensions"]
 
 
 def default_row_method() -> str:

@@ -15,10 +15,10 @@ from ..random import RandomStream
 from ..reduce import check_dim_type
 from ..sampling import sampling_location_properties
 from ..sweeps import RankSweep, rank_sweep
-from ._common import SEED_INPUT, SEED_RUN, Run, RunSettings, prepare_run, rank_within_full_cost, settled_rank
+from ._common import SEED_INPUT, SEED_RUN, Run, RunSettings, SweepSummary, prepare_run
 from .s2 import S2Result, s2_local_operative_dimensions
 
-__all__ = ["GlobalDimensions", "global_dimensions_of_run", "S3Result", "s3_global_operative_dimensions"]
+__all__ = ["GlobalDimensions", "S3Result", "global_dimensions_of_run", "s3_global_operative_dimensions"]
 
 
 @dataclass
@@ -81,7 +81,7 @@ def global_dimensions_of_run(run: Run, network, dim_type: str, local_dims=None, 
 
 
 @dataclass
-class S3Result:
+class S3Result(SweepSummary):
     """What ``s3_analysis_global_operative_dimensions.m`` computes.
 
     ``global_dims``: the basis ``[N, N]`` and singular values of L;
@@ -94,14 +94,6 @@ class S3Result:
     global_dims: GlobalDimensions
     variance_explained: np.ndarray
     sweep: RankSweep
-
-    def rank_within_full_cost(self, tolerance: float = 0.1) -> int | None:
-        """See :func:`~opdims.pipelines.rank_within_full_cost`."""
-        return rank_within_full_cost(self.sweep, tolerance)
-
-    def settled_rank(self, tolerance: float = 0.1) -> int | None:
-        """See :func:`~opdims.pipelines.settled_rank`."""
-        return settled_rank(self.sweep, tolerance)
 
     def arrays(self) -> dict:
         """Results by name, this package's orientation (for ``.h5``)."""

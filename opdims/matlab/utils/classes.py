@@ -6,8 +6,12 @@ import numpy as np
 
 from ... import io as _io
 from ...global_dims import global_operative_dimensions
-from ...sampling import (SamplingLocationProperties, condition_sampling_locations,
-                         location_name, sampling_location_properties)
+from ...sampling import (
+    SamplingLocationProperties,
+    condition_sampling_locations,
+    location_name,
+    sampling_location_properties,
+)
 from ...tasks import check_task
 from .._convert import Struct, field, has_field, is_empty, to_core
 
