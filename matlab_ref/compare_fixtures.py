@@ -4,8 +4,9 @@
 
 For each fixture present in both folders, prints the variables that differ
 (numbers compared exactly, NaN equal to NaN; text and cells by value) and the
-largest absolute difference. Timing and provenance variables (``meta_*``) are
-and timings (``*_elapsed_s``) are skipped. Exits 1 if any variable differs or is missing.
+largest absolute difference. Provenance (``meta_*``) and timing
+(``*_elapsed_s``) variables are skipped. Exits 1 if any variable differs or
+is missing.
 """
 
 from __future__ import annotations
