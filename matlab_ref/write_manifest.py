@@ -8,20 +8,13 @@ shape. With --code-matlab, the sha256 of every file of the original code.
 """
 
 import argparse
-import hashlib
 import json
 import pathlib
 
 import numpy as np
 import scipy.io
 
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from export_networks import sha256_of
 
 
 def text(value):
