@@ -13,7 +13,6 @@ import pathlib
 
 import numpy as np
 import scipy.io
-
 from export_networks import sha256_of
 
 
