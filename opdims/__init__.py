@@ -13,17 +13,14 @@ from .defaults import default_weights
 from .exact_rows import best_row_dimension, exact_row_dimensions
 from .global_dims import SUBSETS, global_operative_dimensions, select_locations, variance_explained
 from .local_dims import (
-                         LocalOperativeDimensions,
-                         delta_f,
                          local_column_dimensions,
                          local_operative_dimensions,
                          local_row_dimensions,
                          local_row_dimensions_reference,
-                         orthonormalize_against,
-                         relax_step,
 )
 from .metrics import mse, state_distance
 from .network import Network, NetworkError
+from .operative import LocalOperativeDimensions, delta_f, orthonormalize_against, relax_step
 from .random import MatlabTwisterStream, NumpyStream, RandomStream, ReplayStream
 from .reduce import reduced_rank_stack, remove_dimensions
 from .sampling import (

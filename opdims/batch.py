@@ -25,7 +25,8 @@ from .io import atomic_output
 from .local_dims import local_operative_dimensions
 from .reduce import check_dim_type
 from .sampling import condition_averages, locations_in_order, sampling_location_properties
-from .simulate import THREADS_ENV, simulate, usable_cores
+from .backend import THREADS_ENV, usable_cores
+from .simulate import simulate
 from .sweeps import rank_sweep
 from .tasks import check_task
 

@@ -1,7 +1,7 @@
 """Exact local operative row dimensions: the provably best unit vector at each greedy step.
 
 Removing a unit vector q from the rows of W changes the next state at a
-location x by ``a (W q)(q' r)``, ``r = tanh(x)``, so
+location x by ``a (W q)(q' r)``, ``r = φ(x)`` (any nonlinearity φ), so
 ``Δf(q) = a |q' r| ||W q||``. The greedy search takes, at each step, the q
 maximising Δf among unit vectors orthogonal to the dimensions found so far.
 Write q = B y with B [N, d] an orthonormal basis of that allowed subspace,
@@ -35,17 +35,11 @@ from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
 
-from .local_dims import (
-    FVAL_THRESHOLD,
-    LocalOperativeDimensions,
-    _locations,
-    delta_f,
-    orthonormalize_against,
-    relax_step,
-)
+from .backend import single_threaded_blas
 from .network import Network
+from .operative import FVAL_THRESHOLD, LocalOperativeDimensions, delta_f, orthonormalize_against, relax_step
 from .reduce import as_dimension_matrix
-from .simulate import single_threaded_blas
+from .validation import check_locations
 
 __all__ = ["best_directions", "best_row_dimension", "exact_row_dimensions", "secular_maximiser"]
 
@@ -123,7 +117,7 @@ def best_directions(WB, r_sub):
     """Best unit ``y [L, d]`` maximising ``|y'r~| ||WB y||`` for each of ``L`` problems.
 
     ``WB [L, N, d]``: W times an orthonormal basis B of the allowed subspace;
-    ``r_sub [L, d]``: ``B' tanh(x)``. Returns ``y`` and ``value [L]``, the
+    ``r_sub [L, d]``: ``B' φ(x)``. Returns ``y`` and ``value [L]``, the
     maximum of ``|y'r~| ||WB y||`` (= ``Δf / a``). Where every direction
     gives zero (``r~ = 0`` or ``WB = 0``) ``y`` is a top eigenvector of
     ``(WB)'(WB)`` and the value is 0.
@@ -153,7 +147,7 @@ def best_row_dimension(net: Network, location, previous=None):
     orthonormalised, as the original does with QR). Returns ``q [N]`` (unit,
     orthogonal to ``previous``) and its Δf from the one-step simulation.
     """
-    loc = _locations(net, location).reshape(-1)
+    loc = check_locations(net, location).reshape(-1)
     n = net.n_units
     previous = as_dimension_matrix(previous, n, "previous dimensions")
     j = previous.shape[1]
@@ -161,7 +155,7 @@ def best_row_dimension(net: Network, location, previous=None):
         raise ValueError(f"previous dimensions: {j} given, so no direction of {n} units is left")
     basis, _ = np.linalg.qr(np.column_stack([previous, np.eye(n)]), mode="complete")
     B = basis[:, j:]
-    y, _ = best_directions((net.W @ B)[None], (B.T @ np.tanh(loc))[None])
+    y, _ = best_directions((net.W @ B)[None], (B.T @ net.rates(loc))[None])
     q = orthonormalize_against(B @ y[0], previous)
     return q, delta_f(net, loc, q, "rows")
 
@@ -198,7 +192,7 @@ def exact_row_dimensions(net: Network, locations, *, n_dims: int | None = None,
     ``n_dims`` caps the number of dimensions (default N). All locations
     advance together.
     """
-    loc = _locations(net, locations).reshape(-1, net.n_units)
+    loc = check_locations(net, locations).reshape(-1, net.n_units)
     n_loc, n = loc.shape
     n_dims = n if n_dims is None else int(n_dims)
     if not 0 <= n_dims <= n:
@@ -209,13 +203,13 @@ def exact_row_dimensions(net: Network, locations, *, n_dims: int | None = None,
     active = np.arange(n_loc)
     B = np.broadcast_to(np.eye(n), (n_loc, n, n)).copy()
     WB = np.broadcast_to(net.W, (n_loc, n, n)).copy()
-    r = np.tanh(loc)
+    r = net.rates(loc)
     with single_threaded_blas():
         for j in tqdm(range(n_dims), desc="exact row dimensions", unit="dim", disable=not progress):
             if active.size == 0:
                 break
             B, WB, active = _greedy_step(net, loc, r, next_states, dims, fvals, B, WB, active, j, threshold)
-    return LocalOperativeDimensions("rows", dims, fvals, loc, next_states)
+    return LocalOperativeDimensions("rows", dims, fvals, loc, next_states).trimmed()
 
 
 def _greedy_step(net, loc, r, next_states, dims, fvals, B, WB, active, j, threshold):

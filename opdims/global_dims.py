@@ -4,56 +4,74 @@ from __future__ import annotations
 
 import numpy as np
 
-from .sampling import SamplingLocationProperties
+from .operative import LocalOperativeDimensions
+from .sampling import SUBSETS, SamplingLocationProperties, select_locations
 
 __all__ = ["SUBSETS", "global_operative_dimensions", "select_locations", "variance_explained"]
 
-#: which sampling locations to combine (``all`` for every task; the others ctxt only)
-SUBSETS = ("all", "ctxt1", "ctxt2", "allPosChoice", "allNegChoice")
-
-
-def select_locations(subset: str, props: SamplingLocationProperties | None, n_locations: int) -> np.ndarray:
-    """0-based indices of the locations in ``subset`` (see :data:`SUBSETS`)."""
-    if subset not in SUBSETS:
-        raise ValueError(f"sampling_locs_to_combine: expected one of {SUBSETS}, got {subset!r}")
-    if subset == "all":
-        return np.arange(n_locations)
-    if props is None or props.task != "ctxt":
-        raise ValueError(f"sampling_locs_to_combine={subset!r} needs the ctxt sampling locations; "
-                         "other tasks only support 'all'")
-    if props.n_locations != n_locations:
-        raise ValueError(f"the sampling-location properties describe {props.n_locations} locations, "
-                         f"but {n_locations} local dimension sets were given")
-    ctx, s1, s2 = props.loc_contexts, props.loc_sign_coh1, props.loc_sign_coh2
-    masks = {
-        "ctxt1": ctx == 1,
-        "ctxt2": ctx == 2,
-        "allPosChoice": ((ctx == 1) & (s1 > 0)) | ((ctx == 2) & (s2 > 0)),
-        "allNegChoice": ((ctx == 1) & (s1 < 0)) | ((ctx == 2) & (s2 < 0)),
-    }
-    return np.flatnonzero(masks[subset])
-
-
-def global_operative_dimensions(local_dims, fvals, props: SamplingLocationProperties | None = None,
+def global_operative_dimensions(local_dims, fvals=None, props: SamplingLocationProperties | None = None,
                                 subset: str = "all"):
-    """Global operative dimensions from local ones.
+    """Global operative dimensions: the left singular vectors of all local ones, scaled by their effect.
 
-    ``local_dims [L, D, N]`` and ``fvals [L, D]`` (NaN where none). Every
-    non-NaN local dimension, scaled by its fval, is a column of
-    ``L [N, n_sel * D]`` (NaN entries give zero columns, as in the original);
-    returns ``U [N, min(N, n_sel * D)]`` (left singular vectors, the global
-    operative dimensions) and the singular values ``s`` (descending).
+    Every computed (non-NaN) local dimension, times its fval, is a column of
+    the matrix L (the original also stacks the NaN slots, as zero columns,
+    which changes nothing); its left singular vectors are the global
+    operative dimensions, ordered by singular value.
+
+    Parameters
+    ----------
+    local_dims : LocalOperativeDimensions or array_like
+        The local dimensions, or their ``dims [L, D, N]`` array (then give ``fvals``).
+    fvals : array_like, optional
+        ``[L, D]``, NaN where no dimension was computed (with an array ``local_dims``).
+    props : SamplingLocationProperties, optional
+        The locations' properties, needed for every ``subset`` but ``'all'``.
+    subset : str, optional
+        Which locations to combine (:data:`SUBSETS`; default ``'all'``).
+
+    Returns
+    -------
+    U : numpy.ndarray
+        ``[N, N]``: the global operative dimensions as columns, a full
+        orthonormal basis (beyond the rank of L: any completion, singular value 0).
+    s : numpy.ndarray
+        ``[N]``: the singular values of L, descending.
+
+    Raises
+    ------
+    ValueError
+        For arrays of inconsistent shapes, an unknown subset, or no computed
+        local dimension at all.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dims = np.array([[[1.0, 0.0]], [[0.0, 1.0]]])
+    >>> U, s = global_operative_dimensions(dims, np.array([[-2.0], [-1.0]]))
+    >>> s
+    array([2., 1.])
+    >>> U.shape
+    (2, 2)
     """
-    local_dims = np.asarray(local_dims, dtype=np.float64)
-    fvals = np.asarray(fvals, dtype=np.float64)
-    if local_dims.ndim != 3 or fvals.shape != local_dims.shape[:2]:
-        raise ValueError(f"expected local_dims [L, D, N] and fvals [L, D], got {local_dims.shape} and {fvals.shape}")
-    sel = select_locations(subset, props, local_dims.shape[0])
-    n = local_dims.shape[2]
-    dims, f = local_dims[sel], fvals[sel]
-    valid = ~np.isnan(f)
-    columns = np.where(valid[..., None], dims * np.where(valid, f, 0.0)[..., None], 0.0)
-    L = columns.reshape(-1, n).T
+    if isinstance(local_dims, LocalOperativeDimensions):
+        if fvals is not None:
+            raise ValueError("global_operative_dimensions: fvals come with the LocalOperativeDimensions; "
+                             "do not pass them separately")
+        local = local_dims
+    else:
+        dims = np.asarray(local_dims, dtype=np.float64)
+        fvals = np.asarray(fvals, dtype=np.float64)
+        if dims.ndim != 3 or fvals.shape != dims.shape[:2]:
+            raise ValueError(f"expected local_dims [L, D, N] and fvals [L, D], got {dims.shape} and {fvals.shape}")
+        n_loc, _, n = dims.shape
+        local = LocalOperativeDimensions("columns", dims, fvals, np.zeros((n_loc, n)), np.zeros((n_loc, n)))
+    local = local.select(subset, props)
+    L = local.scaled_dimensions()
+    if L.shape[1] == 0:
+        raise ValueError("global_operative_dimensions: no local dimension was computed at the selected locations")
+    n = L.shape[0]
+    if L.shape[1] < n:  # as the original's zero columns: U is a full basis [N, N]
+        L = np.hstack([L, np.zeros((n, n - L.shape[1]))])
     U, s, _ = np.linalg.svd(L, full_matrices=False)
     return U, s
 

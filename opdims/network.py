@@ -6,6 +6,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .nonlinearity import NONLINEARITIES, apply_nonlinearity
+from .validation import ValidationError, as_real_array
+
 __all__ = ["DT", "NOISE_SIGMA", "TAU", "Network", "NetworkError"]
 
 DT = 1e-3  #: simulation step (s), as in the original
@@ -19,9 +22,9 @@ class NetworkError(ValueError):
 
 def _as_float_array(value, name: str, ndim: int, source: str) -> np.ndarray:
     try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise NetworkError(f"{source}{name}: expected a numeric array, got {type(value).__name__}") from exc
+        arr = np.array(as_real_array(value, name, finite=False), dtype=np.float64)
+    except ValidationError as exc:
+        raise NetworkError(f"{source}{exc}") from exc
     if ndim == 1 and arr.ndim == 2 and 1 in arr.shape:
         arr = arr.reshape(-1)
     if arr.ndim != ndim:
@@ -35,13 +38,49 @@ def _as_float_array(value, name: str, ndim: int, source: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Network:
-    """A vanilla rate RNN, ``x <- (1-a) x + a (W_in u + W tanh(x) + b_x + noise)``.
+    """A vanilla rate RNN, ``x <- (1-a) x + a (W_in u + W φ(x) + b_x + noise)``, ``z = W_out φ(x) + b_z``.
 
-    Shapes: ``W_in [N, n_in]``, ``W [N, N]``, ``W_out [n_out, N]``,
-    ``x0 [N, n_ctx]`` (one initial state per context/condition id),
-    ``b_x [N]``, ``b_z [n_out]``. ``dt`` and ``tau`` in seconds;
-    ``noise_sigma`` is the standard deviation of the internal noise.
-    ``source`` names where the weights came from, for error messages.
+    ``a = dt / tau`` (0.1 in the paper; 1 for a discrete-time RNN such as
+    PyTorch's ``nn.RNN``); ``φ`` is the ``nonlinearity`` (``tanh`` in the paper).
+
+    Parameters
+    ----------
+    W_in : array_like
+        Input weights ``[N, n_in]``.
+    W : array_like
+        Recurrent weights ``[N, N]``.
+    W_out : array_like
+        Output weights ``[n_out, N]``.
+    x0 : array_like
+        Initial states ``[N, n_ctx]``, one column per condition id (``[N]`` for one).
+    b_x : array_like
+        Unit biases ``[N]``.
+    b_z : array_like
+        Output biases ``[n_out]``.
+    dt : float, optional
+        Simulation step (s), default 1 ms.
+    tau : float, optional
+        Unit time constant (s), default 10 ms; ``dt / tau`` must be in (0, 1].
+    noise_sigma : float, optional
+        Standard deviation of the internal noise (default 0.1), >= 0.
+    nonlinearity : str, optional
+        ``'tanh'`` (default), ``'relu'``, ``'softplus'`` or ``'linear'``.
+    source : str, optional
+        Where the weights came from, for error messages (not compared).
+
+    Raises
+    ------
+    NetworkError
+        For arrays of the wrong shape, non-finite or non-real values, or bad
+        scalars; the message names the array and what was expected.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = Network(W_in=np.ones((3, 1)), W=np.eye(3), W_out=np.ones((1, 3)), x0=np.zeros(3),
+    ...               b_x=np.zeros(3), b_z=np.zeros(1))
+    >>> net.n_units, net.alpha, net.nonlinearity
+    (3, 0.1, 'tanh')
     """
 
     W_in: np.ndarray
@@ -53,6 +92,7 @@ class Network:
     dt: float = DT
     tau: float = TAU
     noise_sigma: float = NOISE_SIGMA
+    nonlinearity: str = "tanh"
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
@@ -82,11 +122,21 @@ class Network:
                     f"{where}{name}: expected shape {shape} for a network of {n} units, "
                     f"got {getattr(self, name).shape}"
                 )
+        for name in ("dt", "tau", "noise_sigma"):
+            value = getattr(self, name)
+            if isinstance(value, (bool, str, bytes)) or np.ndim(value) != 0 or np.iscomplexobj(value):
+                raise NetworkError(f"{where}{name}: expected a real number, got {value!r}")
         for name in ("dt", "tau"):
             value = float(getattr(self, name))
             if not (np.isfinite(value) and value > 0):
                 raise NetworkError(f"{where}{name}: expected a positive number, got {value}")
             object.__setattr__(self, name, value)
+        if not self.dt / self.tau <= 1.0 + 1e-12:
+            raise NetworkError(f"{where}dt / tau: expected at most 1 (alpha = dt / tau in (0, 1]), got "
+                               f"dt = {self.dt}, tau = {self.tau}")
+        if self.nonlinearity not in NONLINEARITIES:
+            raise NetworkError(f"{where}nonlinearity: expected one of {', '.join(NONLINEARITIES)}, "
+                               f"got {self.nonlinearity!r}")
         sigma = float(self.noise_sigma)
         if not (np.isfinite(sigma) and sigma >= 0):
             raise NetworkError(f"{where}noise_sigma: expected a number >= 0, got {sigma}")
@@ -94,18 +144,22 @@ class Network:
 
     @property
     def n_units(self) -> int:
+        """Number of units ``N``."""
         return self.W.shape[0]
 
     @property
     def n_inputs(self) -> int:
+        """Number of inputs ``n_in``."""
         return self.W_in.shape[1]
 
     @property
     def n_outputs(self) -> int:
+        """Number of outputs ``n_out``."""
         return self.W_out.shape[0]
 
     @property
     def n_contexts(self) -> int:
+        """Number of initial states (columns of ``x0``)."""
         return self.x0.shape[1]
 
     @property
@@ -113,10 +167,49 @@ class Network:
         """Integration factor ``dt / tau`` (0.1 by default)."""
         return self.dt / self.tau
 
+    def rates(self, x, out=None) -> np.ndarray:
+        """Rates ``φ(x)`` of states ``x [..., N]`` (into ``out`` when given).
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            States.
+        out : numpy.ndarray, optional
+            Where to write the rates.
+
+        Returns
+        -------
+        numpy.ndarray
+            The rates.
+        """
+        return apply_nonlinearity(self.nonlinearity, np.asarray(x, dtype=np.float64), out=out)
+
     def with_recurrent(self, W: np.ndarray) -> Network:
-        """The same network with recurrent weights ``W [N, N]`` replaced."""
+        """The same network with recurrent weights ``W [N, N]`` replaced.
+
+        Parameters
+        ----------
+        W : array_like
+            New recurrent weights.
+
+        Returns
+        -------
+        Network
+            The new network.
+        """
         return replace(self, W=W)
 
     def with_initial_states(self, x0: np.ndarray) -> Network:
-        """The same network with initial states ``x0 [N, n_ctx]`` replaced."""
+        """The same network with initial states ``x0 [N, n_ctx]`` replaced.
+
+        Parameters
+        ----------
+        x0 : array_like
+            New initial states.
+
+        Returns
+        -------
+        Network
+            The new network.
+        """
         return replace(self, x0=x0)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-from .local_dims import FVAL_THRESHOLD, LocalOperativeDimensions
+from .operative import FVAL_THRESHOLD, LocalOperativeDimensions
 from .network import Network
 from .random import RandomStream, as_stream
 

@@ -14,13 +14,18 @@ import numpy as np
 from .tasks import check_task
 
 __all__ = [
+    "SUBSETS",
     "SamplingLocationProperties",
     "condition_averages",
     "condition_sampling_locations",
     "location_name",
     "locations_in_order",
     "sampling_location_properties",
+    "select_locations",
 ]
+
+#: which sampling locations to combine (``all`` for every task; the others ctxt only)
+SUBSETS = ("all", "ctxt1", "ctxt2", "allPosChoice", "allNegChoice")
 
 _CTXT_TIMES = np.array([1] + list(range(100, 1401, 100)))
 _SWG_TIMES = np.array([1] + list(range(50, 501, 50)))
@@ -209,3 +214,46 @@ def locations_in_order(cond_locs, props: SamplingLocationProperties) -> np.ndarr
     idx_c = [props.condition_index(k) for k in range(props.n_locations)]
     idx_t = [props.start_point_index(k) for k in range(props.n_locations)]
     return cond_locs[idx_c, idx_t, :]
+
+
+def select_locations(subset: str, props: SamplingLocationProperties | None, n_locations: int) -> np.ndarray:
+    """0-based indices of the locations in ``subset`` (see :data:`SUBSETS`).
+
+    Parameters
+    ----------
+    subset : str
+        The original's ``sampling_locs_to_combine``.
+    props : SamplingLocationProperties or None
+        The locations' properties (ctxt, for every subset but ``'all'``).
+    n_locations : int
+        Number of locations.
+
+    Returns
+    -------
+    numpy.ndarray
+        Indices.
+
+    Raises
+    ------
+    ValueError
+        For an unknown subset, a ctxt subset without ctxt properties, or
+        properties of another number of locations.
+    """
+    if subset not in SUBSETS:
+        raise ValueError(f"sampling_locs_to_combine: expected one of {SUBSETS}, got {subset!r}")
+    if subset == "all":
+        return np.arange(n_locations)
+    if props is None or props.task != "ctxt":
+        raise ValueError(f"sampling_locs_to_combine={subset!r} needs the ctxt sampling locations; "
+                         "other tasks only support 'all'")
+    if props.n_locations != n_locations:
+        raise ValueError(f"the sampling-location properties describe {props.n_locations} locations, "
+                         f"but {n_locations} local dimension sets were given")
+    ctx, s1, s2 = props.loc_contexts, props.loc_sign_coh1, props.loc_sign_coh2
+    masks = {
+        "ctxt1": ctx == 1,
+        "ctxt2": ctx == 2,
+        "allPosChoice": ((ctx == 1) & (s1 > 0)) | ((ctx == 2) & (s2 > 0)),
+        "allNegChoice": ((ctx == 1) & (s1 < 0)) | ((ctx == 2) & (s2 < 0)),
+    }
+    return np.flatnonzero(masks[subset])

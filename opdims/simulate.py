@@ -7,42 +7,38 @@ split over CPU threads, each running single-threaded BLAS) and ``torch``
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from .backend import check_backend, check_threads, single_threaded_blas, split, torch_device, torch_threads
 from .network import Network
+from .nonlinearity import apply_nonlinearity
 from .random import NumpyStream, RandomStream, as_stream
+from .validation import check_condition_ids, check_inputs, check_noise, check_recurrent
 
-__all__ = [
-    "BACKENDS",
-    "DTYPES",
-    "THREADS_ENV",
-    "Trajectories",
-    "check_condition_ids",
-    "draw_noise",
-    "simulate",
-    "single_threaded_blas",
-    "usable_cores",
-]
+__all__ = ["StateSummary", "Trajectories", "draw_noise", "drive_chunks", "euler_steps", "simulate", "summarise_states"]
 
-BACKENDS = ("numpy", "torch")
-DTYPES = ("float64", "float32")
 _TIME_CHUNK = 64  #: steps whose input drive is formed at once
 _MIN_ROWS_PER_THREAD = 16  #: trials x networks below which one thread does the work
-_blas_controller = None
 
 
 @dataclass
 class Trajectories:
     """States of one forward pass.
 
-    ``x``, ``r``: ``[(K,) B, T, N]`` (pre- and post-tanh, after each step);
-    ``z``: ``[(K,) B, T, n_out]``; ``x0``, ``r0``: ``[B, N]`` initial states.
+    Attributes
+    ----------
+    x, r : numpy.ndarray
+        ``[(K,) B, T, N]``: states and rates ``φ(x)`` after each step.
+    z : numpy.ndarray
+        ``[(K,) B, T, n_out]``: outputs.
+    x0, r0 : numpy.ndarray
+        ``[B, N]``: initial states and rates.
+
+    Notes
+    -----
     The optional leading axis ``K`` indexes recurrent matrices simulated
     together (e.g. the reduced-rank networks of a sweep).
     """
@@ -54,60 +50,31 @@ class Trajectories:
     r0: np.ndarray
 
 
-THREADS_ENV = "OPDIMS_THREADS"  #: environment variable capping the threads of the numpy backend
-
-
-def usable_cores() -> int:
-    """Threads the numpy backend uses by default: ``$OPDIMS_THREADS`` if set, else the
-    CPU cores this process may run on."""
-    if os.environ.get(THREADS_ENV):
-        value = os.environ[THREADS_ENV]
-        if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"{THREADS_ENV}: expected a positive integer (threads), got {value!r}")
-        return int(value)
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def single_threaded_blas():
-    """Context in which BLAS uses one thread (needs ``threadpoolctl``; else a no-op).
-
-    Small matrix products (a step of 60 trials x 100 units) run fastest on
-    one BLAS thread; opdims parallelises over trials or networks instead.
-    """
-    global _blas_controller
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return contextlib.nullcontext()
-    if _blas_controller is None:
-        _blas_controller = ThreadpoolController()
-    return _blas_controller.limit(limits=1, user_api="blas")
-
-
-def check_condition_ids(net: Network, condition_ids, n_trials: int) -> np.ndarray:
-    """Validate 1-based condition ids ``[>= B]`` and return the first ``B``, 0-based."""
-    ids = np.asarray(condition_ids).reshape(-1)
-    if ids.size < n_trials:
-        raise ValueError(f"condition_ids: expected at least {n_trials} ids (one per trial), got {ids.size}")
-    ids = ids[:n_trials]
-    if not np.all(np.isfinite(ids)) or np.any(ids != np.round(ids)):
-        raise ValueError(f"condition_ids: expected integers, got {ids}")
-    ids = ids.astype(int)
-    if ids.size and (ids.min() < 1 or ids.max() > net.n_contexts):
-        raise ValueError(
-            f"condition_ids: expected ids in 1..{net.n_contexts} (columns of x0), "
-            f"got values from {ids.min()} to {ids.max()}"
-        )
-    return ids - 1
-
-
 def draw_noise(stream: RandomStream, n_trials: int, n_steps: int, n_units: int) -> np.ndarray:
     """Standard-normal noise ``[B, T, N]`` drawn in MATLAB's order.
 
     The original draws ``randn(n_units, n_timesteps)`` once per trial, in
     trial order; each draw is transposed into this package's orientation.
+    Drawing ``B1`` trials and then ``B2`` gives the same numbers as drawing
+    ``B1 + B2`` at once.
+
+    Parameters
+    ----------
+    stream : RandomStream
+        Where the draws come from.
+    n_trials, n_steps, n_units : int
+        The shape ``[B, T, N]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The noise.
+
+    Examples
+    --------
+    >>> from opdims import NumpyStream
+    >>> draw_noise(NumpyStream(0), 2, 3, 4).shape
+    (2, 3, 4)
     """
     noise = np.empty((n_trials, n_steps, n_units))
     if isinstance(stream, NumpyStream):
@@ -119,48 +86,31 @@ def draw_noise(stream: RandomStream, n_trials: int, n_steps: int, n_units: int) 
     return noise
 
 
-def _check_inputs(net: Network, inputs) -> np.ndarray:
-    inputs = np.asarray(inputs, dtype=np.float64)
-    if inputs.ndim != 3 or inputs.shape[2] != net.n_inputs:
-        raise ValueError(
-            f"inputs: expected shape [trials, time, {net.n_inputs}] for a network with "
-            f"{net.n_inputs} inputs, got {inputs.shape}"
-        )
-    if not np.all(np.isfinite(inputs)):
-        raise ValueError("inputs: contain NaN or Inf")
-    return inputs
-
-
-def _check_recurrent(net: Network, W) -> np.ndarray:
-    if W is None:
-        return net.W
-    W = np.asarray(W, dtype=np.float64)
-    n = net.n_units
-    if W.shape[-2:] != (n, n) or W.ndim not in (2, 3):
-        raise ValueError(f"W: expected shape [{n}, {n}] or [K, {n}, {n}], got {W.shape}")
-    return W
-
-
-def _check_noise(noise, shape) -> np.ndarray:
-    noise = np.asarray(noise, dtype=np.float64)
-    if noise.shape != shape:
-        raise ValueError(f"noise: expected shape {shape}, got {noise.shape}")
-    return noise
-
-
-def check_backend(backend: str, dtype: str) -> None:
-    """Raise unless ``backend`` is in :data:`BACKENDS` and ``dtype`` in :data:`DTYPES`."""
-    if backend not in BACKENDS:
-        raise ValueError(f"backend: expected one of {BACKENDS}, got {backend!r}")
-    if dtype not in DTYPES:
-        raise ValueError(f"dtype: expected one of {DTYPES}, got {dtype!r}")
-
-
 def drive_chunks(net: Network, inputs, noise, sigma: float, dtype=np.float64, chunk: int = _TIME_CHUNK):
     """Yield ``(t0, drive [B, t, N])``: input, bias and scaled noise of ``chunk`` steps at a time.
 
     ``drive = (inputs W_in' + b_x) + sigma * noise``, the sum order of the
     whole-array form; ``noise`` may be ``None`` (no noise).
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    inputs : numpy.ndarray
+        ``[B, T, n_in]``.
+    noise : numpy.ndarray or None
+        Standard-normal noise ``[B, T, N]``.
+    sigma : float
+        Noise scale.
+    dtype : numpy dtype, optional
+        Precision of the drive.
+    chunk : int, optional
+        Steps per chunk.
+
+    Yields
+    ------
+    tuple
+        ``(t0, drive)``.
     """
     n_trials, n_steps, n_in = inputs.shape
     for t0 in range(0, n_steps, chunk):
@@ -173,38 +123,72 @@ def drive_chunks(net: Network, inputs, noise, sigma: float, dtype=np.float64, ch
         yield t0, drive.astype(dtype, copy=False)
 
 
-def euler_steps(xp, x, r, WT, chunks, alpha, keep):
+def euler_steps(xp, x, r, WT, chunks, alpha, keep, nonlinearity: str = "tanh"):
     """Advance ``x``, ``r`` ``[..., B, N]`` in place, one step per drive row; yield ``t`` after each.
 
-    ``x <- keep x + alpha (r WT + drive_t)``, ``r <- tanh(x)``. ``xp`` is
-    numpy or torch; ``chunks`` yields ``(t0, drive [B, t, N])`` of ``xp``.
+    ``x <- keep x + alpha (r WT + drive_t)``, ``r <- φ(x)``: the one Euler
+    step loop of the simulation, the sweeps and (in torch) the training.
+
+    Parameters
+    ----------
+    xp : module
+        ``numpy`` or ``torch``.
+    x, r : array
+        States and rates ``[..., B, N]``, updated in place.
+    WT : array
+        Transposed recurrent weights ``[..., N, N]``.
+    chunks : iterable
+        ``(t0, drive [B, t, N])`` of ``xp`` arrays (see :func:`drive_chunks`).
+    alpha, keep : float
+        ``dt / tau`` and ``1 - alpha``.
+    nonlinearity : str, optional
+        The network's φ (default ``'tanh'``).
+
+    Yields
+    ------
+    int
+        The step just taken (0-based).
     """
     rec = xp.empty_like(x)
+    keep_state = keep != 0
     for t0, drive in chunks:
         for i in range(drive.shape[1]):
             xp.matmul(r, WT, out=rec)
             rec += drive[:, i]
-            rec *= alpha
-            x *= keep
-            x += rec
-            xp.tanh(x, out=r)
+            if keep_state:
+                rec *= alpha
+                x *= keep
+                x += rec
+            else:  # alpha = 1: the state is the new drive
+                x[...] = rec if alpha == 1 else alpha * rec
+            apply_nonlinearity(nonlinearity, x, out=r, xp=xp)
             yield t0 + i
 
 
-def _numpy_pass(net, W, x0, inputs, noise, sigma, x_out, r_out, dtype):
-    """Advance ``W [(K,) N, N]`` on the trials of ``x0 [B, N]``; fill ``x_out, r_out [(K,) B, T, N]``."""
+def _numpy_pass(net, W, x0, inputs, noise, sigma, dtype, sink):
+    """Advance ``W [(K,) N, N]`` on the trials of ``x0 [B, N]``; ``sink(t, x, r)`` after each step."""
     WT = np.swapaxes(W.astype(dtype, copy=False), -1, -2)
     x = np.array(np.broadcast_to(x0.astype(dtype), W.shape[:-2] + x0.shape))
-    r = np.tanh(x)
+    r = apply_nonlinearity(net.nonlinearity, x)
     chunks = drive_chunks(net, inputs, noise, sigma, dtype)
-    for t in euler_steps(np, x, r, WT, chunks, dtype(net.alpha), dtype(1.0 - net.alpha)):
-        x_out[..., t, :] = x
-        r_out[..., t, :] = r
+    for t in euler_steps(np, x, r, WT, chunks, dtype(net.alpha), dtype(1.0 - net.alpha), net.nonlinearity):
+        sink(t, x, r)
 
 
-def _split(n: int, parts: int) -> list[slice]:
-    edges = np.linspace(0, n, parts + 1).round().astype(int)
-    return [slice(a, b) for a, b in itertools.pairwise(edges) if b > a]
+def _parts(n_trials: int, lead, threads: int):
+    """How the work is shared among threads: ``(by_network, slices)``."""
+    rows = n_trials * (lead[0] if lead else 1)
+    threads = max(1, min(threads, rows // _MIN_ROWS_PER_THREAD))
+    by_network = bool(lead) and lead[0] >= threads
+    return by_network, split(lead[0] if by_network else n_trials, threads)
+
+
+def _run_parts(work, parts) -> list:
+    with single_threaded_blas():
+        if len(parts) == 1:
+            return [work(parts[0])]
+        with ThreadPoolExecutor(len(parts)) as pool:
+            return list(pool.map(work, parts))
 
 
 def _simulate_numpy(net, W, x0, inputs, noise, sigma, dtype, threads):
@@ -214,53 +198,27 @@ def _simulate_numpy(net, W, x0, inputs, noise, sigma, dtype, threads):
     x_out = np.empty(lead + (n_trials, n_steps, n), dtype=dtype)
     r_out = np.empty_like(x_out)
     z_out = np.empty(lead + (n_trials, n_steps, net.n_outputs), dtype=dtype)
-    rows = n_trials * (lead[0] if lead else 1)
-    threads = max(1, min(threads, rows // _MIN_ROWS_PER_THREAD))
-    by_network = bool(lead) and lead[0] >= threads
+    by_network, parts = _parts(n_trials, lead, threads)
 
     def work(part: slice):
         if by_network:
             sel = (part,)
-            _numpy_pass(net, W[part], x0, inputs, noise, sigma, x_out[part], r_out[part], dtype)
+            net_W, part_x0, part_inputs, part_noise = W[part], x0, inputs, noise
         else:
             sel = (Ellipsis, part, slice(None), slice(None))
-            _numpy_pass(net, W, x0[part], inputs[part], None if noise is None else noise[part], sigma,
-                        x_out[sel], r_out[sel], dtype)
-        z_out[sel] = r_out[sel] @ net.W_out.T.astype(dtype) + net.b_z.astype(dtype)
+            net_W, part_x0, part_inputs = W, x0[part], inputs[part]
+            part_noise = None if noise is None else noise[part]
+        xs, rs = x_out[sel], r_out[sel]
 
-    parts = _split(lead[0] if by_network else n_trials, threads)
-    with single_threaded_blas():
-        if len(parts) == 1:
-            work(parts[0])
-        else:
-            with ThreadPoolExecutor(len(parts)) as pool:
-                list(pool.map(work, parts))
+        def sink(t, x, r):
+            xs[..., t, :] = x
+            rs[..., t, :] = r
+
+        _numpy_pass(net, net_W, part_x0, part_inputs, part_noise, sigma, dtype, sink)
+        z_out[sel] = rs @ net.W_out.T.astype(dtype) + net.b_z.astype(dtype)
+
+    _run_parts(work, parts)
     return x_out, r_out, z_out
-
-
-def torch_device(device):
-    """``torch.device`` for ``device`` (default: CUDA when available, else CPU)."""
-    import torch
-
-    if device is None:
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
-
-
-@contextlib.contextmanager
-def torch_single_thread_on_cpu(dev):
-    """On a CPU device, torch uses one thread meanwhile (faster for per-step small products)."""
-    import torch
-
-    if dev.type != "cpu":
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _simulate_torch(net, W, x0, inputs, noise, sigma, dtype, device):
@@ -279,13 +237,29 @@ def _simulate_torch(net, W, x0, inputs, noise, sigma, dtype, device):
     x_out = torch.empty(lead + (n_trials, n_steps, n), dtype=tdtype, device=dev)
     r_out = torch.empty_like(x_out)
     x = tensor(np.broadcast_to(x0, lead + x0.shape))
-    r = torch.tanh(x)
+    r = apply_nonlinearity(net.nonlinearity, x, xp=torch)
     chunks = ((t0, tensor(drive)) for t0, drive in drive_chunks(net, inputs, noise, sigma))
-    for t in euler_steps(torch, x, r, WT, chunks, net.alpha, 1.0 - net.alpha):
+    for t in euler_steps(torch, x, r, WT, chunks, net.alpha, 1.0 - net.alpha, net.nonlinearity):
         x_out[..., t, :] = x
         r_out[..., t, :] = r
     z_out = r_out @ tensor(net.W_out.T) + tensor(net.b_z)
     return tuple(a.cpu().numpy() for a in (x_out, r_out, z_out))
+
+
+def _prepare(net, inputs, condition_ids, W, noise, stream, noise_sigma):
+    """Checked inputs, recurrent weights, 0-based ids, sigma and noise (drawn if needed)."""
+    inputs = check_inputs(net, inputs)
+    W = check_recurrent(net, W)
+    n_trials, n_steps, _ = inputs.shape
+    ids = check_condition_ids(net, condition_ids, n_trials)
+    sigma = net.noise_sigma if noise_sigma is None else float(noise_sigma)
+    if not (np.isfinite(sigma) and sigma >= 0):
+        raise ValueError(f"noise_sigma: expected a number >= 0, got {noise_sigma!r}")
+    if noise is None and (sigma != 0 or stream is not None):
+        noise = draw_noise(as_stream(stream), n_trials, n_steps, net.n_units)
+    if noise is not None:
+        noise = check_noise(noise, (n_trials, n_steps, net.n_units))
+    return inputs, W, ids, sigma, noise
 
 
 def simulate(
@@ -304,41 +278,234 @@ def simulate(
 ) -> Trajectories:
     """Run trials ``[B, T, n_in]`` through the network, all trials per step.
 
-    ``condition_ids`` (1-based, one per trial) pick the column of ``net.x0``
-    each trial starts from. ``W`` replaces the recurrent weights: ``[N, N]``,
-    or ``[K, N, N]`` to run K networks on the same trials and noise.
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    inputs : array_like
+        ``[B, T, n_in]``.
+    condition_ids : array_like of int
+        1-based, one per trial: the column of ``net.x0`` each trial starts from.
+    W : array_like, optional
+        Replaces the recurrent weights: ``[N, N]``, or ``[K, N, N]`` to run K
+        networks on the same trials and noise.
+    noise : array_like, optional
+        Standard-normal noise ``[B, T, N]``, scaled by ``noise_sigma``.
+        Without it, noise is drawn from ``stream`` in MATLAB's order
+        (:func:`draw_noise`), also when sigma is 0 if a stream is given, so
+        that later draws stay aligned with MATLAB; with sigma 0 and no stream
+        nothing is drawn.
+    stream : RandomStream or int, optional
+        Source of the noise when ``noise`` is not given.
+    noise_sigma : float, optional
+        Noise scale (default ``net.noise_sigma``).
+    backend : str, optional
+        ``'numpy'`` (default; ``threads`` CPU threads) or ``'torch'``.
+    device : str, optional
+        torch device (``'cpu'``, ``'cuda'``; default CUDA when available).
+    dtype : str, optional
+        ``'float64'`` (default) or ``'float32'`` (about 1e-6 relative error on
+        the states, see docs/performance.md).
+    threads : int, optional
+        CPU threads of the numpy back end (default: all usable cores).
 
-    Noise: ``noise`` is standard-normal ``[B, T, N]``, scaled by
-    ``noise_sigma`` (default ``net.noise_sigma``). Without it, noise is drawn
-    from ``stream`` in MATLAB's order (:func:`draw_noise`), also when sigma is
-    0 if a stream is given, so that later draws stay aligned with MATLAB;
-    with sigma 0 and no stream nothing is drawn.
+    Returns
+    -------
+    Trajectories
+        NumPy arrays of ``dtype``.
 
-    ``backend``: ``'numpy'`` (``threads`` CPU threads, default all usable
-    cores) or ``'torch'`` on ``device`` (``'cpu'``, ``'cuda'``; default CUDA
-    when available). ``dtype``: ``'float64'`` (default) or ``'float32'``
-    (about 1e-6 relative error on the states, see docs/performance.md).
-    Results are NumPy arrays of that dtype.
+    Raises
+    ------
+    ValueError
+        For inputs, ids, weights or noise that do not fit the network, or a
+        bad back end, precision or device (checked before any work).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims import Network
+    >>> net = Network(W_in=np.ones((2, 1)), W=np.zeros((2, 2)), W_out=np.ones((1, 2)), x0=np.zeros(2),
+    ...               b_x=np.zeros(2), b_z=np.zeros(1), noise_sigma=0.0)
+    >>> simulate(net, np.ones((1, 3, 1)), [1]).x[0, :, 0].round(4)
+    array([0.1 , 0.19 , 0.271])
     """
-    check_backend(backend, dtype)
-    inputs = _check_inputs(net, inputs)
-    W = _check_recurrent(net, W)
-    n_trials, n_steps, _ = inputs.shape
-    ids = check_condition_ids(net, condition_ids, n_trials)
-    sigma = net.noise_sigma if noise_sigma is None else float(noise_sigma)
-    n = net.n_units
-
-    if noise is None and (sigma != 0 or stream is not None):
-        noise = draw_noise(as_stream(stream), n_trials, n_steps, n)
-    if noise is not None:
-        noise = _check_noise(noise, (n_trials, n_steps, n))
-
+    check_backend(backend, dtype, device)
+    threads = check_threads(threads)
+    inputs, W, ids, sigma, noise = _prepare(net, inputs, condition_ids, W, noise, stream, noise_sigma)
     x0 = net.x0[:, ids].T.copy()
-    r0 = np.tanh(x0)
+    r0 = net.rates(x0)
     if backend == "numpy":
-        threads = usable_cores() if threads is None else max(1, int(threads))
         x_t, r_t, z_t = _simulate_numpy(net, W, x0, inputs, noise, sigma, np.dtype(dtype).type, threads)
     else:
-        with single_threaded_blas(), torch_single_thread_on_cpu(torch_device(device)):
-            x_t, r_t, z_t = _simulate_torch(net, W, x0, inputs, noise, sigma, dtype, device)
+        dev = torch_device(device)
+        with single_threaded_blas(), torch_threads(dev, 1):
+            x_t, r_t, z_t = _simulate_torch(net, W, x0, inputs, noise, sigma, dtype, dev)
     return Trajectories(x=x_t, r=r_t, z=z_t, x0=x0, r0=r0)
+
+
+@dataclass
+class StateSummary:
+    """What a forward pass leaves when its trajectories are not kept.
+
+    Attributes
+    ----------
+    sums : numpy.ndarray
+        ``[G, T, N]``: sum of the states of the trials of each group at each step.
+    counts : numpy.ndarray
+        ``[G]``: trials per group.
+    state_sum : numpy.ndarray
+        ``[N]``: sum of all states (every trial and step).
+    outer_sum : numpy.ndarray or None
+        ``[N, N]``: sum of ``x x'`` over all states (for principal components),
+        ``None`` when not asked for.
+    n_samples : int
+        Number of states summed (trials x steps).
+    """
+
+    sums: np.ndarray
+    counts: np.ndarray
+    state_sum: np.ndarray
+    outer_sum: np.ndarray | None
+    n_samples: int
+
+    def averages(self) -> np.ndarray:
+        """Group-average states ``[G, T, N]`` (NaN for a group without trials).
+
+        Returns
+        -------
+        numpy.ndarray
+            The averages.
+        """
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = self.sums / self.counts[:, None, None]
+        out[self.counts == 0] = np.nan
+        return out
+
+    def covariance(self) -> np.ndarray:
+        """Sample covariance ``[N, N]`` of all states (normalised by ``n_samples - 1``).
+
+        Returns
+        -------
+        numpy.ndarray
+            The covariance.
+
+        Raises
+        ------
+        ValueError
+            If the outer products were not accumulated or there are fewer than 2 samples.
+        """
+        if self.outer_sum is None or self.n_samples < 2:
+            raise ValueError("covariance: needs summarise_states(..., covariance=True) over at least 2 states")
+        mean = self.state_sum / self.n_samples
+        cov = (self.outer_sum - self.n_samples * np.outer(mean, mean)) / (self.n_samples - 1)
+        return (cov + cov.T) / 2
+
+
+def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int, *, noise=None,
+                     stream: RandomStream | int | None = None, noise_sigma: float | None = None,
+                     covariance: bool = False, threads: int | None = None,
+                     max_bytes: int = 256 * 2**20) -> StateSummary:
+    """Run trials and keep only group sums of the states (and, optionally, their second moments).
+
+    The memory-light forward pass: trials are simulated a batch at a time
+    (about ``max_bytes`` of noise and drive per batch) and each batch's
+    states are summed into ``[G, T, N]`` as the steps go, so no trajectory
+    is ever held. The noise is drawn batch by batch in MATLAB's order, which
+    gives the same numbers as drawing it all at once. The states are exactly
+    those :func:`simulate` computes.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    inputs : array_like
+        ``[B, T, n_in]``.
+    condition_ids : array_like of int
+        1-based initial-state columns, one per trial.
+    groups : array_like of int
+        ``[B]``: the group (0-based, ``< n_groups``) each trial is summed into;
+        ``-1`` for none.
+    n_groups : int
+        Number of groups ``G``.
+    noise : array_like, optional
+        Standard-normal noise ``[B, T, N]`` (else drawn from ``stream`` as in :func:`simulate`).
+    stream : RandomStream or int, optional
+        Source of the noise.
+    noise_sigma : float, optional
+        Noise scale (default ``net.noise_sigma``).
+    covariance : bool, optional
+        Also sum ``x x'`` over all states (see :meth:`StateSummary.covariance`).
+    threads : int, optional
+        CPU threads (default: all usable cores).
+    max_bytes : int, optional
+        Rough memory for one batch of trials.
+
+    Returns
+    -------
+    StateSummary
+        The sums.
+    """
+    threads = check_threads(threads)
+    inputs = check_inputs(net, inputs)
+    n_trials, n_steps, n = inputs.shape[0], inputs.shape[1], net.n_units
+    groups = np.asarray(groups).reshape(-1)
+    if groups.size != n_trials or groups.dtype.kind not in "iu":
+        raise ValueError(f"groups: expected {n_trials} integer group numbers (one per trial), got "
+                         f"{groups.size} of dtype {groups.dtype}")
+    if groups.size and (groups.max() >= n_groups or groups.min() < -1):
+        raise ValueError(f"groups: expected values in -1..{n_groups - 1}, got {groups.min()}..{groups.max()}")
+    ids = check_condition_ids(net, condition_ids, n_trials)
+    sigma = net.noise_sigma if noise_sigma is None else float(noise_sigma)
+    if noise is not None:
+        noise = check_noise(noise, (n_trials, n_steps, n))
+    source = None
+    if noise is None and (sigma != 0 or stream is not None):
+        source = as_stream(stream)
+    per_trial = n_steps * n * 8 * (3 if source is not None else 2)
+    batch = max(1, min(n_trials, max_bytes // max(per_trial, 1)))
+    batch = max(batch, min(n_trials, threads * _MIN_ROWS_PER_THREAD))
+
+    sums = np.zeros((n_groups, n_steps, n))
+    state_sum = np.zeros(n)
+    outer_sum = np.zeros((n, n)) if covariance else None
+    for start in range(0, n_trials, batch):
+        rows = slice(start, min(start + batch, n_trials))
+        batch_noise = noise[rows] if noise is not None else (
+            draw_noise(source, rows.stop - rows.start, n_steps, n) if source is not None else None)
+        x0 = net.x0[:, ids[rows]].T.copy()
+        _, parts = _parts(rows.stop - rows.start, (), threads)
+        members = groups[rows]
+
+        def work(part: slice, x0=x0, batch_noise=batch_noise, members=members, rows=rows):
+            mine = members[part]
+            onehot = np.zeros((n_groups, mine.size))
+            valid = mine >= 0
+            onehot[mine[valid], np.flatnonzero(valid)] = 1.0
+            part_sums = np.zeros((n_groups, n_steps, n))
+            part_state = np.zeros(n)
+            part_outer = np.zeros((n, n)) if covariance else None
+            buffer = np.empty((_TIME_CHUNK, mine.size, n)) if covariance else None
+
+            def sink(t, x, r):
+                np.matmul(onehot, x, out=part_sums[:, t])
+                if covariance:
+                    buffer[t % _TIME_CHUNK] = x
+                    if t % _TIME_CHUNK == _TIME_CHUNK - 1 or t == n_steps - 1:
+                        flat = buffer[: t % _TIME_CHUNK + 1].reshape(-1, n)
+                        part_outer[...] += flat.T @ flat
+                        part_state[...] += flat.sum(axis=0)
+                elif t >= 0:
+                    part_state[...] += x.sum(axis=0)
+
+            part_inputs = inputs[rows][part]
+            part_noise = None if batch_noise is None else batch_noise[part]
+            _numpy_pass(net, net.W, x0[part], part_inputs, part_noise, sigma, np.float64, sink)
+            return part_sums, part_state, part_outer
+
+        for part_sums, part_state, part_outer in _run_parts(work, parts):
+            sums += part_sums
+            state_sum += part_state
+            if covariance:
+                outer_sum += part_outer
+    counts = np.bincount(groups[groups >= 0], minlength=n_groups)[:n_groups]
+    return StateSummary(sums, counts, state_sum, outer_sum, n_trials * n_steps)

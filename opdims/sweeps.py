@@ -16,37 +16,137 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
+from .backend import check_backend, check_threads, single_threaded_blas, split, torch_device, torch_threads
 from .network import Network
+from .nonlinearity import apply_nonlinearity
 from .random import RandomStream, as_stream
 from .reduce import reduced_rank_stack
-from .simulate import (
-    _check_inputs,
-    _check_noise,
-    _split,
-    check_backend,
-    check_condition_ids,
-    draw_noise,
-    drive_chunks,
-    euler_steps,
-    simulate,
-    single_threaded_blas,
-    torch_device,
-    torch_single_thread_on_cpu,
-    usable_cores,
-)
+from .simulate import draw_noise, drive_chunks, euler_steps, simulate
+from .validation import check_condition_ids, check_inputs, check_noise, check_targets
 
-__all__ = ["RankSweep", "rank_sweep", "sweep_blocks"]
+__all__ = ["COST_TOLERANCE", "RankSweep", "check_ranks", "rank_sweep", "rank_within_full_cost", "settled_rank", "sweep_blocks"]
+
+COST_TOLERANCE = 0.10  #: default tolerance of the rank thresholds (cost within 10 % of the full-rank cost)
+
+
+def rank_within_full_cost(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANCE) -> int | None:
+    """Smallest rank whose cost is at most ``(1 + tolerance)`` times the full-rank cost.
+
+    The one definition of "the cost is back at the full-rank level" used by
+    every summary, table and figure of opdims.
+
+    Parameters
+    ----------
+    ranks : array_like of int
+        Ranks ``[K]``, ascending.
+    cost : array_like
+        Cost at each rank ``[K]`` (for several networks: their mean).
+    full_cost : float
+        The full-rank network's cost (likewise).
+    tolerance : float, optional
+        Relative tolerance (default 0.1).
+
+    Returns
+    -------
+    int or None
+        The rank, or ``None`` if no rank of the sweep qualifies.
+
+    Examples
+    --------
+    >>> rank_within_full_cost([1, 2, 3], [5.0, 1.05, 1.0], 1.0)
+    2
+    """
+    ranks = np.asarray(ranks).reshape(-1)
+    within = np.flatnonzero(np.asarray(cost, dtype=np.float64) <= (1 + tolerance) * float(full_cost))
+    return int(ranks[within[0]]) if within.size else None
+
+
+def settled_rank(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANCE) -> int | None:
+    """Smallest rank from which on the cost stays within ``tolerance`` of its range above the full-rank cost.
+
+    The range is the largest cost minus the full-rank cost: this is where the
+    cost curve is back at the full-rank level on the paper's axes.
+
+    Parameters
+    ----------
+    ranks : array_like of int
+        Ranks ``[K]``, ascending.
+    cost : array_like
+        Cost at each rank ``[K]``.
+    full_cost : float
+        The full-rank cost.
+    tolerance : float, optional
+        Fraction of the range (default 0.1).
+
+    Returns
+    -------
+    int or None
+        The rank, or ``None`` if the last rank of the sweep is not settled.
+
+    Examples
+    --------
+    >>> settled_rank([1, 2, 3, 4], [9.0, 1.2, 1.05, 1.0], 1.0)
+    3
+    """
+    ranks = np.asarray(ranks).reshape(-1)
+    excess = np.asarray(cost, dtype=np.float64) - float(full_cost)
+    above = np.flatnonzero(excess > tolerance * max(excess.max(initial=0.0), 0.0))
+    if not above.size:
+        return int(ranks[0])
+    settled = above[-1] + 1
+    return int(ranks[settled]) if settled < excess.size else None
 
 
 @dataclass
 class RankSweep:
-    """Measures per rank: ``ranks [K]``, ``cost [K]`` (MSE of output 1),
-    ``state_distance [K]`` (to the full-rank trajectories), ``full_cost``."""
+    """Output cost and state distance of reduced-rank networks, per rank.
+
+    Attributes
+    ----------
+    ranks : numpy.ndarray
+        ``[K]`` ranks k (the network keeps the first k basis vectors).
+    cost : numpy.ndarray
+        ``[K]`` MSE of output 1.
+    state_distance : numpy.ndarray
+        ``[K]`` mean distance to the full-rank trajectories.
+    full_cost : float
+        The full-rank network's cost.
+    """
 
     ranks: np.ndarray
     cost: np.ndarray
     state_distance: np.ndarray
     full_cost: float
+
+    def rank_within_full_cost(self, tolerance: float = COST_TOLERANCE) -> int | None:
+        """See :func:`rank_within_full_cost`.
+
+        Parameters
+        ----------
+        tolerance : float, optional
+            Relative tolerance.
+
+        Returns
+        -------
+        int or None
+            The rank.
+        """
+        return rank_within_full_cost(self.ranks, self.cost, self.full_cost, tolerance)
+
+    def settled_rank(self, tolerance: float = COST_TOLERANCE) -> int | None:
+        """See :func:`settled_rank`.
+
+        Parameters
+        ----------
+        tolerance : float, optional
+            Fraction of the cost range.
+
+        Returns
+        -------
+        int or None
+            The rank.
+        """
+        return settled_rank(self.ranks, self.cost, self.full_cost, tolerance)
 
 
 def sweep_blocks(n_ranks: int, block_size: int, parallel: int = 1) -> list[slice]:
@@ -55,7 +155,7 @@ def sweep_blocks(n_ranks: int, block_size: int, parallel: int = 1) -> list[slice
     block_size = max(1, int(block_size))
     n_blocks = max(-(-n_ranks // block_size), 1)
     n_blocks = -(-n_blocks // parallel) * parallel
-    return _split(n_ranks, min(n_blocks, max(n_ranks, 1)))
+    return split(n_ranks, min(n_blocks, max(n_ranks, 1)))
 
 
 def _numpy_block(net: Network, W, x0, inputs, noise, reference_x, target, dtype):
@@ -63,13 +163,13 @@ def _numpy_block(net: Network, W, x0, inputs, noise, reference_x, target, dtype)
     alpha, keep = dtype(net.alpha), dtype(1.0 - net.alpha)
     WT = np.swapaxes(W.astype(dtype, copy=False), -1, -2)
     x = np.array(np.broadcast_to(x0.astype(dtype), (W.shape[0],) + x0.shape))
-    r = np.tanh(x)
+    r = apply_nonlinearity(net.nonlinearity, x)
     diff = np.empty_like(x)
     w_out, b_out = net.W_out[0].astype(dtype), dtype(net.b_z[0])
     sq_err = np.zeros(x.shape[:2])
     dist = np.zeros(x.shape[:2])
     chunks = drive_chunks(net, inputs, noise, net.noise_sigma, dtype)
-    for t in euler_steps(np, x, r, WT, chunks, alpha, keep):
+    for t in euler_steps(np, x, r, WT, chunks, alpha, keep, net.nonlinearity):
         np.subtract(x, reference_x[:, t], out=diff)
         np.square(diff, out=diff)
         dist += np.sqrt(diff.sum(axis=-1))
@@ -88,16 +188,47 @@ def _torch_block(net: Network, W, x0, inputs, noise, reference_x, target, tdtype
     alpha, keep = net.alpha, 1.0 - net.alpha
     WT = tensor(np.swapaxes(W, -1, -2))
     x = tensor(np.broadcast_to(x0, (W.shape[0],) + x0.shape))
-    r = torch.tanh(x)
+    r = apply_nonlinearity(net.nonlinearity, x, xp=torch)
     w_out, b_out = tensor(net.W_out[0]), float(net.b_z[0])
     sq_err = torch.zeros(x.shape[:2], dtype=torch.float64, device=dev)
     dist = torch.zeros(x.shape[:2], dtype=torch.float64, device=dev)
     chunks = ((t0, tensor(drive)) for t0, drive in drive_chunks(net, inputs, noise, net.noise_sigma))
-    for t in euler_steps(torch, x, r, WT, chunks, alpha, keep):
+    for t in euler_steps(torch, x, r, WT, chunks, alpha, keep, net.nonlinearity):
         dist += torch.linalg.vector_norm(x - reference_x[:, t], dim=-1)
         err = r @ w_out + b_out - target[:, t]
         sq_err += err * err
     return sq_err.sum(dim=1).cpu().numpy(), dist.sum(dim=1).cpu().numpy()
+
+
+def check_ranks(ranks, n_units: int) -> np.ndarray:
+    """Ranks of a sweep as ints in ``0..N``, ascending and unique; ``None`` means ``1..N``.
+
+    Parameters
+    ----------
+    ranks : array_like of int or None
+        The ranks.
+    n_units : int
+        Number of units N.
+
+    Returns
+    -------
+    numpy.ndarray
+        The ranks.
+
+    Raises
+    ------
+    ValueError
+        For non-integer ranks, ranks outside ``0..N``, or none at all.
+    """
+    if ranks is None:
+        return np.arange(1, n_units + 1)
+    arr = np.atleast_1d(np.asarray(ranks))
+    if arr.dtype.kind not in "iuf" or arr.ndim != 1 or arr.size == 0 or np.any(arr != np.round(arr)):
+        raise ValueError(f"ranks: expected integers in 0..{n_units}, got {ranks!r}")
+    arr = np.unique(arr.astype(int))
+    if arr[0] < 0 or arr[-1] > n_units:
+        raise ValueError(f"ranks: expected integers in 0..{n_units} (the network's units), got {arr[0]}..{arr[-1]}")
+    return arr
 
 
 def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, targets, *,
@@ -115,18 +246,16 @@ def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, target
     ``backend``, ``device``, ``dtype``, ``threads`` as :func:`opdims.simulate`
     (numpy: blocks run on ``threads`` CPU threads).
     """
-    check_backend(backend, dtype)
-    inputs = _check_inputs(net, inputs)
-    targets = np.asarray(targets, dtype=np.float64)
+    check_backend(backend, dtype, device)
+    inputs = check_inputs(net, inputs)
     n_trials, n_steps, _ = inputs.shape
-    if targets.ndim != 3 or targets.shape[:2] != (n_trials, n_steps):
-        raise ValueError(f"targets: expected shape [{n_trials}, {n_steps}, n_out], got {targets.shape}")
-    ranks = np.arange(1, net.n_units + 1) if ranks is None else np.atleast_1d(ranks).astype(int)
+    targets = check_targets(targets, n_trials, n_steps)
+    ranks = check_ranks(ranks, net.n_units)
     if noise is None and (net.noise_sigma != 0 or stream is not None):
         noise = draw_noise(as_stream(stream), n_trials, n_steps, net.n_units)
     if noise is not None:
-        noise = _check_noise(noise, (n_trials, n_steps, net.n_units))
-    threads = usable_cores() if threads is None else max(1, int(threads))
+        noise = check_noise(noise, (n_trials, n_steps, net.n_units))
+    threads = check_threads(threads)
     full = simulate(net, inputs, condition_ids, noise=noise, backend=backend, device=device, dtype=dtype,
                     threads=threads)
     x0 = net.x0[:, check_condition_ids(net, condition_ids, n_trials)].T
@@ -155,7 +284,7 @@ def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, target
     cost = np.empty(ranks.size)
     dist = np.empty(ranks.size)
     n_samples = n_trials * n_steps
-    device_threads = torch_single_thread_on_cpu(dev) if backend == "torch" else contextlib.nullcontext()
+    device_threads = torch_threads(dev, 1) if backend == "torch" else contextlib.nullcontext()
     with tqdm(total=ranks.size, desc="rank sweep", unit="network", disable=not progress) as bar, \
             single_threaded_blas(), device_threads, ThreadPoolExecutor(max(1, min(parallel, len(blocks)))) as pool:
         for sel, (sq_err, d) in zip(blocks, pool.map(run, blocks)):

@@ -81,7 +81,7 @@ def _global_dims(fx, net, trials, noise, kind):
         local = opdims.local_column_dimensions(net, ordered[valid])
         dims = np.full((props.n_locations, net.n_units, net.n_units), np.nan)
         fvals = np.full((props.n_locations, net.n_units), np.nan)
-        dims[valid], fvals[valid] = local.dims, local.fvals
+        dims[valid], fvals[valid] = local.padded().dims, local.padded().fvals
         compare("s2 (columns) at every location", "opdims.local_column_dimensions -> dims", s2, dims,
                 s2["all_local_op_dims"], KERNEL)
         compare("s2 (columns) at every location", "opdims.local_column_dimensions -> fvals", s2, fvals,

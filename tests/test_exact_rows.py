@@ -13,7 +13,7 @@ from synthetic import random_network
 from opdims import Network, delta_f, local_column_dimensions, local_row_dimensions, orthonormalize_against
 from opdims.exact_rows import best_directions, best_row_dimension, exact_row_dimensions, secular_maximiser
 from opdims.io import load_network
-from opdims.local_dims import FVAL_THRESHOLD
+from opdims.operative import FVAL_THRESHOLD
 
 FIXTURES = Path(__file__).resolve().parents[1] / "parity_tests" / "fixtures"
 

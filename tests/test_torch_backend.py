@@ -57,5 +57,5 @@ def test_float32_error_stays_at_single_precision_scale(backend):
 
 def test_unknown_device_is_a_clear_error():
     net, inputs, ids, noise = problem(T=3)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ValueError, match="device: expected 'cpu', 'cuda'"):
         simulate(net, inputs, ids, noise=noise, backend="torch", device="tpu")

@@ -19,7 +19,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from ..local_dims import LocalOperativeDimensions
+from ..operative import LocalOperativeDimensions
 from ..sampling import SamplingLocationProperties, sampling_location_properties
 from ._files import FileFormatError, NotInFileError, atomic_output
 from .original_h5 import write_matlab_dataset
@@ -116,6 +116,7 @@ def save_local_operative_dimensions(path, local: LocalOperativeDimensions, props
     ``overwrite``; written under a temporary name, then renamed.
     """
     _check_local(local, props)
+    local = local.padded()
     with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
         for loc in range(props.n_locations):
             group = f.create_group(props.name(loc))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..local_dims import LocalOperativeDimensions
+from ..operative import LocalOperativeDimensions
 from ..network import Network
 from ..simulate import Trajectories
 from ..sweeps import RankSweep
@@ -77,6 +77,7 @@ def task_variables(data: TaskData) -> dict:
 def local_dims_variables(local: LocalOperativeDimensions) -> dict:
     """``all_local_op_dims [L, D, N]`` and ``all_fvals [L, D]`` (as ``load_local_op_dims``),
     ``sampling_locs [L, N]``, ``next_states [L, N]`` and ``dim_type``."""
+    local = local.padded()
     return {"all_local_op_dims": np.asarray(local.dims, dtype=np.float64),
             "all_fvals": np.asarray(local.fvals, dtype=np.float64),
             "sampling_locs": np.asarray(local.locations, dtype=np.float64),

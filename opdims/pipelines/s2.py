@@ -84,8 +84,7 @@ def _row_dimensions(net: Network, locations: np.ndarray, method: str, stream: Ra
         reseed(stream, seed_run)
         stream.randn((net.n_units, 1))
         parts.append(local_row_dimensions(net, loc[None], method=method, stream=stream))
-    return LocalOperativeDimensions("rows", *(np.concatenate([getattr(p, name) for p in parts])
-                                              for name in ("dims", "fvals", "locations", "next_states")))
+    return LocalOperativeDimensions.concatenate(parts)
 
 
 def s2_local_operative_dimensions(network, task: str, dim_type: str = "columns", *, net_id: int = 1,

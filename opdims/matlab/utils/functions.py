@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import metrics
-from ...local_dims import orthonormalize_against
+from ...operative import orthonormalize_against
 from ...network import DT, NOISE_SIGMA, TAU
 from ...reduce import as_dimension_matrix, remove_dimensions
 from ...tasks import check_task

@@ -1,0 +1,302 @@
+"""Checks of what users hand in, in one place (as scikit-learn's ``utils.validation``).
+
+Every public function validates its arguments with these helpers before any
+long work starts, so that a bad argument gives one clear message naming the
+argument, what was expected and what was given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "ValidationError",
+    "as_real_array",
+    "check_condition_ids",
+    "check_inputs",
+    "check_locations",
+    "check_noise",
+    "check_positive_int",
+    "check_recurrent",
+    "check_targets",
+]
+
+
+class ValidationError(ValueError):
+    """An argument that cannot be used: wrong type, shape or values."""
+
+
+def check_positive_int(value, name: str, meaning: str = "") -> int:
+    """``value`` as an int if it is a whole number >= 1, else raise.
+
+    Parameters
+    ----------
+    value : int
+        The value to check (bools are refused).
+    name : str
+        The argument's name, for the message.
+    meaning : str, optional
+        What the number counts, for the message.
+
+    Returns
+    -------
+    int
+        The value.
+
+    Raises
+    ------
+    ValidationError
+        If ``value`` is not a positive whole number.
+
+    Examples
+    --------
+    >>> check_positive_int(3, "n_trials")
+    3
+    """
+    what = f" ({meaning})" if meaning else ""
+    try:
+        ok = not isinstance(value, bool) and float(value).is_integer() and value >= 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValidationError(f"{name}: expected a positive integer{what}, got {value!r}")
+    return int(value)
+
+
+def as_real_array(value, name: str, *, ndim: int | None = None, finite: bool = True,
+                  allow_int: bool = True) -> np.ndarray:
+    """``value`` as a float64 array after checking its type and values.
+
+    Parameters
+    ----------
+    value : array_like
+        The array.
+    name : str
+        The argument's name, for the message.
+    ndim : int, optional
+        Required number of dimensions.
+    finite : bool, optional
+        Refuse NaN and Inf (default).
+    allow_int : bool, optional
+        Accept integer arrays (converted exactly); booleans and complex
+        numbers are always refused.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 array (a copy only when a conversion was needed).
+
+    Raises
+    ------
+    ValidationError
+        For non-numeric, boolean, complex (or, without ``allow_int``, integer)
+        values, the wrong number of dimensions, or non-finite values.
+
+    Examples
+    --------
+    >>> as_real_array([1, 2], "x")
+    array([1., 2.])
+    """
+    if isinstance(value, (str, bytes)):
+        raise ValidationError(f"{name}: expected a numeric array, got a string")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{name}: expected a numeric array, got {type(value).__name__}") from exc
+    kind = arr.dtype.kind
+    if kind == "b":
+        raise ValidationError(f"{name}: expected real numbers, got a boolean array")
+    if kind == "c":
+        raise ValidationError(f"{name}: expected real numbers, got complex values")
+    if kind in "iu" and not allow_int:
+        raise ValidationError(f"{name}: expected floating-point values, got integers ({arr.dtype})")
+    if kind not in "iuf":
+        raise ValidationError(f"{name}: expected a numeric array, got {type(value).__name__} of dtype {arr.dtype}")
+    arr = arr.astype(np.float64, copy=False)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValidationError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
+    if finite and arr.size and not np.isfinite(arr).all():
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        raise ValidationError(f"{name}: {bad} non-finite value(s) (NaN or Inf); expected finite numbers")
+    return arr
+
+
+def check_inputs(net, inputs) -> np.ndarray:
+    """Trial inputs ``[B, T, n_in]`` that fit ``net``, as float64.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network the inputs drive.
+    inputs : array_like
+        ``[trials, time, inputs]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The inputs.
+
+    Raises
+    ------
+    ValidationError
+        For the wrong shape, no trials or steps, or non-finite values.
+    """
+    arr = as_real_array(inputs, "inputs", finite=False)
+    if arr.ndim != 3 or arr.shape[2] != net.n_inputs:
+        raise ValidationError(f"inputs: expected shape [trials, time, {net.n_inputs}] for a network with "
+                              f"{net.n_inputs} input(s), got {arr.shape}")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValidationError(f"inputs: expected at least one trial and one time step, got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValidationError("inputs: contain NaN or Inf")
+    return arr
+
+
+def check_targets(targets, n_trials: int, n_steps: int, n_outputs: int | None = None) -> np.ndarray:
+    """Targets ``[B, T, n_out]`` matching ``n_trials`` trials of ``n_steps`` steps.
+
+    Parameters
+    ----------
+    targets : array_like
+        ``[trials, time, outputs]``.
+    n_trials, n_steps : int
+        The trials' numbers of trials and steps.
+    n_outputs : int, optional
+        The network's outputs, if the targets must match them.
+
+    Returns
+    -------
+    numpy.ndarray
+        The targets as float64.
+
+    Raises
+    ------
+    ValidationError
+        For the wrong shape or non-finite values.
+    """
+    arr = as_real_array(targets, "targets")
+    outs = "n_out" if n_outputs is None else str(n_outputs)
+    if arr.ndim != 3 or arr.shape[:2] != (n_trials, n_steps) or (n_outputs is not None and arr.shape[2] != n_outputs):
+        raise ValidationError(f"targets: expected shape [{n_trials}, {n_steps}, {outs}] (trials, time, outputs), "
+                              f"got {arr.shape}")
+    return arr
+
+
+def check_noise(noise, shape) -> np.ndarray:
+    """Standard-normal noise of exactly ``shape`` ``[B, T, N]``, as float64.
+
+    Parameters
+    ----------
+    noise : array_like
+        The noise.
+    shape : tuple of int
+        The shape it must have.
+
+    Returns
+    -------
+    numpy.ndarray
+        The noise.
+
+    Raises
+    ------
+    ValidationError
+        For the wrong shape or non-finite values.
+    """
+    arr = as_real_array(noise, "noise")
+    if arr.shape != tuple(shape):
+        raise ValidationError(f"noise: expected shape {tuple(shape)} (trials, time, units), got {arr.shape}")
+    return arr
+
+
+def check_recurrent(net, W) -> np.ndarray:
+    """Recurrent weights ``[N, N]`` or a stack ``[K, N, N]`` for ``net`` (``None``: ``net.W``).
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    W : array_like or None
+        Replacement recurrent weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        The weights.
+
+    Raises
+    ------
+    ValidationError
+        For the wrong shape or non-finite values.
+    """
+    if W is None:
+        return net.W
+    arr = as_real_array(W, "W")
+    n = net.n_units
+    if arr.ndim not in (2, 3) or arr.shape[-2:] != (n, n):
+        raise ValidationError(f"W: expected shape [{n}, {n}] or [K, {n}, {n}], got {arr.shape}")
+    return arr
+
+
+def check_condition_ids(net, condition_ids, n_trials: int) -> np.ndarray:
+    """0-based initial-state columns of ``n_trials`` trials from 1-based ``condition_ids``.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network (its ``x0`` has one column per condition id).
+    condition_ids : array_like of int
+        1-based ids, at least one per trial (extra ids are ignored, as MATLAB does).
+    n_trials : int
+        Number of trials.
+
+    Returns
+    -------
+    numpy.ndarray
+        0-based column indices ``[n_trials]``.
+
+    Raises
+    ------
+    ValidationError
+        For too few ids, non-integers or ids outside ``1..n_contexts``.
+    """
+    ids = np.asarray(condition_ids).reshape(-1)
+    if ids.dtype.kind not in "iuf":
+        raise ValidationError(f"condition_ids: expected integer ids, got values of dtype {ids.dtype}")
+    if ids.size < n_trials:
+        raise ValidationError(f"condition_ids: expected at least {n_trials} ids (one per trial), got {ids.size}")
+    ids = ids[:n_trials]
+    if not np.all(np.isfinite(ids)) or np.any(ids != np.round(ids)):
+        raise ValidationError(f"condition_ids: expected integers, got {ids}")
+    ids = ids.astype(int)
+    if ids.size and (ids.min() < 1 or ids.max() > net.n_contexts):
+        raise ValidationError(f"condition_ids: expected ids in 1..{net.n_contexts} (columns of x0), "
+                              f"got values from {ids.min()} to {ids.max()}")
+    return ids - 1
+
+
+def check_locations(net, locations) -> np.ndarray:
+    """Sampling locations (states) ``[..., N]`` of ``net``, as float64.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    locations : array_like
+        States, the last axis over units.
+
+    Returns
+    -------
+    numpy.ndarray
+        The locations.
+
+    Raises
+    ------
+    ValidationError
+        For the wrong number of units or non-finite values.
+    """
+    loc = as_real_array(locations, "locations", finite=False)
+    if loc.ndim == 0 or loc.shape[-1] != net.n_units:
+        raise ValidationError(f"locations: expected [..., {net.n_units}] states, got shape {loc.shape}")
+    if not np.all(np.isfinite(loc)):
+        raise ValidationError("locations: contain NaN or Inf (was a condition without trials averaged?)")
+    return loc
