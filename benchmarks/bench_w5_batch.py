@@ -10,14 +10,15 @@ import numpy as np
 from _bench import Row, data_dir, gemm_throughput, max_rss_bytes, once, report, s3_run
 
 from opdims import MatlabTwisterStream, simulate
+from opdims import AnalysisOptions
+from opdims.backend import usable_cores
 from opdims.batch import batch_jobs, run_batch
-from opdims.cli.batch import parse_ids
+from opdims.cli.batch import parse_net_ids
 from opdims.exact_rows import exact_row_dimensions
 from opdims.pipelines import DEFAULT_N_TRIALS, prepare_run
-from opdims.pipelines._common import trial_info
 from opdims.reference import row_dimensions_loops, run_rnn_loops
 from opdims.reference_data import ORIGINAL_FILES
-from opdims.sampling import condition_averages, locations_in_order, sampling_location_properties
+from opdims.sampling import condition_averages, locations_from_averages, sampling_location_properties
 
 TASKS = ("ctxt", "swg")
 
@@ -26,8 +27,8 @@ def s2_locations(task):
     run = prepare_run("s2", data_dir() / ORIGINAL_FILES[f"{task}_weights"], task)
     props = sampling_location_properties(task)
     x = simulate(run.net, run.trials.inputs, run.trials.condition_ids, noise=run.noise).x
-    averages = condition_averages(x, props, **trial_info(run.trials))
-    return run, locations_in_order(averages[:, props.times_per_condition - 1], props)
+    averages = condition_averages(x, props, **run.trials.condition_info())
+    return run, locations_from_averages(averages, props)
 
 
 def reference_estimate(n_nets, dim_types):
@@ -65,22 +66,26 @@ def flops(n_nets, dim_types, n=100):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--dask-local", type=int, default=None, help="run on a Dask LocalCluster of N workers")
     parser.add_argument("--nets", default="1-20")
     args = parser.parse_args()
-    net_ids = parse_ids(args.nets)
+    net_ids = parse_net_ids(args.nets)
     dim_types = ("columns", "rows")
     weights = {t: data_dir() / ORIGINAL_FILES[f"{t}_weights"] for t in TASKS}
-    jobs = batch_jobs(weights, net_ids, dim_types)
-    results, measured = once(lambda: run_batch(jobs, workers=args.workers))
+    parallel = args.dask_local or args.workers
+    jobs = batch_jobs(weights, net_ids, AnalysisOptions(dim_types=dim_types),
+                      threads=max(1, usable_cores() // parallel))
+    results, measured = once(lambda: run_batch(jobs, workers=args.workers, dask_local=args.dask_local,
+                                               progress=False))
     peak = max(max_rss_bytes(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
     reference, notes = reference_estimate(len(net_ids), dim_types)
-    slowest = max(results, key=lambda r: r.seconds)
-    rows = [Row(f"{len(results)} analyses ({len(net_ids)} networks x 2 tasks x 2 dimension types), "
+    slowest = max(results, key=lambda r: r.provenance["seconds"])
+    rows = [Row(f"{len(results) * len(dim_types)} analyses ({len(net_ids)} networks x 2 tasks x 2 dimension types), "
                 f"{args.workers} workers", measured, reference, flops(len(net_ids), dim_types) / gemm_throughput(),
                 900.0 * len(net_ids) / 20, peak, "reference mode estimated (see notes)")]
     report("w5_batch", "W5 — s2 + s3, columns and rows, both tasks", rows,
-           notes + [(f"slowest network (both dimension types): {slowest.task} network {slowest.net_id}, "
-                     f"{slowest.seconds:.1f} s"),
+           notes + [(f"slowest network (both dimension types): {slowest.provenance['task']} network "
+                     f"{slowest.provenance['net_id']}, {slowest.provenance['seconds']:.1f} s"),
                     "target scaled to the number of networks run (15 min for 20)",
                     "peak memory: largest resident size of this process or one worker"],
            f"python benchmarks/bench_w5_batch.py --workers {args.workers} --nets {args.nets}")

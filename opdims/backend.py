@@ -22,6 +22,8 @@ import threading
 
 import numpy as np
 
+from .errors import MissingDependencyError, ValidationError
+
 __all__ = [
     "BACKENDS",
     "DTYPES",
@@ -67,7 +69,7 @@ def usable_cores() -> int:
     value = os.environ.get(THREADS_ENV)
     if value:
         if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"{THREADS_ENV}: expected a positive integer (threads), got {value!r}")
+            raise ValidationError(f"{THREADS_ENV}: expected a positive integer (threads), got {value!r}")
         return int(value)
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
@@ -102,7 +104,7 @@ def check_threads(threads, name: str = "threads") -> int:
     if threads is None:
         return usable_cores()
     if isinstance(threads, bool) or not float(threads).is_integer() or int(threads) < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {threads!r}")
+        raise ValidationError(f"{name}: expected a positive integer, got {threads!r}")
     return int(threads)
 
 
@@ -222,12 +224,12 @@ def check_backend(backend: str, dtype: str = "float64", device=None) -> None:
     >>> check_backend("numpy", "float64")
     """
     if backend not in BACKENDS:
-        raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
+        raise ValidationError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
     if dtype not in DTYPES:
-        raise ValueError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
+        raise ValidationError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
     if backend == "numpy":
         if device not in (None, "cpu"):
-            raise ValueError(f"device={device!r} needs backend='torch' (the numpy back end runs on the CPU)")
+            raise ValidationError(f"device={device!r} needs backend='torch' (the numpy back end runs on the CPU)")
         return
     torch_device(device)
 
@@ -260,21 +262,21 @@ def torch_device(device=None):
     try:
         import torch
     except ImportError as exc:
-        raise ImportError("backend='torch' needs torch: pip install torch (see the README)") from exc
+        raise MissingDependencyError("backend='torch' needs torch: pip install torch (see the README)") from exc
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(device)
     except (RuntimeError, TypeError) as exc:
-        raise ValueError(f"device: expected 'cpu', 'cuda' or 'cuda:<n>', got {device!r}") from exc
+        raise ValidationError(f"device: expected 'cpu', 'cuda' or 'cuda:<n>', got {device!r}") from exc
     if dev.type == "cuda":
         if not torch.cuda.is_available():
-            raise ValueError(f"device={device!r}: this machine has no CUDA device usable by torch "
+            raise ValidationError(f"device={device!r}: this machine has no CUDA device usable by torch "
                              "(use device='cpu', or the numpy back end)")
         if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ValueError(f"device={device!r}: only {torch.cuda.device_count()} CUDA device(s) present")
+            raise ValidationError(f"device={device!r}: only {torch.cuda.device_count()} CUDA device(s) present")
     elif dev.type != "cpu":
-        raise ValueError(f"device: expected 'cpu' or 'cuda', got {device!r}")
+        raise ValidationError(f"device: expected 'cpu' or 'cuda', got {device!r}")
     return dev
 
 

@@ -1,163 +1,190 @@
-"""Many networks at once: s2 + s3 (local and global operative dimensions and the
-rank sweep) for every network, dimension type and task, spread over processes.
+"""Many networks: the analysis chain (:func:`opdims.analyse_network`) for every
+network of one or more weights files, on one executor (local processes or
+Dask), results streamed into an :class:`~opdims.io.AnalysisStore` as they
+finish, resuming where a run stopped.
 
-Each job is one network of one task, analysed for both dimension types (the
-s2 forward pass and the s3 trials are shared between them); jobs are
-independent, so ``workers`` processes run them side by side, each with
-``threads`` threads for its own simulations (``$OPDIMS_THREADS``).
+Each job is one network of one task, analysed for every dimension type (the
+forward pass for the sampling locations and the sweep trials are shared
+between them). A job carries the network itself (so workers need no shared
+file system) and its number of threads (so its numbers do not depend on the
+back end or worker that ran it).
 """
 
 from __future__ import annotations
 
 import os
-import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
-from multiprocessing import get_context
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import h5py
-import numpy as np
 from tqdm.auto import tqdm
 
-from .global_dims import global_operative_dimensions, variance_explained
-from .io import atomic_output
-from .local_dims import local_operative_dimensions
-from .reduce import check_dim_type
-from .sampling import condition_averages, locations_in_order, sampling_location_properties
-from .backend import THREADS_ENV, usable_cores
-from .simulate import simulate
-from .sweeps import rank_sweep
+from . import __version__
+from .backend import blas_threads, check_threads, usable_cores
+from .executor import make_executor
+from .io import AnalysisStore, list_networks, load_network, sha256_of_file
+from .network import Network
+from .network_analysis import NetworkAnalysis
+from .pipelines import AnalysisOptions, analyse_network
 from .tasks import check_task
+from .validation import ValidationError
 
-__all__ = ["BatchJob", "BatchResult", "batch_jobs", "run_batch", "save_batch"]
+__all__ = ["AnalysisJob", "analyse_job", "batch_jobs", "run_batch"]
 
 
 @dataclass(frozen=True)
-class BatchJob:
-    """One network: ``net_id`` of ``weights`` (a weights file, or a :class:`~opdims.Network`)
-    for ``task``, analysed for each of ``dim_types``."""
+class AnalysisJob:
+    """One network to analyse.
+
+    Attributes
+    ----------
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+    net_id : int
+        The network's number.
+    network : opdims.Network
+        Its weights.
+    options : AnalysisOptions
+        How to analyse it.
+    threads : int
+        Threads the job uses (BLAS and opdims' own).
+    provenance : dict
+        Extra provenance (the weights file and its sha256).
+    """
 
     task: str
-    weights: object
     net_id: int
-    dim_types: tuple = ("columns", "rows")
-    row_method: str = "exact"
+    network: Network = field(repr=False)
+    options: AnalysisOptions
+    threads: int = 1
+    provenance: dict = field(default_factory=dict)
+
+    def expected(self) -> dict:
+        """Provenance entries a stored result must have to be reused.
+
+        Returns
+        -------
+        dict
+            Task, network id, options and opdims version.
+        """
+        return {"task": self.task, "net_id": self.net_id, "options": self.options.as_dict(),
+                "opdims_version": __version__}
 
 
-@dataclass
-class BatchResult:
-    """What s2 + s3 gave for one network and dimension type: variance explained per
-    global dimension ``[N]``, cost and state distance per rank ``[N]``, the
-    full-rank cost, and the wall-clock seconds of the network's job."""
+def analyse_job(job: AnalysisJob) -> NetworkAnalysis:
+    """Run one job (in whichever process or worker the executor chose).
 
-    task: str
-    net_id: int
-    dim_type: str
-    variance_explained: np.ndarray
-    ranks: np.ndarray
-    cost: np.ndarray
-    state_distance: np.ndarray
-    full_cost: float
-    seconds: float
+    Parameters
+    ----------
+    job : AnalysisJob
+        The job.
+
+    Returns
+    -------
+    NetworkAnalysis
+        Its results.
+    """
+    with blas_threads(job.threads):
+        return analyse_network(job.network, job.task, job.options, net_id=job.net_id, threads=job.threads,
+                               provenance=job.provenance)
 
 
-def batch_jobs(weights: dict, net_ids, dim_types=("columns", "rows"), row_method: str = "exact") -> list[BatchJob]:
-    """One job per task in ``weights`` (``{task: weights file}``) and network id."""
-    dim_types = tuple(check_dim_type(d) for d in dim_types)
+def batch_jobs(weights: dict, net_ids=None, options: AnalysisOptions | None = None, *,
+               threads: int = 1) -> list[AnalysisJob]:
+    """One job per task in ``weights`` (``{task: weights file}``) and network id.
+
+    Parameters
+    ----------
+    weights : dict
+        Task -> weights file (authors' layout or MAT).
+    net_ids : iterable of int or dict, optional
+        Network ids (for every task), or task -> ids; default every network in each file.
+    options : AnalysisOptions, optional
+        How to analyse (default: both dimension types, all ranks).
+    threads : int, optional
+        Threads per job.
+
+    Returns
+    -------
+    list of AnalysisJob
+        The jobs, task by task, id by id.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a weights file does not exist.
+    KeyError
+        If a network id is not in its file.
+    """
+    options = AnalysisOptions() if options is None else options
+    threads = check_threads(threads)
     jobs = []
     for task, path in weights.items():
         check_task(task)
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"weights file for {task}: {path} does not exist")
-        jobs.extend(BatchJob(task, os.fspath(path), int(net_id), dim_types, row_method) for net_id in net_ids)
+        path = Path(os.fspath(path))
+        available = sorted({e.net_id for e in list_networks(path) if e.stage == "final"})
+        wanted = net_ids.get(task) if isinstance(net_ids, dict) else net_ids
+        ids = available if wanted is None else [int(i) for i in wanted]
+        missing = sorted(set(ids) - set(available))
+        if missing:
+            raise ValidationError(f"{path}: no network(s) {missing}; the file holds {available}")
+        digest = sha256_of_file(path)
+        for net_id in ids:
+            net = load_network(path, net_id)
+            jobs.append(AnalysisJob(task, net_id, net, options, threads,
+                                    {"weights": str(path), "weights_sha256": digest}))
     return jobs
 
 
-def _sampling_locations(run, props) -> np.ndarray:
-    """s2's sampling locations: the full-rank network's condition averages at the sampled times."""
-    trials = run.trials
-    info = ({"condition_ids": trials.condition_ids, "coherencies": trials.coherencies} if trials.task == "ctxt"
-            else {"freq_ids": trials.freq_ids})
-    x = simulate(run.net, trials.inputs, trials.condition_ids, noise=run.noise).x
-    averages = condition_averages(x, props, **info)
-    return locations_in_order(averages[:, props.times_per_condition - 1], props)
+def run_batch(jobs, store: AnalysisStore | None = None, *, workers: int = 1, scheduler: str | None = None,
+              dask_local: int | None = None, recompute: bool = False, progress: bool = True,
+              on_result=None) -> list[NetworkAnalysis]:
+    """Run ``jobs`` on one executor; store each result as it finishes.
 
+    Parameters
+    ----------
+    jobs : sequence of AnalysisJob
+        The jobs (:func:`batch_jobs`).
+    store : AnalysisStore, optional
+        Where results go as they finish; finished networks found there (same
+        network fingerprint and settings) are not recomputed.
+    workers : int, optional
+        Local worker processes (default 1: this process).
+    scheduler : str, optional
+        A Dask scheduler's address instead.
+    dask_local : int, optional
+        A Dask ``LocalCluster`` of this many workers instead.
+    recompute : bool, optional
+        Recompute networks the store holds already.
+    progress : bool, optional
+        A progress bar over networks.
+    on_result : callable, optional
+        Called with each job and its result as it finishes.
 
-def run_job(job: BatchJob) -> list[BatchResult]:
-    """s2 and s3 of one network, as the original scripts with their default settings,
-    sharing the s2 forward pass and the s3 trials between the dimension types."""
-    from .pipelines import prepare_run
-
-    start = time.perf_counter()
-    props = sampling_location_properties(job.task)
-    s2 = prepare_run("s2", job.weights, job.task, net_id=job.net_id)
-    locations = _sampling_locations(s2, props)
-    s3 = prepare_run("s3", job.weights, job.task, net_id=job.net_id)
-    trials = s3.trials
-    results = []
-    for dim_type in job.dim_types:
-        options = {"method": job.row_method} if dim_type == "rows" else {}
-        local = local_operative_dimensions(s2.net, locations, dim_type, **options)
-        basis, singular_values = global_operative_dimensions(local.dims, local.fvals, props)
-        sweep = rank_sweep(s3.net, basis, dim_type, trials.inputs, trials.condition_ids, trials.targets,
-                           noise=s3.noise)
-        results.append(BatchResult(job.task, job.net_id, dim_type, variance_explained(singular_values),
-                                   sweep.ranks, sweep.cost, sweep.state_distance, sweep.full_cost, 0.0))
-    for res in results:
-        res.seconds = time.perf_counter() - start
-    return results
-
-
-def _start_worker(threads: int) -> None:
-    """Worker process set-up: its simulations and BLAS use ``threads`` threads."""
-    os.environ[THREADS_ENV] = str(threads)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(threads)
-
-
-def run_batch(jobs, *, workers: int = 1, threads: int | None = None, progress: bool = True) -> list[BatchResult]:
-    """Run ``jobs`` on ``workers`` processes (1: in this process), each using
-    ``threads`` threads (default: the usable cores shared among the workers).
-    Results come back in the order of ``jobs``, one per job and dimension type."""
+    Returns
+    -------
+    list of NetworkAnalysis
+        One per job, in the order of ``jobs``.
+    """
     jobs = list(jobs)
-    workers = max(1, int(workers))
-    threads = max(1, usable_cores() // workers) if threads is None else max(1, int(threads))
-    results: list[list[BatchResult]] = [[] for _ in jobs]
-    with tqdm(total=len(jobs), desc="networks", unit="network", disable=not progress) as bar:
-        if workers == 1:
-            previous = os.environ.get(THREADS_ENV)
-            os.environ[THREADS_ENV] = str(threads)
-            try:
-                for i, job in enumerate(jobs):
-                    results[i] = run_job(job)
-                    bar.update()
-            finally:
-                if previous is None:
-                    os.environ.pop(THREADS_ENV)
-                else:
-                    os.environ[THREADS_ENV] = previous
+    results: list = [None] * len(jobs)
+    todo = []
+    for i, job in enumerate(jobs):
+        if store is not None and not recompute and store.finished(job.task, job.net_id, job.network.fingerprint(),
+                                                                   job.expected()):
+            results[i] = store.load(job.task, job.net_id)
         else:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker,
-                                     initargs=(threads,)) as pool:
-                futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    bar.update()
-    return [res for per_job in results for res in per_job]
-
-
-def save_batch(path, results, overwrite: bool = False) -> Path:
-    """Write results to HDF5: one group ``/<task>/NetNr<id>/<dim_type>`` per job."""
-    path = Path(path)
-    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
-        for res in results:
-            g = f.create_group(f"{res.task}/NetNr{res.net_id}/{res.dim_type}")
-            for name in ("variance_explained", "ranks", "cost", "state_distance"):
-                g.create_dataset(name, data=getattr(res, name))
-            g.attrs["full_cost"] = res.full_cost
-            g.attrs["seconds"] = res.seconds
-    return path
+            todo.append(i)
+    bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="networks", unit="net", disable=not progress)
+    with bar, make_executor(workers, scheduler=scheduler, dask_local=dask_local,
+                            threads=max(1, usable_cores() // max(workers, 1))) as executor:
+        futures = {executor.submit(analyse_job, jobs[i]): i for i in todo}
+        for future in executor.as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            if store is not None:
+                store.save(results[i])
+            if on_result is not None:
+                on_result(jobs[i], results[i])
+            bar.set_postfix_str(f"{jobs[i].task} NetNr{jobs[i].net_id}")
+            bar.update(1)
+    return results

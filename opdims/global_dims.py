@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .backend import single_threaded_blas
+from .errors import ValidationError
 from .operative import LocalOperativeDimensions
 from .sampling import SUBSETS, SamplingLocationProperties, select_locations
 
@@ -55,24 +57,25 @@ def global_operative_dimensions(local_dims, fvals=None, props: SamplingLocationP
     """
     if isinstance(local_dims, LocalOperativeDimensions):
         if fvals is not None:
-            raise ValueError("global_operative_dimensions: fvals come with the LocalOperativeDimensions; "
+            raise ValidationError("global_operative_dimensions: fvals come with the LocalOperativeDimensions; "
                              "do not pass them separately")
         local = local_dims
     else:
         dims = np.asarray(local_dims, dtype=np.float64)
         fvals = np.asarray(fvals, dtype=np.float64)
         if dims.ndim != 3 or fvals.shape != dims.shape[:2]:
-            raise ValueError(f"expected local_dims [L, D, N] and fvals [L, D], got {dims.shape} and {fvals.shape}")
+            raise ValidationError(f"expected local_dims [L, D, N] and fvals [L, D], got {dims.shape} and {fvals.shape}")
         n_loc, _, n = dims.shape
         local = LocalOperativeDimensions("columns", dims, fvals, np.zeros((n_loc, n)), np.zeros((n_loc, n)))
     local = local.select(subset, props)
     L = local.scaled_dimensions()
     if L.shape[1] == 0:
-        raise ValueError("global_operative_dimensions: no local dimension was computed at the selected locations")
+        raise ValidationError("global_operative_dimensions: no local dimension was computed at the selected locations")
     n = L.shape[0]
     if L.shape[1] < n:  # as the original's zero columns: U is a full basis [N, N]
         L = np.hstack([L, np.zeros((n, n - L.shape[1]))])
-    U, s, _ = np.linalg.svd(L, full_matrices=False)
+    with single_threaded_blas():  # the same numbers whatever the threads
+        U, s, _ = np.linalg.svd(L, full_matrices=False)
     return U, s
 
 

@@ -14,6 +14,7 @@ from scipy.optimize import minimize
 from tqdm.auto import tqdm
 
 from .backend import single_threaded_blas
+from .errors import ValidationError
 from .exact_rows import exact_row_dimensions
 from .operative import FVAL_THRESHOLD, LocalOperativeDimensions, delta_f, orthonormalize_against, relax_step
 from .random import RandomStream, as_stream
@@ -171,7 +172,7 @@ def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int |
         For an unknown method.
     """
     if method not in ROW_METHODS:
-        raise ValueError(f"method: expected one of {ROW_METHODS}, got {method!r}")
+        raise ValidationError(f"method: expected one of {ROW_METHODS}, got {method!r}")
     loc = check_locations(net, locations).reshape(-1, net.n_units)
     if method == "exact":
         return exact_row_dimensions(net, loc, n_dims=n_dims, threshold=threshold, progress=progress)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["mse", "state_distance"]
+from .errors import ValidationError
+
+__all__ = ["mse", "principal_components", "state_distance"]
 
 
 def state_distance(traj_a, traj_b) -> np.ndarray:
@@ -16,7 +18,7 @@ def state_distance(traj_a, traj_b) -> np.ndarray:
     a = np.asarray(traj_a, dtype=np.float64)
     b = np.asarray(traj_b, dtype=np.float64)
     if a.shape[-3:] != b.shape[-3:] or a.ndim < 3:
-        raise ValueError(f"state_distance: trajectories [..., trials, time, units] differ in shape: {a.shape} vs {b.shape}")
+        raise ValidationError(f"state_distance: trajectories [..., trials, time, units] differ in shape: {a.shape} vs {b.shape}")
     dist = np.linalg.norm(a - b, axis=-1)
     return dist.mean(axis=(-1, -2))
 
@@ -30,12 +32,63 @@ def mse(z, targets, trial_ids=None) -> np.ndarray:
     z = np.asarray(z, dtype=np.float64)
     targets = np.asarray(targets, dtype=np.float64)
     if z.shape[-3:-1] != targets.shape[-3:-1]:
-        raise ValueError(f"mse: outputs {z.shape} and targets {targets.shape} differ in trials/time")
+        raise ValidationError(f"mse: outputs {z.shape} and targets {targets.shape} differ in trials/time")
     if trial_ids is None:
         sel = slice(None)
     else:
         sel = np.asarray(trial_ids).reshape(-1).astype(int) - 1
         if sel.size and (sel.min() < 0 or sel.max() >= targets.shape[-3]):
-            raise ValueError(f"trial_ids: expected 1-based ids in 1..{targets.shape[-3]}, got {np.asarray(trial_ids)}")
+            raise ValidationError(f"trial_ids: expected 1-based ids in 1..{targets.shape[-3]}, got {np.asarray(trial_ids)}")
     err = z[..., sel, :, 0] - targets[sel, :, 0]
     return np.mean(err**2, axis=(-1, -2))
+
+
+def principal_components(samples=None, *, covariance=None) -> tuple[np.ndarray, np.ndarray]:
+    """PCA as MATLAB's ``pca``: ``(components [N, k], variances [k])``.
+
+    Parameters
+    ----------
+    samples : array_like, optional
+        ``[M, N]`` (M >= 2) samples; mean-centred and decomposed by SVD.
+    covariance : array_like, optional
+        ``[N, N]`` sample covariance instead (e.g. accumulated while
+        simulating, :meth:`opdims.StateSummary.covariance`); decomposed by
+        ``eigh``.
+
+    Returns
+    -------
+    components : numpy.ndarray
+        Columns ordered by variance; each one's largest-magnitude entry is
+        positive (MATLAB's sign convention). From samples, ``k = min(M, N)``.
+    variances : numpy.ndarray
+        The covariance eigenvalues (normalised by ``M - 1``), descending.
+
+    Raises
+    ------
+    ValueError
+        Unless exactly one of ``samples`` (``[M >= 2, N]``) and ``covariance`` is given.
+
+    Examples
+    --------
+    >>> components, variances = principal_components(np.array([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0]]))
+    >>> components[:, 0], variances
+    (array([1., 0.]), array([4., 0.]))
+    """
+    if (samples is None) == (covariance is None):
+        raise ValidationError("principal_components: give samples [M, N] or covariance [N, N]")
+    if covariance is not None:
+        cov = np.asarray(covariance, dtype=np.float64)
+        if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
+            raise ValidationError(f"PCA: expected a square covariance [N, N], got shape {cov.shape}")
+        variances, components = np.linalg.eigh(cov)
+        variances, components = np.maximum(variances[::-1], 0.0), components[:, ::-1]
+    else:
+        samples = np.asarray(samples, dtype=np.float64)
+        if samples.ndim != 2 or samples.shape[0] < 2:
+            raise ValidationError(f"PCA: expected samples [M >= 2, N], got shape {samples.shape}")
+        centred = samples - samples.mean(axis=0)
+        _, s, vt = np.linalg.svd(centred, full_matrices=False)
+        components, variances = vt.T, s**2 / (samples.shape[0] - 1)
+    biggest = np.argmax(np.abs(components), axis=0)
+    components = components * np.sign(components[biggest, np.arange(components.shape[1])])
+    return components, variances

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -16,7 +17,7 @@ TAU = 1e-2  #: unit time constant (s)
 NOISE_SIGMA = 0.1  #: default standard deviation of the internal noise
 
 
-class NetworkError(ValueError):
+class NetworkError(ValidationError):
     """Weights that cannot form a network: wrong shapes, non-finite values."""
 
 
@@ -183,6 +184,26 @@ class Network:
             The rates.
         """
         return apply_nonlinearity(self.nonlinearity, np.asarray(x, dtype=np.float64), out=out)
+
+    def fingerprint(self) -> str:
+        """sha256 of everything that determines the network's dynamics.
+
+        The six arrays (shape and float64 bytes), ``dt``, ``tau``,
+        ``noise_sigma`` and the nonlinearity; ``source`` does not count. Two
+        networks with the same fingerprint give the same numbers.
+
+        Returns
+        -------
+        str
+            64 hex digits.
+        """
+        digest = hashlib.sha256()
+        for name in ("W_in", "W", "W_out", "x0", "b_x", "b_z"):
+            arr = np.ascontiguousarray(getattr(self, name), dtype=np.float64)
+            digest.update(f"{name}{arr.shape}".encode())
+            digest.update(arr.tobytes())
+        digest.update(repr((self.dt, self.tau, self.noise_sigma, self.nonlinearity)).encode())
+        return digest.hexdigest()
 
     def with_recurrent(self, W: np.ndarray) -> Network:
         """The same network with recurrent weights ``W [N, N]`` replaced.

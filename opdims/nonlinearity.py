@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ValidationError
+
 __all__ = ["NONLINEARITIES", "apply_nonlinearity", "check_nonlinearity"]
 
 #: names of the supported nonlinearities
@@ -40,7 +42,7 @@ def check_nonlinearity(name) -> str:
     'relu'
     """
     if name not in NONLINEARITIES:
-        raise ValueError(f"nonlinearity: expected one of {', '.join(NONLINEARITIES)}, got {name!r}")
+        raise ValidationError(f"nonlinearity: expected one of {', '.join(NONLINEARITIES)}, got {name!r}")
     return name
 
 
@@ -80,7 +82,7 @@ def apply_nonlinearity(name: str, x, out=None, xp=np):
                 return np.array(x, copy=True)
             out[...] = x
             return out
-        raise ValueError(f"nonlinearity: expected one of {', '.join(NONLINEARITIES)}, got {name!r}")
+        raise ValidationError(f"nonlinearity: expected one of {', '.join(NONLINEARITIES)}, got {name!r}")
     if name == "tanh":
         return xp.tanh(x, out=out) if out is not None else xp.tanh(x)
     if name == "relu":
@@ -90,7 +92,7 @@ def apply_nonlinearity(name: str, x, out=None, xp=np):
     elif name == "linear":
         value = x
     else:
-        raise ValueError(f"nonlinearity: expected one of {', '.join(NONLINEARITIES)}, got {name!r}")
+        raise ValidationError(f"nonlinearity: expected one of {', '.join(NONLINEARITIES)}, got {name!r}")
     if out is None:
         return value.clone()
     out.copy_(value)

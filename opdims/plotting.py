@@ -15,6 +15,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from .errors import OutputExistsError, ValidationError
 from .io import atomic_output
 from .sampling import sampling_location_properties
 
@@ -53,9 +54,9 @@ def line_plot(ax, x, y, *, title: str = "", xlabel: str = "", ylabel: str = "", 
     if y.shape[1] != x.size and y.shape[0] == x.size:
         y = y.T
     if y.shape[1] != x.size:
-        raise ValueError(f"line plot: y has shape {y.shape}, expected [lines, {x.size}] to match x")
+        raise ValidationError(f"line plot: y has shape {y.shape}, expected [lines, {x.size}] to match x")
     if labels is not None and len(labels) != y.shape[0]:
-        raise ValueError(f"line plot: {len(labels)} labels for {y.shape[0]} lines")
+        raise ValidationError(f"line plot: {len(labels)} labels for {y.shape[0]} lines")
     line_options = {"lw": 2, **line_options}
     lines = [ax.plot(x, row, label=None if labels is None else str(labels[i]), **line_options)[0]
              for i, row in enumerate(y)]
@@ -83,7 +84,7 @@ def project(states, components) -> np.ndarray:
     states = np.asarray(states, dtype=np.float64)
     components = np.asarray(components, dtype=np.float64)
     if states.shape[-1] != components.shape[0]:
-        raise ValueError(f"projection: states have {states.shape[-1]} units, components {components.shape[0]}")
+        raise ValidationError(f"projection: states have {states.shape[-1]} units, components {components.shape[0]}")
     return states @ components
 
 
@@ -164,10 +165,10 @@ def figure_global_dims(results, labels=None) -> Figure:
     """
     results = list(results)
     if not results:
-        raise ValueError("figure_global_dims: expected at least one s3 result")
+        raise ValidationError("figure_global_dims: expected at least one s3 result")
     labels = [r.settings.task for r in results] if labels is None else list(labels)
     if len(labels) != len(results):
-        raise ValueError(f"figure_global_dims: {len(labels)} labels for {len(results)} results")
+        raise ValidationError(f"figure_global_dims: {len(labels)} labels for {len(results)} results")
     dim_types = [d for d in ("columns", "rows") if any(r.global_dims.dim_type == d for r in results)]
     fig = Figure(figsize=(14, 4.2 * len(dim_types)), layout="constrained")
     for row, dim_type in zip(fig.subplots(len(dim_types), 3, squeeze=False), dim_types):
@@ -187,7 +188,7 @@ def _global_dims_row(ax_var, ax_cost, ax_dist, results, labels, dim_type: str) -
     ax_var.set_ylim(0, 1.1 * max(np.nanmax(r.variance_explained) for r in results))
     n_units = max(r.variance_explained.size for r in results)
     ax_var.set_xlim(0, min(n_units, 30))
-    settled = [r.settled_rank() or n_units for r in results]
+    settled = [r.sweep.settled_rank() or n_units for r in results]
     _rank_panels(ax_cost, ax_dist, [r.sweep for r in results], [r.settings.task for r in results], labels,
                  RANK_OP, cost_xmax=min(n_units, max(30, int(1.5 * max(settled)))))
 
@@ -258,7 +259,7 @@ def save_figure(fig: Figure, stem, overwrite: bool = False, dpi: int = 110) -> l
     if not overwrite:
         for path in paths:
             if path.exists():
-                raise FileExistsError(f"{path}: exists already; pass overwrite=True (--force on the command "
+                raise OutputExistsError(f"{path}: exists already; pass overwrite=True (--force on the command "
                                       "line) to replace it")
     for path in paths:
         with atomic_output(path, overwrite) as temporary:

@@ -22,6 +22,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from scipy.special import ndtri
 
+from .errors import ValidationError
+
 __all__ = [
     "MatlabTwisterStream",
     "NumpyStream",
@@ -38,7 +40,7 @@ def _shape(shape) -> tuple[int, ...]:
         return (int(shape),)
     out = tuple(int(s) for s in shape)
     if any(s < 0 for s in out):
-        raise ValueError(f"random draw shape must be non-negative, got {out}")
+        raise ValidationError(f"random draw shape must be non-negative, got {out}")
     return out
 
 
@@ -97,7 +99,7 @@ class MatlabTwisterStream:
     def seed(self, seed: int) -> None:
         seed = int(seed)
         if not 0 <= seed < 2**32:
-            raise ValueError(f"MATLAB seeds are integers in [0, 2^32), got {seed}")
+            raise ValidationError(f"MATLAB seeds are integers in [0, 2^32), got {seed}")
         self._state = np.random.RandomState(5489 if seed == 0 else seed)
 
     def rand(self, shape) -> np.ndarray:
@@ -111,7 +113,7 @@ class MatlabTwisterStream:
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
         k = n if k is None else k
         if not 0 <= k <= n:
-            raise ValueError(f"randperm(n, k) needs 0 <= k <= n, got n={n}, k={k}")
+            raise ValidationError(f"randperm(n, k) needs 0 <= k <= n, got n={n}, k={k}")
         return np.argsort(self.rand((1, n))[0], kind="stable")[:k] + 1
 
     def randsample(self, population, k: int, replace: bool) -> np.ndarray:
@@ -236,7 +238,7 @@ def as_stream(stream: RandomStream | int | None) -> RandomStream:
     if stream is None or isinstance(stream, (int, np.integer)):
         return NumpyStream(None if stream is None else int(stream))
     if not isinstance(stream, RandomStream):
-        raise TypeError(
+        raise ValidationError(
             "expected a random stream (randn, rand, randperm, randsample), an int seed or None, "
             f"got {type(stream).__name__}"
         )

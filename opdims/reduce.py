@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ValidationError
+
 __all__ = [
     "DIM_TYPES",
     "as_dimension_matrix",
@@ -19,7 +21,7 @@ DIM_TYPES = ("columns", "rows")
 def check_dim_type(dim_type: str) -> str:
     """Return ``dim_type`` if it is ``'columns'`` or ``'rows'``, else raise."""
     if dim_type not in DIM_TYPES:
-        raise ValueError(f"dim_type: expected 'columns' or 'rows', got {dim_type!r}")
+        raise ValidationError(f"dim_type: expected 'columns' or 'rows', got {dim_type!r}")
     return dim_type
 
 
@@ -36,9 +38,9 @@ def as_dimension_matrix(dims, n_units: int, name: str = "dims") -> np.ndarray:
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2 or arr.shape[0] != n_units:
-        raise ValueError(f"{name}: expected shape [{n_units}, n_dims] (dimensions as columns), got {arr.shape}")
+        raise ValidationError(f"{name}: expected shape [{n_units}, n_dims] (dimensions as columns), got {arr.shape}")
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: contains NaN or Inf")
+        raise ValidationError(f"{name}: contains NaN or Inf")
     return arr
 
 
@@ -60,7 +62,7 @@ def remove_dimensions(W, dims, dim_type: str) -> np.ndarray:
     check_dim_type(dim_type)
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"W: expected a square matrix, got shape {W.shape}")
+        raise ValidationError(f"W: expected a square matrix, got shape {W.shape}")
     V = as_dimension_matrix(dims, W.shape[0])
     A = W if dim_type == "columns" else W.T
     if is_orthonormal(V):
@@ -85,5 +87,5 @@ def reduced_rank_stack(W, basis, dim_type: str, ranks) -> np.ndarray:
     basis = as_dimension_matrix(basis, W.shape[0], "basis")
     ranks = [int(k) for k in np.atleast_1d(ranks)]
     if any(not 0 <= k <= basis.shape[1] for k in ranks):
-        raise ValueError(f"ranks: expected values in 0..{basis.shape[1]}, got {ranks}")
+        raise ValidationError(f"ranks: expected values in 0..{basis.shape[1]}, got {ranks}")
     return np.stack([remove_dimensions(W, basis[:, k:], dim_type) for k in ranks])

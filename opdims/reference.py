@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-from .operative import FVAL_THRESHOLD, LocalOperativeDimensions
 from .network import Network
+from .operative import FVAL_THRESHOLD, LocalOperativeDimensions
 from .random import RandomStream, as_stream
 
 __all__ = [

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backend import check_backend, check_threads, single_threaded_blas, split, torch_device, torch_threads
+from .errors import ValidationError
 from .network import Network
 from .nonlinearity import apply_nonlinearity
 from .random import NumpyStream, RandomStream, as_stream
@@ -22,6 +23,7 @@ __all__ = ["StateSummary", "Trajectories", "draw_noise", "drive_chunks", "euler_
 
 _TIME_CHUNK = 64  #: steps whose input drive is formed at once
 _MIN_ROWS_PER_THREAD = 16  #: trials x networks below which one thread does the work
+_SUMMARY_CHUNK = 32  #: trials summed together by summarise_states (fixed, so results do not depend on threads)
 
 
 @dataclass
@@ -183,11 +185,13 @@ def _parts(n_trials: int, lead, threads: int):
     return by_network, split(lead[0] if by_network else n_trials, threads)
 
 
-def _run_parts(work, parts) -> list:
+def _run_parts(work, parts, threads: int | None = None) -> list:
+    """``work(part)`` for every part, on ``threads`` threads (default one per part), results in order."""
+    threads = len(parts) if threads is None else max(1, min(threads, len(parts)))
     with single_threaded_blas():
-        if len(parts) == 1:
-            return [work(parts[0])]
-        with ThreadPoolExecutor(len(parts)) as pool:
+        if threads == 1:
+            return [work(part) for part in parts]
+        with ThreadPoolExecutor(threads) as pool:
             return list(pool.map(work, parts))
 
 
@@ -254,7 +258,7 @@ def _prepare(net, inputs, condition_ids, W, noise, stream, noise_sigma):
     ids = check_condition_ids(net, condition_ids, n_trials)
     sigma = net.noise_sigma if noise_sigma is None else float(noise_sigma)
     if not (np.isfinite(sigma) and sigma >= 0):
-        raise ValueError(f"noise_sigma: expected a number >= 0, got {noise_sigma!r}")
+        raise ValidationError(f"noise_sigma: expected a number >= 0, got {noise_sigma!r}")
     if noise is None and (sigma != 0 or stream is not None):
         noise = draw_noise(as_stream(stream), n_trials, n_steps, net.n_units)
     if noise is not None:
@@ -395,7 +399,7 @@ class StateSummary:
             If the outer products were not accumulated or there are fewer than 2 samples.
         """
         if self.outer_sum is None or self.n_samples < 2:
-            raise ValueError("covariance: needs summarise_states(..., covariance=True) over at least 2 states")
+            raise ValidationError("covariance: needs summarise_states(..., covariance=True) over at least 2 states")
         mean = self.state_sum / self.n_samples
         cov = (self.outer_sum - self.n_samples * np.outer(mean, mean)) / (self.n_samples - 1)
         return (cov + cov.T) / 2
@@ -450,10 +454,10 @@ def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int,
     n_trials, n_steps, n = inputs.shape[0], inputs.shape[1], net.n_units
     groups = np.asarray(groups).reshape(-1)
     if groups.size != n_trials or groups.dtype.kind not in "iu":
-        raise ValueError(f"groups: expected {n_trials} integer group numbers (one per trial), got "
+        raise ValidationError(f"groups: expected {n_trials} integer group numbers (one per trial), got "
                          f"{groups.size} of dtype {groups.dtype}")
     if groups.size and (groups.max() >= n_groups or groups.min() < -1):
-        raise ValueError(f"groups: expected values in -1..{n_groups - 1}, got {groups.min()}..{groups.max()}")
+        raise ValidationError(f"groups: expected values in -1..{n_groups - 1}, got {groups.min()}..{groups.max()}")
     ids = check_condition_ids(net, condition_ids, n_trials)
     sigma = net.noise_sigma if noise_sigma is None else float(noise_sigma)
     if noise is not None:
@@ -473,7 +477,8 @@ def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int,
         batch_noise = noise[rows] if noise is not None else (
             draw_noise(source, rows.stop - rows.start, n_steps, n) if source is not None else None)
         x0 = net.x0[:, ids[rows]].T.copy()
-        _, parts = _parts(rows.stop - rows.start, (), threads)
+        n_rows = rows.stop - rows.start
+        parts = split(n_rows, -(-n_rows // _SUMMARY_CHUNK))  # fixed pieces: the sums do not depend on threads
         members = groups[rows]
 
         def work(part: slice, x0=x0, batch_noise=batch_noise, members=members, rows=rows):
@@ -502,7 +507,7 @@ def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int,
             _numpy_pass(net, net.W, x0[part], part_inputs, part_noise, sigma, np.float64, sink)
             return part_sums, part_state, part_outer
 
-        for part_sums, part_state, part_outer in _run_parts(work, parts):
+        for part_sums, part_state, part_outer in _run_parts(work, parts, threads):
             sums += part_sums
             state_sum += part_state
             if covariance:

@@ -17,6 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .backend import check_backend, check_threads, single_threaded_blas, split, torch_device, torch_threads
+from .errors import ValidationError
 from .network import Network
 from .nonlinearity import apply_nonlinearity
 from .random import RandomStream, as_stream
@@ -224,10 +225,10 @@ def check_ranks(ranks, n_units: int) -> np.ndarray:
         return np.arange(1, n_units + 1)
     arr = np.atleast_1d(np.asarray(ranks))
     if arr.dtype.kind not in "iuf" or arr.ndim != 1 or arr.size == 0 or np.any(arr != np.round(arr)):
-        raise ValueError(f"ranks: expected integers in 0..{n_units}, got {ranks!r}")
+        raise ValidationError(f"ranks: expected integers in 0..{n_units}, got {ranks!r}")
     arr = np.unique(arr.astype(int))
     if arr[0] < 0 or arr[-1] > n_units:
-        raise ValueError(f"ranks: expected integers in 0..{n_units} (the network's units), got {arr[0]}..{arr[-1]}")
+        raise ValidationError(f"ranks: expected integers in 0..{n_units} (the network's units), got {arr[0]}..{arr[-1]}")
     return arr
 
 

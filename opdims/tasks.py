@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .random import MatlabTwisterStream, RandomStream, as_stream
+from .validation import ValidationError, as_real_array
 
 __all__ = [
     "CTXT",
@@ -24,6 +25,7 @@ __all__ = [
     "context_trial",
     "matlab_colon",
     "sine_wave_trials",
+    "trials_from_arrays",
 ]
 
 TASKS = ("ctxt", "swg")
@@ -32,7 +34,7 @@ TASKS = ("ctxt", "swg")
 def check_task(task: str) -> str:
     """Return ``task`` if it is ``'ctxt'`` or ``'swg'``, else raise."""
     if task not in TASKS:
-        raise ValueError(
+        raise ValidationError(
             f"network type: expected 'ctxt' (context-dependent integration) or "
             f"'swg' (sine-wave generation), got {task!r}"
         )
@@ -43,9 +45,24 @@ def check_task(task: str) -> str:
 class TaskData:
     """Trials of one task.
 
-    ``inputs [B, T, n_in]``, ``targets [B, T, n_out]``, ``condition_ids [B]``
-    (1-based context per trial). ctxt: ``coherencies [B, 2]``. swg:
-    ``freq_ids [B]`` (1-based, 1..51) and ``freqs [B]`` (angular, rad/s).
+    Attributes
+    ----------
+    task : str
+        ``'ctxt'``, ``'swg'``, or the name of a user's task.
+    inputs : numpy.ndarray
+        ``[B, T, n_in]``.
+    targets : numpy.ndarray
+        ``[B, T, n_out]``.
+    condition_ids : numpy.ndarray
+        ``[B]``: the 1-based initial-state column (context) of each trial.
+    coherencies : numpy.ndarray or None
+        ctxt: ``[B, 2]``.
+    freq_ids : numpy.ndarray or None
+        swg: ``[B]`` (1-based, 1..51).
+    freqs : numpy.ndarray or None
+        swg: ``[B]`` (angular, rad/s).
+    labels : numpy.ndarray or None
+        A user's task: the condition label of each trial ``[B]``.
     """
 
     task: str
@@ -55,10 +72,131 @@ class TaskData:
     coherencies: np.ndarray | None = None
     freq_ids: np.ndarray | None = None
     freqs: np.ndarray | None = None
+    labels: np.ndarray | None = None
 
     @property
     def n_trials(self) -> int:
+        """Number of trials ``B``."""
         return self.inputs.shape[0]
+
+    @property
+    def n_steps(self) -> int:
+        """Steps per trial ``T``."""
+        return self.inputs.shape[1]
+
+    def condition_info(self) -> dict:
+        """What :meth:`opdims.SamplingLocationProperties.trial_conditions` needs for these trials.
+
+        Returns
+        -------
+        dict
+            ctxt: ``condition_ids``, ``coherencies``; swg: ``freq_ids``; a user's task: ``labels``.
+        """
+        if self.labels is not None:
+            return {"labels": self.labels}
+        if self.task == "ctxt":
+            return {"condition_ids": self.condition_ids, "coherencies": self.coherencies}
+        return {"freq_ids": self.freq_ids}
+
+    def subset(self, index) -> TaskData:
+        """The trials picked by ``index`` (slice, index array or mask).
+
+        Parameters
+        ----------
+        index : slice or array_like
+            Which trials.
+
+        Returns
+        -------
+        TaskData
+            Those trials.
+        """
+        def pick(a):
+            return None if a is None else np.asarray(a)[index]
+
+        return TaskData(self.task, self.inputs[index], self.targets[index], pick(self.condition_ids),
+                        pick(self.coherencies), pick(self.freq_ids), pick(self.freqs), pick(self.labels))
+
+
+def trials_from_arrays(inputs, targets, labels, condition_ids=None, *, n_contexts: int | None = None,
+                       name: str = "custom") -> TaskData:
+    """A user's trials from arrays: ``inputs [B, T, n_in]``, ``targets [B, T, n_out]``, one label per trial.
+
+    Parameters
+    ----------
+    inputs : array_like
+        ``[B, T, n_in]``.
+    targets : array_like
+        ``[B, T, n_out]``.
+    labels : array_like
+        ``[B]`` condition labels (ints or strings): trials with the same label
+        are averaged into one condition-average trajectory.
+    condition_ids : array_like of int, optional
+        ``[B]`` 1-based initial-state column (of the network's ``x0``) of each
+        trial. Default: all 1 when ``n_contexts`` is 1 or not given; with
+        ``n_contexts > 1`` and as many distinct labels, label k (in sorted
+        order) starts from column k.
+    n_contexts : int, optional
+        The network's number of initial states.
+    name : str, optional
+        The task's name.
+
+    Returns
+    -------
+    TaskData
+        The trials.
+
+    Raises
+    ------
+    ValueError
+        For shapes that do not match, non-finite values, labels that are not
+        one per trial, or initial-state columns that cannot be inferred.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = trials_from_arrays(np.zeros((4, 10, 2)), np.zeros((4, 10, 1)), [0, 1, 0, 1])
+    >>> data.n_trials, data.condition_ids.tolist()
+    (4, [1, 1, 1, 1])
+    """
+    inputs = as_real_array(inputs, "inputs", ndim=3)
+    n_trials, n_steps = inputs.shape[:2]
+    if n_trials == 0 or n_steps == 0:
+        raise ValidationError(f"inputs: expected at least one trial and one step, got shape {inputs.shape}")
+    targets = as_real_array(targets, "targets", ndim=3)
+    if targets.shape[:2] != (n_trials, n_steps):
+        raise ValidationError(f"targets: expected shape [{n_trials}, {n_steps}, n_out] to match the inputs "
+                              f"[trials, time, inputs] {inputs.shape}, got {targets.shape}")
+    labels = np.asarray(labels)
+    if labels.ndim > 1 and 1 in labels.shape:
+        labels = labels.reshape(-1)
+    if labels.ndim != 1 or labels.size != n_trials:
+        raise ValidationError(f"labels: expected one condition label per trial ({n_trials}), got shape "
+                              f"{labels.shape}")
+    if labels.dtype.kind == "f":
+        if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
+            raise ValidationError("labels: expected integer or string labels, got non-integer numbers")
+        labels = labels.astype(int)
+    if labels.dtype.kind == "O":
+        labels = labels.astype(str)
+    if labels.dtype.kind not in "iuUS":
+        raise ValidationError(f"labels: expected integer or string labels, got dtype {labels.dtype}")
+    if condition_ids is None:
+        distinct = np.unique(labels)
+        if n_contexts in (None, 1):
+            condition_ids = np.ones(n_trials, dtype=int)
+        elif distinct.size == n_contexts:
+            condition_ids = np.searchsorted(distinct, labels) + 1
+        else:
+            raise ValidationError(f"condition_ids: the network has {n_contexts} initial states but the trials "
+                                  f"have {distinct.size} distinct labels; give the initial-state column of each "
+                                  "trial (condition_ids)")
+    condition_ids = np.asarray(condition_ids).reshape(-1)
+    if condition_ids.size != n_trials or condition_ids.dtype.kind not in "iuf" or np.any(
+            condition_ids != np.round(condition_ids)) or condition_ids.min() < 1:
+        raise ValidationError(f"condition_ids: expected {n_trials} 1-based integers (one per trial), got "
+                              f"{condition_ids.size} value(s)")
+    return TaskData(str(name), inputs, targets, condition_ids.astype(int), labels=labels)
 
 
 @dataclass(frozen=True)
@@ -137,7 +275,7 @@ def context_integration_trials(n_trials: int, input_noise: bool = True,
     largest coherency past its end, so zero coherency occurs and +0.15 never.
     """
     if int(n_trials) != n_trials or n_trials < 1:
-        raise ValueError(f"n_trials: expected a positive integer (trials per context and coherency), got {n_trials}")
+        raise ValidationError(f"n_trials: expected a positive integer (trials per context and coherency), got {n_trials}")
     n_trials = int(n_trials)
     stream = as_stream(stream)
     c = constants
@@ -208,7 +346,7 @@ def sine_wave_trials(n_trials: int, stream: RandomStream | None = None,
     Input is the constant ``id/51 + 0.25``, target ``sin(2 pi f t)``.
     """
     if int(n_trials) != n_trials or n_trials < 1:
-        raise ValueError(f"n_trials: expected a positive integer (trials in total), got {n_trials}")
+        raise ValidationError(f"n_trials: expected a positive integer (trials in total), got {n_trials}")
     n_trials = int(n_trials)
     c = constants
     if stream is None:

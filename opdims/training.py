@@ -20,18 +20,16 @@ torch is imported only when training or the torch forward pass is used.
 from __future__ import annotations
 
 import functools
-import shutil
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import h5py
 import numpy as np
 from tqdm.auto import tqdm
 
 from . import __version__
-from .io._files import atomic_output
-from .io.original_h5 import WEIGHT_NAMES
+from .errors import MissingDependencyError, MissingFileError, OutputExistsError, ValidationError
+from .io import add_network_hdf5, atomic_output, network_ids
 from .metrics import mse
 from .network import NOISE_SIGMA, Network
 from .random import MatlabTwisterStream, NumpyStream
@@ -50,9 +48,7 @@ __all__ = [
     "task_cost",
     "torch_forward",
     "train_network",
-    "trained_network_ids",
     "training_batch",
-    "write_network",
 ]
 
 #: inputs, outputs and initial states (contexts) of each task
@@ -69,7 +65,7 @@ def _torch():
     try:
         import torch
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise ImportError("training needs torch: pip install 'opdims[torch]'") from exc
+        raise MissingDependencyError("training needs torch: pip install 'opdims[torch]'") from exc
     return torch
 
 
@@ -125,19 +121,19 @@ class TrainingConfig:
                 setattr(self, name, value)
         for name in ("n_units", "batch", "max_iterations", "eval_every", "checkpoint_every"):
             if int(getattr(self, name)) < 1:
-                raise ValueError(f"{name}: expected a positive integer, got {getattr(self, name)}")
+                raise ValidationError(f"{name}: expected a positive integer, got {getattr(self, name)}")
         if int(self.short_burn_in_iterations) < 0:
-            raise ValueError(f"short_burn_in_iterations: expected an integer >= 0, got {self.short_burn_in_iterations}")
+            raise ValidationError(f"short_burn_in_iterations: expected an integer >= 0, got {self.short_burn_in_iterations}")
         for name in ("target_cost", "lr", "clip_norm", "lr_decay", "short_burn_in"):
             if not float(getattr(self, name)) > 0:
-                raise ValueError(f"{name}: expected a positive number, got {getattr(self, name)}")
+                raise ValidationError(f"{name}: expected a positive number, got {getattr(self, name)}")
         if self.max_minutes is not None and not float(self.max_minutes) > 0:
-            raise ValueError(f"max_minutes: expected a positive number or None, got {self.max_minutes}")
+            raise ValidationError(f"max_minutes: expected a positive number or None, got {self.max_minutes}")
         if self.dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype: expected 'float32' or 'float64', got {self.dtype!r}")
+            raise ValidationError(f"dtype: expected 'float32' or 'float64', got {self.dtype!r}")
         unknown = set(self.frozen) - set(PARAMETERS)
         if unknown:
-            raise ValueError(f"frozen: unknown parameter(s) {sorted(unknown)}; expected names from {PARAMETERS}")
+            raise ValidationError(f"frozen: unknown parameter(s) {sorted(unknown)}; expected names from {PARAMETERS}")
         self.frozen = tuple(self.frozen)
 
 
@@ -351,10 +347,10 @@ def train_network(config: TrainingConfig, out=None, net_id: int = 1, *, overwrit
     torch = _torch()
     out = Path(out) if out is not None else None
     if out is not None:
-        if net_id in trained_network_ids(out) and not overwrite:
-            raise FileExistsError(f"{out}: /NetNr{net_id} exists already (use --force to overwrite it)")
+        if net_id in network_ids(out, missing_ok=True) and not overwrite:
+            raise OutputExistsError(f"{out}: /NetNr{net_id} exists already (use --force to overwrite it)")
         if not out.parent.is_dir():
-            raise FileNotFoundError(f"{out}: folder {out.parent} does not exist")
+            raise MissingFileError(f"{out}: folder {out.parent} does not exist")
     dtype = getattr(torch, config.dtype)
     device = torch.device(config.device)
     initial = initial_network(config.task, config.seed, config.n_units, config.noise_sigma)
@@ -372,7 +368,7 @@ def train_network(config: TrainingConfig, out=None, net_id: int = 1, *, overwrit
     if ckpt is not None and ckpt.exists():
         saved = torch.load(ckpt, weights_only=False)
         if _resumable(saved["config"]) != _resumable(asdict(config)):
-            raise ValueError(f"{ckpt}: checkpoint was made with different training options "
+            raise ValidationError(f"{ckpt}: checkpoint was made with different training options "
                              f"({_resumable(saved['config'])}); delete it or train with the same options")
         with torch.no_grad():
             for name in PARAMETERS:
@@ -436,54 +432,6 @@ def train_network(config: TrainingConfig, out=None, net_id: int = 1, *, overwrit
                  "train_seconds": seconds, "validation_cost": state["best_cost"], "evaluation_cost": result.cost,
                  "opdims_version": __version__, "command": command, "config": repr(asdict(config)),
                  "history": np.array(state["history"], dtype=np.float64).reshape(-1, 3)}
-        write_network(out, net_id, initial, final, attrs=attrs, overwrite=overwrite)
+        add_network_hdf5(out, net_id, {"init": initial, "final": final}, attrs=attrs, overwrite=overwrite)
         ckpt.unlink(missing_ok=True)
     return result
-
-
-def trained_network_ids(path) -> list[int]:
-    """Ids ``k`` of the complete ``/NetNr<k>`` groups (with ``final``) in ``path``; [] if absent."""
-    path = Path(path)
-    if not path.exists():
-        return []
-    try:
-        with h5py.File(path, "r") as f:
-            ids = [int(name[5:]) for name in f if name.startswith("NetNr") and name[5:].isdigit()
-                   and "final" in f[name]]
-    except OSError as exc:
-        raise OSError(f"{path}: cannot be read as an HDF5 weights file ({exc})") from exc
-    return sorted(ids)
-
-
-def _write_stage(group, net: Network) -> None:
-    for field_name, dataset in WEIGHT_NAMES.items():
-        value = np.asarray(getattr(net, field_name), dtype=np.float64)
-        if value.ndim == 1:
-            value = value[:, None]  # MATLAB column vector
-        matlab_order = value.T  # MATLAB writes column-major: h5py sees the transpose
-        group.create_dataset(dataset, data=matlab_order, compression="gzip", compression_opts=9,
-                             chunks=matlab_order.shape)
-
-
-def write_network(path, net_id: int, initial: Network, final: Network, *, attrs: dict | None = None,
-                  overwrite: bool = False) -> None:
-    """Write ``/NetNr<net_id>/init`` and ``/final`` in the original layout.
-
-    Other networks in ``path`` are kept. The file is rewritten under a
-    temporary name and moved into place, so it is never left half-written.
-    """
-    path = Path(path)
-    name = f"NetNr{int(net_id)}"
-    if int(net_id) in trained_network_ids(path) and not overwrite:
-        raise FileExistsError(f"{path}: /{name} exists already (use --force to overwrite it)")
-    with atomic_output(path, overwrite=True) as temporary:
-        if path.exists():
-            shutil.copyfile(path, temporary)
-        with h5py.File(temporary, "a") as f:
-            if name in f:
-                del f[name]
-            group = f.create_group(name)
-            _write_stage(group.create_group("init"), initial)
-            _write_stage(group.create_group("final"), final)
-            for key, value in (attrs or {}).items():
-                group.attrs[key] = value

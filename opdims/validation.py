@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ValidationError
+
 __all__ = [
     "ValidationError",
     "as_real_array",
@@ -20,10 +22,6 @@ __all__ = [
     "check_recurrent",
     "check_targets",
 ]
-
-
-class ValidationError(ValueError):
-    """An argument that cannot be used: wrong type, shape or values."""
 
 
 def check_positive_int(value, name: str, meaning: str = "") -> int:

@@ -22,10 +22,10 @@ def weights(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def local_dims_file(weights, tmp_path_factory):
-    path = tmp_path_factory.mktemp("s2") / "local.h5"
-    assert main(["s2", "--weights", str(weights), "--n-trials", "3", "--out", str(path), "--no-figures",
-                 "--quiet"]) == 0
-    return path
+    folder = tmp_path_factory.mktemp("s2")
+    assert main(["s2", "--weights", str(weights), "--n-trials", "3", "--out", str(folder), "--name", "local.h5",
+                 "--no-figures", "--quiet"]) == 0
+    return folder / "local.h5"
 
 
 def run(capsys, *argv):
@@ -73,7 +73,7 @@ def test_existing_outputs_are_refused_unless_forced(weights, tmp_path, capsys):
 def test_s2_sampling_locations_from_a_file_reproduce_it(weights, local_dims_file, tmp_path, capsys):
     out = tmp_path / "again.h5"
     code, stdout, err = run(capsys, "local-dims", "--weights", weights, "--n-trials", 3, "--seed-run", 99,
-                            "--sampling-locs-from", local_dims_file, "--out", out, "--out-dir", tmp_path, "--quiet")
+                            "--sampling-locs-from", local_dims_file, "--name", out.name, "--out", tmp_path, "--quiet")
     assert code == 0, err
     assert f"from {local_dims_file}" in stdout and "s2 summary" in stdout
     with h5py.File(local_dims_file) as a, h5py.File(out) as b:
@@ -124,6 +124,9 @@ def test_s4_with_a_rank(weights, local_dims_file, tmp_path, capsys):
     (["s1", "--weights", "{weights}", "--task", "swg"], "is the network type (--task) right?"),
     (["s3", "--weights", "{weights}", "--local-dims", "{tmp}/missing.h5"], "--local-dims"),
     (["s3", "--weights", "{weights}", "--local-dims", "{weights}"], "ctxt_weights.h5"),
+    (["s3", "--weights", "{weights}", "--local-dims", "{local}", "--net-id", "2"], "no network 2"),
+    (["s1", "--weights", "{tmp}"], "is a folder"),
+    (["s1", "--weights", "{weights}", "--net-id", "0"], "--net-id: expected a network number >= 1"),
     (["s4", "--weights", "{weights}", "--local-dims", "{local}", "--n-trials", "1"], "default rank 15"),
     (["s2", "--weights", "{weights}", "--n-trials", "1"], "no trials of input condition"),
 ])
@@ -144,14 +147,14 @@ def test_unknown_option_values_exit_2(weights, capsys):
 
 def test_default_weights_need_the_original_data(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "nowhere"))
-    code, _, err = run(capsys, "s1", "--out-dir", tmp_path)
+    code, _, err = run(capsys, "s1", "--out", tmp_path)
     assert code == 1
     assert "no --weights given" in one_error_line(err) and ENV_VAR in err
 
 
 def test_without_weights_or_data_the_bundled_default_network_is_used(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv(ENV_VAR, raising=False)
-    code, out, err = run(capsys, "s4", "--task", "swg", "--out-dir", tmp_path, "--no-figures", "--quiet",
+    code, out, err = run(capsys, "s4", "--task", "swg", "--out", tmp_path, "--no-figures", "--quiet",
                          "--n-trials", "102")
     assert code == 0, err
     assert "bundled default swg network (swg_default.h5)" in err
@@ -163,7 +166,8 @@ def test_authors_column_dimensions_are_reproduced(task, original_data, tmp_path,
     authors = original_data / ORIGINAL_FILES[f"{task}_columns"]
     out = tmp_path / "mine.h5"
     code, _, err = run(capsys, "s2", "--task", task, "--weights", original_data / ORIGINAL_FILES[f"{task}_weights"],
-                       "--sampling-locs-from", authors, "--out", out, "--no-figures", "--quiet")
+                       "--sampling-locs-from", authors, "--out", tmp_path, "--name", out.name, "--no-figures",
+                       "--quiet")
     assert code == 0, err
     with h5py.File(authors) as a, h5py.File(out) as b:
         assert sorted(a) == sorted(b)
@@ -174,3 +178,21 @@ def test_authors_column_dimensions_are_reproduced(task, original_data, tmp_path,
                 assert theirs.shape == mine.shape, f"{group}/{name}"
                 np.testing.assert_array_equal(np.isnan(theirs), np.isnan(mine))
                 np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-12, equal_nan=True, err_msg=f"{group}/{name}")
+
+
+def test_local_dimensions_of_another_network_are_refused(weights, local_dims_file, tmp_path, capsys):
+    """The file's stored next states (all_trajs_org) tell whose local dimensions they are."""
+    other = write_original_weights(tmp_path / "other.h5", random_network(n=N, n_in=5, n_ctx=2, seed=9, gain=1.2))
+    code, _, err = run(capsys, "s3", "--weights", other, "--local-dims", local_dims_file, "--n-trials", 1,
+                       "--out", tmp_path / "o", "--quiet", "--no-figures")
+    assert code == 1
+    assert "computed for another network" in one_error_line(err)
+
+
+def test_every_output_goes_under_the_named_folder(weights, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "s2", "--weights", weights, "--n-trials", 3, "--out", "chosen", "--quiet")
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chosen"]
+    assert len(list((tmp_path / "chosen").glob("localOpDims_ctxt_columns_*.h5"))) == 1
+    assert (tmp_path / "chosen" / "s2_ctxt_columns_net1_sampling_locations.png").is_file()

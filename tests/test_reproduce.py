@@ -1,4 +1,4 @@
-"""opdims reproduce: per-network curves, resuming, summary statistics, thresholds, figure, CLI."""
+"""opdims reproduce: figure 3 over many networks from the one chain; resuming, summaries, thresholds, CLI."""
 
 import numpy as np
 import pytest
@@ -6,32 +6,22 @@ from synthetic import random_network
 
 from opdims import io, sampling_location_properties
 from opdims.cli import main
+from opdims.defaults import default_weights
+from opdims.network_analysis import LOCATION_KINDS
 from opdims.reproduce import (
-    LOCATION_KINDS,
     NetworkSet,
     Summary,
-    default_weights,
     figure3,
-    network_curves,
     network_ids,
-    random_locations,
     rank_thresholds,
     reproduce,
-    result_path,
-    run_network,
-    summarise,
     threshold_table,
-    trajectory_locations,
 )
-from opdims.training import write_network
+from opdims.sampling import random_locations
 
 
 def swg_net(n=6, seed=0):
     return random_network(n, n_in=1, n_out=1, n_ctx=1, seed=seed, gain=1.2)
-
-
-def ctxt_net(n=6, seed=0):
-    return random_network(n, n_in=5, n_out=1, n_ctx=2, seed=seed, gain=1.2)
 
 
 @pytest.fixture
@@ -39,8 +29,7 @@ def weights(tmp_path):
     """A weights file with two small swg networks, in the original layout."""
     path = tmp_path / "swg.h5"
     for k in (1, 2):
-        net = swg_net(seed=k)
-        write_network(path, k, net, net)
+        io.add_network_hdf5(path, k, swg_net(seed=k))
     return path
 
 
@@ -56,120 +45,114 @@ def test_random_locations_follow_the_per_unit_statistics_of_the_trajectories():
     assert not np.array_equal(random_locations(averages, 5, seed=2), locs[:5])
 
 
-@pytest.mark.parametrize("task, make", [("ctxt", ctxt_net), ("swg", swg_net)])
-def test_trajectory_locations_are_condition_averages_at_the_original_times(task, make):
-    net = make()
-    locs, averages = trajectory_locations(net, task)
-    props = sampling_location_properties(task)
-    assert locs.shape == (props.n_locations, net.n_units)
-    for loc in (0, 7, props.n_locations - 1):
-        t = props.loc_times[loc]
-        np.testing.assert_array_equal(locs[loc], averages[props.condition_index(loc), t - 1])
+def test_reproduction_curves_are_consistent_and_resume(weights, tmp_path, monkeypatch):
+    import opdims.batch as batch
+
+    sets = [NetworkSet("swg", weights, (1, 2), "test")]
+    summary = reproduce(sets, tmp_path / "out", ("columns", "rows"), progress=False)
+    for dim_type in ("columns", "rows"):
+        for kind in LOCATION_KINDS:
+            c = summary.curves["swg", dim_type, kind]
+            assert c["cost"].shape == c["state_distance"].shape == (2, 6)
+            np.testing.assert_allclose(c["variance_explained"].sum(axis=1), 100)
+            np.testing.assert_allclose(c["state_distance"][:, -1], 0, atol=1e-12)  # rank N is the full network
+            np.testing.assert_allclose(c["cost"][:, -1], c["full_cost"], rtol=1e-12)
+    assert not np.allclose(summary.curves["swg", "columns", "trajectory"]["variance_explained"],
+                           summary.curves["swg", "columns", "random"]["variance_explained"])
+    store = io.AnalysisStore(tmp_path / "out" / "networks")
+    stamps = [store.path("swg", k).stat().st_mtime_ns for k in (1, 2)]
+    monkeypatch.setattr(batch, "analyse_network", lambda *a, **k: pytest.fail("finished network recomputed"))
+    again = reproduce(sets, tmp_path / "out", ("columns", "rows"), progress=False)
+    np.testing.assert_array_equal(again.curves["swg", "rows", "random"]["cost"],
+                                  summary.curves["swg", "rows", "random"]["cost"])
+    assert [store.path("swg", k).stat().st_mtime_ns for k in (1, 2)] == stamps
 
 
-def test_network_curves_are_consistent():
-    net = swg_net()
-    curves = network_curves(net, "swg", ("columns", "rows"), seed=3)
-    assert set(curves) == {(d, k) for d in ("columns", "rows") for k in LOCATION_KINDS}
-    for c in curves.values():
-        assert c["cost"].shape == c["state_distance"].shape == (net.n_units,)
-        assert c["variance_explained"].sum() == pytest.approx(100)
-        assert c["state_distance"][-1] == pytest.approx(0, abs=1e-12)  # rank N is the full network
-        assert c["cost"][-1] == pytest.approx(c["full_cost"], rel=1e-12)
-    # trajectory and random locations give different global dimensions
-    assert not np.allclose(curves["columns", "trajectory"]["variance_explained"],
-                           curves["columns", "random"]["variance_explained"])
-
-
-def test_run_network_resumes_and_refuses_results_of_another_network(weights, tmp_path, monkeypatch):
-    import opdims.reproduce as rep
-
-    out = tmp_path / "out"
-    assert run_network("swg", weights, 1, ("columns",), out) > 0
-    path = result_path(out, "swg", 1, "columns")
-    stamp = path.stat().st_mtime_ns
-    monkeypatch.setattr(rep, "network_curves", lambda *a, **k: pytest.fail("finished network recomputed"))
-    assert run_network("swg", weights, 1, ("columns",), out) == 0
-    assert path.stat().st_mtime_ns == stamp
-    path.rename(result_path(out, "swg", 2, "columns"))
-    with pytest.raises(ValueError, match="network 1, not of .* network 2"):
-        run_network("swg", weights, 2, ("columns",), out)
+def test_changed_weights_are_recomputed_not_reused(weights, tmp_path):
+    """A finished result is keyed on the network's contents, not on the file name and id."""
+    sets = [NetworkSet("swg", weights, (1,), "test")]
+    first = reproduce(sets, tmp_path / "out", ("columns",), progress=False)
+    io.add_network_hdf5(weights, 1, swg_net(seed=7), overwrite=True)  # the same file and id, another network
+    second = reproduce(sets, tmp_path / "out", ("columns",), progress=False)
+    assert not np.allclose(first.curves["swg", "columns", "trajectory"]["cost"],
+                           second.curves["swg", "columns", "trajectory"]["cost"])
+    stored = io.AnalysisStore(tmp_path / "out" / "networks").load("swg", 1)
+    assert stored.provenance["network_fingerprint"] == io.load_network(weights, 1).fingerprint()
 
 
 def test_interrupted_reproduction_resumes_with_the_unfinished_networks(weights, tmp_path, monkeypatch):
-    import opdims.reproduce as rep
+    import opdims.batch as batch
 
-    real, computed = rep.network_curves, []
+    real, computed = batch.analyse_network, []
 
-    def failing_second(net, task, dim_types, seed):
-        computed.append(seed[-1])
+    def second_fails(net, task, options, **kw):
+        computed.append(kw["net_id"])
         if len(computed) == 2:
             raise KeyboardInterrupt
-        return real(net, task, dim_types, seed=seed)
+        return real(net, task, options, **kw)
 
     sets = [NetworkSet("swg", weights, (1, 2), "test")]
-    monkeypatch.setattr(rep, "network_curves", failing_second)
+    monkeypatch.setattr(batch, "analyse_network", second_fails)
     with pytest.raises(KeyboardInterrupt):
         reproduce(sets, tmp_path / "out", ("columns",), progress=False)
-    assert result_path(tmp_path / "out", "swg", 1, "columns").exists()
-    assert not result_path(tmp_path / "out", "swg", 2, "columns").exists()
-    monkeypatch.setattr(rep, "network_curves", lambda net, task, dim_types, seed: computed.append(seed[-1])
-                        or real(net, task, dim_types, seed=seed))
+    store = io.AnalysisStore(tmp_path / "out" / "networks")
+    assert store.path("swg", 1).exists() and not store.path("swg", 2).exists()
+    assert not list((tmp_path / "out" / "networks" / "swg").glob(".*.part"))
+    monkeypatch.setattr(batch, "analyse_network", lambda net, task, options, **kw: computed.append(kw["net_id"])
+                        or real(net, task, options, **kw))
     summary = reproduce(sets, tmp_path / "out", ("columns",), progress=False)
     assert computed == [1, 2, 2]
     assert summary.curves["swg", "columns", "trajectory"]["cost"].shape == (2, 6)
 
 
-def fake_results(out, values):
-    """Result files whose curves are constant per network: network k has value values[k-1]."""
-    for k, v in enumerate(values, start=1):
-        path = result_path(out, "ctxt", k, "columns")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {f"{m}_{kind}": np.full(4, float(v)) for kind in LOCATION_KINDS
-                  for m in ("variance_explained", "cost", "state_distance")}
-        arrays.update({f"full_cost_{kind}": 1.0 for kind in LOCATION_KINDS})
-        np.savez(path, weights="w", net_id=k, seconds=2.0, **arrays)
+def fake_summary(values, full=1.0):
+    """A summary whose curves are constant per network: network k has value values[k-1]."""
+    curves = {}
+    for kind in LOCATION_KINDS:
+        curves["ctxt", "columns", kind] = {
+            **{m: np.array([np.full(4, float(v)) for v in values]) for m in ("variance_explained", "cost",
+                                                                             "state_distance")},
+            "full_cost": np.full(len(values), full), "ranks": np.arange(1, 5)}
+    return Summary(curves, {"ctxt": NetworkSet("ctxt", None, tuple(range(1, len(values) + 1)), "x")}, 6.0)
 
 
-def test_summary_mean_and_median_absolute_deviation(tmp_path):
-    fake_results(tmp_path, [1.0, 2.0, 10.0])
-    summary = summarise([NetworkSet("ctxt", tmp_path / "w", (1, 2, 3), "x")], ("columns",), tmp_path)
+def test_summary_mean_and_median_absolute_deviation():
+    summary = fake_summary([1.0, 2.0, 10.0])
     np.testing.assert_allclose(summary.mean("ctxt", "columns", "trajectory", "cost"), 13 / 3)
     # median 2; absolute deviations 1, 0, 8; their median 1
     np.testing.assert_allclose(summary.mad("ctxt", "columns", "trajectory", "cost"), 1.0)
-    assert summary.seconds == 6.0 and summary.n_networks("ctxt") == 3
+    assert summary.n_networks("ctxt") == 3
 
 
-def test_summary_names_a_missing_network(tmp_path):
-    fake_results(tmp_path, [1.0])
-    with pytest.raises(FileNotFoundError, match="NetNr2_columns.npz: missing"):
-        summarise([NetworkSet("ctxt", tmp_path / "w", (1, 2), "x")], ("columns",), tmp_path)
-
-
-def test_rank_threshold_is_the_first_rank_within_tolerance():
+def test_rank_thresholds_both_rules():
     cost = np.array([[5.0, 1.3, 1.05, 1.2, 1.0], [5.0, 1.1, 1.15, 1.0, 1.0]])  # mean: 5, 1.2, 1.1, 1.1, 1
     never = np.array([[3.0, 2.0, 2.0, 2.0, 2.0]])
+    ranks = np.arange(1, 6)
     summary = Summary(
-        curves={("ctxt", "columns", "trajectory"): {"cost": cost, "full_cost": np.array([1.0, 1.0])},
-                ("ctxt", "columns", "random"): {"cost": never, "full_cost": np.array([1.0])}},
+        curves={("ctxt", "columns", "trajectory"): {"cost": cost, "full_cost": np.array([1.0, 1.0]), "ranks": ranks},
+                ("ctxt", "columns", "random"): {"cost": never, "full_cost": np.array([1.0]), "ranks": ranks}},
         sources={"ctxt": NetworkSet("ctxt", None, (1, 2), "x")}, seconds=0.0)
     rows = {r["locations"]: r for r in rank_thresholds(summary)}
     assert rows["trajectory"]["rank"] == 3
+    assert rows["trajectory"]["settled_rank"] == 2  # within 10% of the range (4) above full: <= 1.4 from rank 2
     assert rows["random"]["rank"] is None
     assert rank_thresholds(summary, tolerance=0.25)[0]["rank"] == 2
     table = threshold_table(rank_thresholds(summary))
-    assert "| ctxt | columns | trajectory | 2 | 1.00e+00 | 3 |" in table and "not reached" in table
+    assert "| ctxt | columns | trajectory | 2 | 1.00e+00 | 3 | 2 |" in table and "not reached" in table
+    assert "stays within 10% of its range" in table
 
 
-def test_figure_has_the_six_panels_of_figure_3(tmp_path):
-    fake_results(tmp_path, [1.0, 2.0])
-    summary = summarise([NetworkSet("ctxt", tmp_path / "w", (1, 2), "x")], ("columns",), tmp_path)
-    fig = figure3(summary, ("columns",))
+def test_figure_has_the_six_panels_of_figure_3_lettered(tmp_path):
+    fig = figure3(fake_summary([1.0, 2.0]), ("columns",))
     assert len(fig.axes) == 3
     assert [ax.get_ylabel() for ax in fig.axes] == ["variance explained (%)", "cost", "state distance (a.u.)"]
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["b", "c", "d"]
     # solid trajectory line in all three panels, dotted random-location line in cost and state distance
     assert [len(ax.lines) for ax in fig.axes] == [1, 2, 2]
     assert fig.axes[1].lines[1].get_linestyle() == ":"
+    assert "median absolute deviation" in fig._suptitle.get_text()
+    single = figure3(fake_summary([1.0]), ("columns",))
+    assert "median absolute deviation" not in single._suptitle.get_text()  # no band, no band legend
     fig.savefig(tmp_path / "f.png")
 
 
@@ -179,7 +162,7 @@ def test_network_ids_of_a_file(weights, tmp_path):
     import h5py
 
     h5py.File(empty, "w").close()
-    with pytest.raises(ValueError, match="no networks"):
+    with pytest.raises(ValueError, match="no network"):
         network_ids(empty)
 
 
@@ -192,6 +175,7 @@ def test_original_files_hold_twenty_networks(original_data):
 def test_default_networks_are_bundled(task):
     net = io.load_network(default_weights(task), 1)
     assert net.n_units == 100 and network_ids(default_weights(task)) == (1,)
+    assert sampling_location_properties(task).n_locations in (120, 121)
 
 
 def test_cli_writes_figure_and_table_and_resumes(weights, tmp_path, capsys):
@@ -203,21 +187,23 @@ def test_cli_writes_figure_and_table_and_resumes(weights, tmp_path, capsys):
     assert (out / "figure3.png").stat().st_size > 10_000
     assert "| swg | columns | trajectory | 2 |" in (out / "rank_thresholds.md").read_text()
     assert main(argv) == 1
-    assert "exists already; use --force" in capsys.readouterr().err
-    stamp = result_path(out, "swg", 2, "columns").stat().st_mtime_ns
+    assert "exists already; pass --force" in capsys.readouterr().err
+    store = io.AnalysisStore(out / "networks")
+    stamp = store.path("swg", 2).stat().st_mtime_ns
     assert main(argv + ["--force", "--tolerance", "4"]) == 0  # figure and table replaced, networks reused
     assert "mean cost <= 5 x full" in (out / "rank_thresholds.md").read_text()
-    assert result_path(out, "swg", 2, "columns").stat().st_mtime_ns == stamp
+    assert store.path("swg", 2).stat().st_mtime_ns == stamp
     assert main(argv + ["--nets", "2", "--force", "--recompute"]) == 0
-    assert result_path(out, "swg", 2, "columns").stat().st_mtime_ns != stamp
+    assert store.path("swg", 2).stat().st_mtime_ns != stamp
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--original", "/nonexistent/folder"], "pretrained_networks/ctxt/ctxt_weights.h5: not found"),
+    (["--original", "/nonexistent/folder"], "pretrained_networks/ctxt/ctxt_weights.h5"),
     (["--ctxt", "/nonexistent.h5"], "no such file"),
     (["--nets", "3"], "no network(s) [3]"),
     (["--workers", "0"], "--workers"),
     (["--tolerance", "-1"], "--tolerance"),
+    (["--scheduler", "tcp://x:1", "--dask-local", "2"], "give one of them"),
 ])
 def test_cli_errors_are_one_line(tmp_path, capsys, weights, extra, message):
     argv = ["reproduce", "--out", str(tmp_path / "o"), "--quiet", "--dims", "columns"]

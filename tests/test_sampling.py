@@ -70,7 +70,7 @@ def test_swg_condition_averages_need_two_trials():
     x = np.random.default_rng(0).standard_normal((fids.size, 500, 2))
     locs = condition_sampling_locations(x, p, freq_ids=fids)
     np.testing.assert_allclose(locs[0, 0], x[:2, 0].mean(axis=0))
-    with pytest.raises(ValueError, match="not enough trials for condition Freq1"):
+    with pytest.raises(ValueError, match=r"not enough trials for condition\(s\) Freq1 \(1\): each needs at least 2"):
         condition_averages(x[1:], p, freq_ids=fids[1:])
     with pytest.raises(ValueError, match="network type"):
         sampling_location_properties("sine")

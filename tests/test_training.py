@@ -22,8 +22,6 @@ from opdims.training import (
     task_cost,
     torch_forward,
     train_network,
-    trained_network_ids,
-    write_network,
 )
 
 torch = pytest.importorskip("torch")
@@ -130,7 +128,7 @@ def test_task_cost_is_the_s3_cost_of_the_original_scripts():
 def test_written_network_reads_back_in_the_original_orientation(tmp_path):
     path = tmp_path / "w.h5"
     init, final = initial_network("ctxt", 1, 10), random_network(10, 5, 1, 2, seed=2)
-    write_network(path, 3, init, final, attrs={"seed": 1})
+    io.add_network_hdf5(path, 3, {'init': init, 'final': final}, attrs={"seed": 1})
     loaded = io.load_network(path, 3)
     for name in PARAMETERS:
         np.testing.assert_array_equal(getattr(loaded, name), getattr(final, name))
@@ -143,14 +141,14 @@ def test_written_network_reads_back_in_the_original_orientation(tmp_path):
         assert f["NetNr3/final/n_bx_1"].shape == (1, 10)
         assert f["NetNr3/final/n_Wrr_n"].compression == "gzip"
         assert f["NetNr3"].attrs["seed"] == 1
-    assert trained_network_ids(path) == [3]
+    assert io.network_ids(path) == [3]
 
 
 def test_layout_matches_the_original_file(tmp_path, original_data):
     original = original_data / "pretrained_networks/swg/swg_weights.h5"
     net = io.load_network(original, 1)
     path = tmp_path / "copy.h5"
-    write_network(path, 1, io.load_network(original, 1, "init"), net)
+    io.add_network_hdf5(path, 1, {'init': io.load_network(original, 1, "init"), 'final': net})
     with h5py.File(original, "r") as ref, h5py.File(path, "r") as mine:
         for stage in ("init", "final"):
             for name, dataset in ref[f"NetNr1/{stage}"].items():
@@ -163,13 +161,13 @@ def test_layout_matches_the_original_file(tmp_path, original_data):
 def test_writing_keeps_other_networks_and_refuses_to_overwrite(tmp_path):
     path = tmp_path / "w.h5"
     a, b = random_network(6, 1, 1, 1, seed=1), random_network(6, 1, 1, 1, seed=2)
-    write_network(path, 1, a, a)
-    write_network(path, 2, b, b)
+    io.add_network_hdf5(path, 1, {'init': a, 'final': a})
+    io.add_network_hdf5(path, 2, {'init': b, 'final': b})
     with pytest.raises(FileExistsError, match="NetNr2 exists already"):
-        write_network(path, 2, a, a)
-    assert trained_network_ids(path) == [1, 2]
+        io.add_network_hdf5(path, 2, {'init': a, 'final': a})
+    assert io.network_ids(path) == [1, 2]
     np.testing.assert_array_equal(io.load_network(path, 2).W, b.W)
-    write_network(path, 2, a, a, overwrite=True)
+    io.add_network_hdf5(path, 2, {'init': a, 'final': a}, overwrite=True)
     np.testing.assert_array_equal(io.load_network(path, 2).W, a.W)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.h5"]  # no temporary files left
 
@@ -266,7 +264,7 @@ def test_cli_trains_records_the_command_and_skips_finished_networks(tmp_path, ca
     argv = ["train", "swg", "--out", str(out), "--nets", "1-2", "--units", "5", "--max-iterations", "2",
             "--dtype", "float64", "--quiet"]
     assert main(argv) == 0
-    assert trained_network_ids(out) == [1, 2]
+    assert io.network_ids(out) == [1, 2]
     with h5py.File(out, "r") as f:
         assert f["NetNr2"].attrs["seed"] == 2 and f["NetNr2"].attrs["history"].shape == (1, 3)
         command = f["NetNr2"].attrs["command"]
@@ -283,7 +281,7 @@ def test_cli_reports_a_missing_folder_in_one_line(tmp_path, capsys):
 
 @pytest.mark.parametrize("task", ["ctxt", "swg"])
 def test_default_networks_hold_their_recorded_cost(task):
-    from opdims.reproduce import default_weights
+    from opdims.defaults import default_weights
 
     path = default_weights(task)
     net = io.load_network(path, 1)
@@ -318,6 +316,6 @@ def test_a_file_that_is_not_hdf5_is_named(tmp_path):
     path = tmp_path / "notes.h5"
     path.write_text("not hdf5")
     net = random_network(4, 1, 1, 1)
-    with pytest.raises(OSError, match="notes.h5: cannot be read as an HDF5 weights file"):
-        write_network(path, 1, net, net)
+    with pytest.raises(ValueError, match="notes.h5: neither an HDF5 file nor a MAT-file"):
+        io.add_network_hdf5(path, 1, {'init': net, 'final': net})
     assert path.read_text() == "not hdf5"

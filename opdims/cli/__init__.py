@@ -1,8 +1,10 @@
-"""The ``opdims`` command line.
+"""The ``opdims`` command line: a thin shell over the library.
 
 Each module of this package that defines ``register(subparsers)`` adds one
 or more subcommands; ``register`` sets ``func`` (taking the parsed args and
-returning an exit code) on its parsers.
+returning an exit code) on its parsers. Errors opdims raises for the user's
+input (:class:`opdims.errors.OpdimsError`) are printed as one line with exit
+code 1; any other exception is a bug and shows its traceback.
 """
 
 from __future__ import annotations
@@ -13,9 +15,17 @@ import pkgutil
 import sys
 
 from .. import __version__
+from ..errors import OpdimsError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``opdims`` argument parser with every subcommand.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser.
+    """
     parser = argparse.ArgumentParser(
         prog="opdims",
         description="Operative dimensions of recurrent neural networks (Krause et al., NeurIPS 2022).",
@@ -30,6 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``opdims`` with ``argv`` (default ``sys.argv[1:]``).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments.
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 1 an error in the input, 2 bad usage, 130 interrupted.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -38,11 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("opdims: interrupted", file=sys.stderr)
+        print(f"opdims {args.command}: interrupted; nothing was left half-written"
+              + ("; run the same command again to resume" if args.command in ("batch", "reproduce", "train")
+                 else ""), file=sys.stderr)
         return 130
-    except (ValueError, KeyError, OSError, TypeError, IndexError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"opdims {args.command}: error: {message}", file=sys.stderr)
+    except OpdimsError as exc:
+        print(f"opdims {args.command}: error: {exc}", file=sys.stderr)
         return 1
 
 

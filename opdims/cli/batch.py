@@ -1,86 +1,153 @@
-"""``opdims batch``: s2 + s3 for many networks, spread over worker processes."""
+"""``opdims batch``: the analysis chain for many networks, on local processes or Dask."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-import numpy as np
+from ..batch import batch_jobs, run_batch
+from ..errors import ValidationError
+from ..io import AnalysisStore, check_output_folder
+from ..pipelines import AnalysisOptions
+from ..reference_data import ENV_VAR, resolve_weights
+from .analyses import parse_ranks
 
-from ..batch import batch_jobs, run_batch, save_batch
-from ..reference_data import ENV_VAR, ORIGINAL_FILES, original_data_dir
+
+def parse_net_ids(text: str, option: str = "--nets") -> list[int]:
+    """Network ids from ``'3'``, ``'1-20'`` or ``'1,4,7-9'`` (1-based), ascending and unique.
+
+    Parameters
+    ----------
+    text : str
+        The ids.
+    option : str, optional
+        The option, for messages.
+
+    Returns
+    -------
+    list of int
+        The ids.
+    """
+    ids: list[int] = []
+    for part in str(text).split(","):
+        lo, sep, hi = part.strip().partition("-")
+        try:
+            first, last = int(lo), int(hi) if sep else int(lo)
+        except ValueError:
+            raise ValidationError(f"{option}: expected ids such as 1, 1-20 or 1,4,7-9, got {text!r}") from None
+        if first < 1 or last < first:
+            raise ValidationError(f"{option}: expected positive, increasing ids, got {part!r}")
+        ids.extend(range(first, last + 1))
+    return sorted(set(ids))
 
 
-def parse_ids(text: str) -> list[int]:
-    """``'1-20'``, ``'1,3,5'`` or ``'2'`` as a list of network ids."""
-    ids = []
-    for part in text.split(","):
-        first, _, last = part.strip().partition("-")
-        if not first.isdigit() or (last and not last.isdigit()):
-            raise ValueError(f"--nets: expected ids like 1-20 or 1,3,5, got {text!r}")
-        ids.extend(range(int(first), int(last or first) + 1))
-    if not ids or min(ids) < 1:
-        raise ValueError(f"--nets: expected network ids >= 1, got {text!r}")
-    return ids
+def add_executor_options(parser) -> None:
+    """``--workers``, ``--scheduler``, ``--dask-local``, ``--threads``: where the networks run.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The subcommand's parser.
+    """
+    group = parser.add_argument_group("where the networks run (one back end)")
+    group.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="local worker processes running networks side by side (default 1)")
+    group.add_argument("--threads", type=int, default=None, metavar="N",
+                       help="threads per network (default: the machine's cores / workers)")
+    group.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="run on a Dask cluster: its scheduler's address, e.g. tcp://HOST:8786 "
+                            "(needs pip install 'opdims[dask]'; see docs/cluster.md)")
+    group.add_argument("--dask-local", type=int, metavar="N", default=None,
+                       help="run on a Dask LocalCluster of N worker processes on this machine")
+
+
+def executor_settings(args) -> dict:
+    """The executor options of ``args``, checked.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options (see :func:`add_executor_options`).
+
+    Returns
+    -------
+    dict
+        ``workers``, ``scheduler``, ``dask_local``, and the ``threads`` per job.
+    """
+    from ..backend import usable_cores
+
+    if args.workers < 1:
+        raise ValidationError(f"--workers: expected a positive number of processes, got {args.workers}")
+    if args.scheduler is not None and args.dask_local is not None:
+        raise ValidationError("--scheduler and --dask-local: give one of them")
+    if (args.scheduler is not None or args.dask_local is not None) and args.workers != 1:
+        raise ValidationError("--workers is for the local back end; with Dask the cluster's workers run the networks")
+    if args.dask_local is not None and args.dask_local < 1:
+        raise ValidationError(f"--dask-local: expected a positive number of workers, got {args.dask_local}")
+    if args.threads is not None and args.threads < 1:
+        raise ValidationError(f"--threads: expected a positive number, got {args.threads}")
+    parallel = args.dask_local or args.workers
+    threads = args.threads if args.threads is not None else max(1, usable_cores() // parallel)
+    if args.scheduler is not None and args.threads is None:
+        threads = 1
+    return {"workers": args.workers, "scheduler": args.scheduler, "dask_local": args.dask_local, "threads": threads}
 
 
 def register(subparsers) -> None:
+    """Add ``batch`` to the ``opdims`` command."""
     parser = subparsers.add_parser(
-        "batch", help="local + global operative dimensions and rank sweeps of many networks (s2 + s3)",
-        description="For every task, network id and dimension type: s2 (local operative dimensions at the "
-                    "sampling locations) and s3 (global operative dimensions, cost and state distance for "
-                    "rank 1..N), with the original scripts' settings. Independent networks run on --workers "
-                    "processes.")
-    parser.add_argument("--tasks", nargs="+", default=["ctxt", "swg"], choices=["ctxt", "swg"])
-    parser.add_argument("--nets", default="1-20", help="network ids, e.g. 1-20 or 1,4 (default 1-20)")
-    parser.add_argument("--dim-types", nargs="+", default=["columns", "rows"], choices=["columns", "rows"])
-    parser.add_argument("--ctxt-weights", help=f"ctxt weights file (default: the authors' data, ${ENV_VAR})")
-    parser.add_argument("--swg-weights", help=f"swg weights file (default: the authors' data, ${ENV_VAR})")
-    parser.add_argument("--workers", type=int, default=1, help="processes running networks side by side")
-    parser.add_argument("--threads", type=int, help="threads per worker (default: cores / workers)")
-    parser.add_argument("--output", help="write all results to this .h5 file")
-    parser.add_argument("--force", action="store_true", help="replace an existing --output file")
+        "batch", help="the analysis chain (s2 + s3: local and global operative dimensions, rank sweep) of many "
+                      "networks, on local processes or a Dask cluster",
+        description="For every task, network id and dimension type: sampling locations and local operative "
+                    "dimensions (s2), global operative dimensions and the cost / state distance for each rank "
+                    "(s3), with the original scripts' settings. Each network's results go to "
+                    "OUT/<task>/NetNr<k>.h5 as it finishes; a rerun skips networks whose weights and settings "
+                    "are unchanged.")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="folder for the results (one .h5 per network; created if needed)")
+    parser.add_argument("--tasks", nargs="+", default=["ctxt", "swg"], choices=["ctxt", "swg"],
+                        help="tasks to run (default both)")
+    parser.add_argument("--nets", default=None, metavar="IDS",
+                        help="network ids, e.g. 1-20 or 1,4 (default: every network in each file)")
+    parser.add_argument("--dim-types", nargs="+", default=["columns", "rows"], choices=["columns", "rows"],
+                        help="dimension types (default both)")
+    parser.add_argument("--ctxt-weights", metavar="FILE",
+                        help=f"ctxt weights file (default: the authors' data in ${ENV_VAR}, else the bundled default)")
+    parser.add_argument("--swg-weights", metavar="FILE",
+                        help=f"swg weights file (default: the authors' data in ${ENV_VAR}, else the bundled default)")
+    parser.add_argument("--ranks", metavar="GRID", default=None,
+                        help="ranks of the sweeps, e.g. '1-50,60-100:10' (default all)")
+    parser.add_argument("--random-control", action="store_true",
+                        help="also analyse random sampling locations (the paper's control)")
+    add_executor_options(parser)
+    parser.add_argument("--recompute", action="store_true", help="recompute networks the output folder holds")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
 
-def _weights(args) -> dict:
-    weights = {}
-    for task in args.tasks:
-        path = getattr(args, f"{task}_weights")
-        if path is None:
-            root = original_data_dir()
-            if root is None:
-                raise FileNotFoundError(f"no --{task}-weights given and the authors' data was not found "
-                                        f"(set {ENV_VAR})")
-            path = root / ORIGINAL_FILES[f"{task}_weights"]
-        weights[task] = path
-    return weights
-
-
-def _check_writable(path: Path, force: bool) -> None:
-    """Fail before the work, not after it, when ``--output`` cannot be written."""
-    if path.exists() and not force:
-        raise FileExistsError(f"{path}: exists already; pass --force to replace it")
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"{path}: cannot write, folder {path.parent} does not exist")
-
-
 def run(args) -> int:
-    if args.workers < 1:
-        raise ValueError(f"--workers: expected a positive number of processes, got {args.workers}")
-    jobs = batch_jobs(_weights(args), parse_ids(args.nets), args.dim_types)
-    if args.output:
-        _check_writable(Path(args.output), args.force)
+    """Run ``opdims batch``."""
+    executor = executor_settings(args)
+    options = AnalysisOptions(dim_types=tuple(args.dim_types), random_control=args.random_control,
+                              ranks=parse_ranks(args.ranks))
+    weights = {task: resolve_weights(task, getattr(args, f"{task}_weights"), option=f"--{task}-weights").path
+               for task in args.tasks}
+    net_ids = None if args.nets is None else parse_net_ids(args.nets)
+    jobs = batch_jobs(weights, net_ids, options, threads=executor.pop("threads"))
+    store = AnalysisStore(check_output_folder(args.out))
     start = time.perf_counter()
-    results = run_batch(jobs, workers=args.workers, threads=args.threads)
+    results = run_batch(jobs, store, recompute=args.recompute, progress=not args.quiet, **executor)
     elapsed = time.perf_counter() - start
-    print(f"{'task':<5} {'net':>4} {'dims':<8} {'full cost':>10} {'rank for cost <= 1.1 full':>26} {'seconds':>8}")
-    for res in results:
-        close = np.flatnonzero(res.cost <= 1.1 * res.full_cost)
-        rank = str(int(res.ranks[close[0]])) if close.size else "-"
-        print(f"{res.task:<5} {res.net_id:>4} {res.dim_type:<8} {res.full_cost:>10.3g} {rank:>26} "
-              f"{res.seconds:>8.1f}")
-    print(f"{len(jobs)} networks in {elapsed:.1f} s on {args.workers} worker(s)")
-    if args.output:
-        print(f"wrote {save_batch(args.output, results, overwrite=args.force)}")
+    print(f"{'task':<5} {'net':>4} {'dims':<8} {'full cost':>10} {'rank: cost <= 1.1 full':>23} "
+          f"{'rank: settled':>14} {'seconds':>8}")
+    for job, res in zip(jobs, results):
+        for dim_type in options.dim_types:
+            r = res[dim_type]
+            cost = "-" if r.sweep is None else f"{r.sweep.full_cost:.3g}"
+            within, settled = r.rank_within_full_cost(), r.settled_rank()
+            print(f"{job.task:<5} {job.net_id:>4} {dim_type:<8} {cost:>10} {str(within or '-'):>23} "
+                  f"{str(settled or '-'):>14} {res.provenance.get('seconds', 0.0):>8.1f}")
+    where = args.scheduler or (f"a Dask LocalCluster of {args.dask_local}" if args.dask_local else
+                               f"{args.workers} local worker(s)")
+    print(f"{len(jobs)} networks in {elapsed:.1f} s on {where}; results in {store.folder}/")
     return 0

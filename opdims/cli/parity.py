@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import MissingFileError
+
 PARITY_DIR = Path(__file__).resolve().parents[2] / "parity_tests"
 
 
@@ -43,10 +45,10 @@ def run(args) -> int:
     import pytest
 
     if not PARITY_DIR.is_dir():
-        raise OSError(f"{PARITY_DIR}: the parity suite ships with the opdims source checkout, not with the wheel")
+        raise MissingFileError(f"{PARITY_DIR}: the parity suite ships with the opdims source checkout, not with the wheel")
     folder = Path(args.fixtures) if args.fixtures else PARITY_DIR / "fixtures"
     if not folder.is_dir():
-        raise OSError(f"{folder}: no such fixtures folder")
+        raise MissingFileError(f"{folder}: no such fixtures folder")
     with tempfile.TemporaryDirectory() as tmp:
         table_path = Path(tmp) / "parity.md"
         os.environ["OPDIMS_PARITY_FIXTURES"] = str(folder.resolve())

@@ -5,20 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-
-def parse_net_ids(text: str) -> list[int]:
-    """Network ids from ``"3"``, ``"1-20"`` or ``"1,4,7-9"`` (1-based)."""
-    ids: list[int] = []
-    for part in text.split(","):
-        lo, sep, hi = part.strip().partition("-")
-        try:
-            first, last = int(lo), int(hi) if sep else int(lo)
-        except ValueError:
-            raise ValueError(f"--nets: expected ids such as 1, 1-20 or 1,4,7-9, got {text!r}") from None
-        if first < 1 or last < first:
-            raise ValueError(f"--nets: expected positive, increasing ids, got {part!r}")
-        ids.extend(range(first, last + 1))
-    return sorted(set(ids))
+from .batch import parse_net_ids
 
 
 def register(subparsers) -> None:
@@ -76,11 +63,12 @@ def command_line(args, config) -> str:
 def run(args) -> int:
     import torch
 
-    from ..training import TrainingConfig, train_network, trained_network_ids
+    from ..io import network_ids
+    from ..training import TrainingConfig, train_network
 
     torch.set_num_threads(args.threads)
     ids = parse_net_ids(args.nets)
-    done = set(trained_network_ids(args.out)) if not args.force else set()
+    done = set(network_ids(args.out, missing_ok=True)) if not args.force else set()
     for net_id in ids:
         if net_id in done:
             print(f"{args.out}: NetNr{net_id} exists already, skipped (use --force to retrain)")

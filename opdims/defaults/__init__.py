@@ -12,6 +12,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from ..errors import MissingFileError
 from ..tasks import check_task
 
 __all__ = ["default_weights"]
@@ -22,5 +23,5 @@ def default_weights(task: str) -> Path:
     check_task(task)
     path = Path(str(resources.files(__name__).joinpath(f"{task}_default.h5")))
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: the bundled default {task} network is missing from this installation")
+        raise MissingFileError(f"{path}: the bundled default {task} network is missing from this installation")
     return path

@@ -5,7 +5,16 @@ The format of a file is detected from its first bytes, never its extension
 rules are in ``docs/io.md``.
 """
 
-from ._files import FileFormatError, NotInFileError, atomic_output
+from .analysis_file import ANALYSIS_FORMAT, AnalysisStore, analysis_variables, load_analysis, save_analysis
+from .files import (
+                              FileFormatError,
+                              NotInFileError,
+                              atomic_output,
+                              check_output_file,
+                              check_output_folder,
+                              existing_file,
+                              sha256_of_file,
+)
 from .formats import FORMATS, detect_format
 from .local_dims_file import (
                               load_local_operative_dimensions,
@@ -14,8 +23,15 @@ from .local_dims_file import (
                               save_local_operative_dimensions,
 )
 from .matfile import MAT_VERSIONS, load_mat, save_mat
-from .networks import NetworkEntry, list_networks, load_network, save_network
-from .original_h5 import WEIGHT_NAMES, save_networks_hdf5, save_to_hdf5
+from .networks import NetworkEntry, list_networks, load_network, network_ids, save_network
+from .original_h5 import (
+                              NETWORK_SETTINGS,
+                              WEIGHT_NAMES,
+                              add_network_hdf5,
+                              network_settings,
+                              save_networks_hdf5,
+                              save_to_hdf5,
+)
 from .results import (
                               global_dims_variables,
                               local_dims_variables,
@@ -28,13 +44,26 @@ from .results import (
 from .summary import describe_file
 
 __all__ = [
+                              "ANALYSIS_FORMAT",
                               "FORMATS",
+                              "NETWORK_SETTINGS",
+                              "AnalysisStore",
+                              "add_network_hdf5",
+                              "network_ids",
+                              "network_settings",
+                              "analysis_variables",
+                              "existing_file",
+                              "load_analysis",
+                              "save_analysis",
+                              "sha256_of_file",
                               "MAT_VERSIONS",
                               "WEIGHT_NAMES",
                               "FileFormatError",
                               "NetworkEntry",
                               "NotInFileError",
                               "atomic_output",
+                              "check_output_file",
+                              "check_output_folder",
                               "describe_file",
                               "detect_format",
                               "global_dims_variables",

@@ -19,9 +19,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from ..errors import ValidationError
 from ..operative import LocalOperativeDimensions
 from ..sampling import SamplingLocationProperties, sampling_location_properties
-from ._files import FileFormatError, NotInFileError, atomic_output
+from .files import FileFormatError, NotInFileError, atomic_output
 from .original_h5 import write_matlab_dataset
 from .tree import Leaf, open_tree
 
@@ -94,15 +95,15 @@ def read_location_group(path, name: str) -> dict:
 def _check_local(local: LocalOperativeDimensions, props: SamplingLocationProperties) -> int:
     dims = np.asarray(local.dims)
     if dims.ndim != 3:
-        raise ValueError(f"local.dims: expected [n_locs, n_dims, n_units], got shape {dims.shape}")
+        raise ValidationError(f"local.dims: expected [n_locs, n_dims, n_units], got shape {dims.shape}")
     n_locs, n_dims, n = dims.shape
     expected = {"fvals": (n_locs, n_dims), "locations": (n_locs, n), "next_states": (n_locs, n)}
     for name, shape in expected.items():
         if np.shape(getattr(local, name)) != shape:
-            raise ValueError(f"local.{name}: expected shape {shape} to match dims {dims.shape}, "
+            raise ValidationError(f"local.{name}: expected shape {shape} to match dims {dims.shape}, "
                              f"got {np.shape(getattr(local, name))}")
     if n_locs != props.n_locations:
-        raise ValueError(f"local dimensions at {n_locs} locations, but the {props.task} sampling-location "
+        raise ValidationError(f"local dimensions at {n_locs} locations, but the {props.task} sampling-location "
                          f"properties describe {props.n_locations}")
     return n
 

@@ -17,7 +17,8 @@ import h5py
 import numpy as np
 import scipy.io
 
-from ._files import FileFormatError, atomic_output
+from ..errors import ValidationError
+from .files import FileFormatError, atomic_output
 from .formats import MAT73_USERBLOCK, detect_format
 from .results import has_matlab_variables, matlab_variables
 from .tree import NUMERIC_CLASSES, materialize, open_tree
@@ -47,7 +48,7 @@ def load_mat(path) -> dict:
 def check_matlab_name(name, where: str) -> str:
     """``name`` if it is a valid MATLAB variable or field name, else a ValueError."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ValueError(f"{where}: {name!r} is not a valid MATLAB name (a letter, then up to 62 letters, "
+        raise ValidationError(f"{where}: {name!r} is not a valid MATLAB name (a letter, then up to 62 letters, "
                          "digits or underscores)")
     return name
 
@@ -64,7 +65,7 @@ def matlab_value(value, where: str = "value", oned_as: str = "row"):
     LocalOperativeDimensions or RankSweep a struct of its MATLAB variables.
     """
     if oned_as not in ("row", "column"):
-        raise ValueError(f"oned_as: expected 'row' or 'column', got {oned_as!r}")
+        raise ValidationError(f"oned_as: expected 'row' or 'column', got {oned_as!r}")
     if isinstance(value, str):
         return value
     if has_matlab_variables(value):
@@ -81,7 +82,7 @@ def matlab_value(value, where: str = "value", oned_as: str = "row"):
     try:
         arr = np.asarray(value)
     except ValueError as exc:
-        raise ValueError(f"{where}: cannot store a {type(value).__name__} ({exc})") from exc
+        raise ValidationError(f"{where}: cannot store a {type(value).__name__} ({exc})") from exc
     if python_numbers and arr.dtype.kind in "iu":
         arr = arr.astype(np.float64)  # MATLAB's numbers are double; NumPy integer arrays keep their class
     arr = _at_least_2d(arr, oned_as)
@@ -91,7 +92,7 @@ def matlab_value(value, where: str = "value", oned_as: str = "row"):
             cell[index] = matlab_value(element, f"{where}{{{', '.join(str(i + 1) for i in index)}}}", oned_as)
         return cell
     if arr.dtype.name not in NUMERIC_CLASSES:
-        raise ValueError(f"{where}: cannot store values of dtype {arr.dtype} in a MAT-file; expected "
+        raise ValidationError(f"{where}: cannot store values of dtype {arr.dtype} in a MAT-file; expected "
                          "real numbers (float64, float32, integers) or booleans")
     return arr
 
@@ -115,9 +116,9 @@ def save_mat(path, variables: Mapping, *, version: str = "7", overwrite: bool = 
     Returns the path.
     """
     if str(version) not in MAT_VERSIONS:
-        raise ValueError(f"version: expected one of {MAT_VERSIONS}, got {version!r}")
+        raise ValidationError(f"version: expected one of {MAT_VERSIONS}, got {version!r}")
     if not isinstance(variables, Mapping) or not variables:
-        raise ValueError(f"{path}: expected a non-empty mapping of MATLAB variable names to values")
+        raise ValidationError(f"{path}: expected a non-empty mapping of MATLAB variable names to values")
     values = {check_matlab_name(name, f"{path}: variable"): matlab_value(value, f"{path}: {name}", oned_as)
               for name, value in variables.items()}
     with atomic_output(path, overwrite) as temporary:

@@ -11,16 +11,19 @@ optional ``final``/``init`` sub-structs).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from ..network import Network, NetworkError
+from ..errors import ValidationError
+from ..network import TAU, Network, NetworkError
 from ..tasks import CTXT
-from ._files import FileFormatError, NotInFileError
+from .files import FileFormatError, NotInFileError
 from .matfile import save_mat
-from .original_h5 import STAGES, WEIGHT_NAMES
+from .original_h5 import NETWORK_SETTINGS, STAGES, WEIGHT_NAMES
 from .results import network_variables
 from .tree import Leaf, join_path, open_tree
 
@@ -31,6 +34,7 @@ __all__ = [
     "guess_task",
     "id_ranges",
     "list_networks",
+    "network_ids",
     "load_network",
     "network_from_group",
     "save_network",
@@ -143,7 +147,7 @@ def list_networks(path) -> list[NetworkEntry]:
 
 def _select(path, tree: dict, entries: list[NetworkEntry], net_id, stage: str) -> NetworkEntry:
     if stage not in STAGES:
-        raise ValueError(f"stage: expected one of {STAGES}, got {stage!r}")
+        raise ValidationError(f"stage: expected one of {STAGES}, got {stage!r}")
     if not entries:
         held = ", ".join(list(tree)[:12]) or "nothing"
         raise FileFormatError(f"{path}: no network weights found; expected the arrays {', '.join(_NAMES)} "
@@ -159,7 +163,7 @@ def _select(path, tree: dict, entries: list[NetworkEntry], net_id, stage: str) -
                                  f"{', '.join(sorted({e.container for e in entries}))}")
     else:
         if isinstance(net_id, bool) or not float(net_id).is_integer():
-            raise TypeError(f"net_id: expected a whole number or a struct name, got {net_id!r}")
+            raise ValidationError(f"net_id: expected a whole number or a struct name, got {net_id!r}")
         matches = [e for e in entries if e.net_id == int(net_id)]
         if not matches:
             raise NotInFileError(f"{path}: no network {int(net_id)}; networks present: "
@@ -198,9 +202,9 @@ def _matlab_index(arr: np.ndarray, flat: int) -> str:
 
 
 def _read_weight(path, leaf: Leaf) -> np.ndarray:
-    if not leaf.is_numeric:
-        raise FileFormatError(f"{path}: {leaf.where}: expected a real numeric array, got MATLAB class "
-                              f"{leaf.matlab_class!r}")
+    if leaf.matlab_class not in ("double", "single"):
+        kind = "a real numeric array" if not leaf.is_numeric else "floating-point values (double or single)"
+        raise FileFormatError(f"{path}: {leaf.where}: expected {kind}, got MATLAB class {leaf.matlab_class!r}")
     if len(leaf.shape) != 2:
         raise FileFormatError(f"{path}: {leaf.where}: expected a 2-D array, got size {list(leaf.shape)}")
     arr = np.asarray(leaf.read(), dtype=np.float64)
@@ -225,9 +229,38 @@ def network_from_group(path, where: str, group: dict) -> Network:
     net_fields["b_x"] = net_fields["b_x"].reshape(-1)
     net_fields["b_z"] = net_fields["b_z"].reshape(-1)
     try:
-        return Network(**net_fields, source=f"{path}:{where}")
+        return Network(**net_fields, **_settings(path, where, group), source=f"{path}:{where}")
     except NetworkError as exc:
         raise FileFormatError(str(exc)) from exc
+
+
+def _settings(path, where: str, group) -> dict:
+    """``dt``, ``tau``, ``noise_sigma``, ``nonlinearity`` stored with the weights (HDF5 attributes,
+    or variables beside the arrays; ``alpha`` stands for ``dt / tau`` with tau 10 ms); absent ones
+    take the paper's values."""
+    found = dict(getattr(group, "attrs", {}))
+    for name in (*NETWORK_SETTINGS, "alpha"):
+        leaf = group.get(name)
+        if isinstance(leaf, Leaf):
+            value = leaf.read()
+            if name == "nonlinearity":
+                if not isinstance(value, str):
+                    raise FileFormatError(f"{path}: {leaf.where}: expected text (tanh, relu, softplus or "
+                                          f"linear), got MATLAB class {leaf.matlab_class!r}")
+            else:
+                arr = np.asarray(value)
+                if arr.dtype.kind not in "iuf" or arr.size != 1:
+                    raise FileFormatError(f"{path}: {leaf.where}: expected one number, got size {list(arr.shape)}")
+                value = float(arr.reshape(-1)[0])
+            found[name] = value
+    settings = {name: found[name] for name in NETWORK_SETTINGS if name in found}
+    if "alpha" in found:
+        if "dt" in found or "tau" in found:
+            raise FileFormatError(f"{path}: {where}: give alpha or dt and tau, not both")
+        settings["dt"], settings["tau"] = float(found["alpha"]) * TAU, TAU
+    if isinstance(settings.get("nonlinearity"), bytes):
+        settings["nonlinearity"] = settings["nonlinearity"].decode()
+    return settings
 
 
 def _check_sizes(path, group: dict, arrays: dict) -> None:
@@ -263,3 +296,23 @@ def save_network(path, net: Network, *, version: str = "7", overwrite: bool = Fa
     returns them; :func:`load_network` reads the file back as network 1.
     """
     return save_mat(path, network_variables(net), version=version, overwrite=overwrite)
+
+
+def network_ids(path, *, missing_ok: bool = False) -> list[int]:
+    """Ids of the networks with ``final`` weights in a weights file.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    missing_ok : bool, optional
+        Return ``[]`` for a file that does not exist (instead of raising).
+
+    Returns
+    -------
+    list of int
+        The ids, ascending.
+    """
+    if missing_ok and not Path(os.fspath(path)).exists():
+        return []
+    return sorted({e.net_id for e in list_networks(path) if e.stage == "final"})

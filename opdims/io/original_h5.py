@@ -8,6 +8,7 @@ dataset's own size; no attributes.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,14 +16,18 @@ from types import SimpleNamespace
 import h5py
 import numpy as np
 
+from ..errors import OutputExistsError, ValidationError
 from ..network import Network
-from ._files import FileFormatError, atomic_output
+from .files import FileFormatError, atomic_output
 from .formats import detect_format
 
 __all__ = [
+    "NETWORK_SETTINGS",
     "STAGES",
     "WEIGHT_NAMES",
+    "add_network_hdf5",
     "matlab_dataset_value",
+    "network_settings",
     "save_networks_hdf5",
     "save_to_hdf5",
     "write_matlab_dataset",
@@ -33,6 +38,44 @@ WEIGHT_NAMES = {"W_in": "n_Wru_v", "W": "n_Wrr_n", "W_out": "m_Wzr_n",
                 "x0": "n_x0_c", "b_x": "n_bx_1", "b_z": "m_bz_1"}
 #: the weight sets of one network in the authors' files, ``/NetNr<k>/<stage>``
 STAGES = ("final", "init")
+#: a network's settings besides its arrays; stored as attributes of its HDF5 group (MATLAB ignores them)
+NETWORK_SETTINGS = ("dt", "tau", "noise_sigma", "nonlinearity")
+
+
+def network_settings(net: Network) -> dict:
+    """``dt``, ``tau``, ``noise_sigma`` and ``nonlinearity`` of a network, as stored with it.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+
+    Returns
+    -------
+    dict
+        Name -> value.
+    """
+    return {name: getattr(net, name) for name in NETWORK_SETTINGS}
+
+
+def _write_stage(group: h5py.Group, net: Network) -> None:
+    """The six arrays in name order (as the authors' files), settings as attributes."""
+    for field_name, name in sorted(WEIGHT_NAMES.items(), key=lambda item: item[1]):
+        value = getattr(net, field_name)
+        write_matlab_dataset(group, name, value.reshape(-1, 1) if value.ndim == 1 else value)
+    for name, value in network_settings(net).items():
+        group.attrs[name] = value
+
+
+def _stage_plan(path, net_id, entry) -> list:
+    stages = {"final": entry} if isinstance(entry, Network) else dict(entry)
+    plan = []
+    for stage, net in stages.items():
+        if stage not in STAGES or not isinstance(net, Network):
+            raise ValidationError(f"{path}: network {net_id}: expected a Network per stage {STAGES}, "
+                             f"got {stage!r}: {type(net).__name__}")
+        plan.append((f"NetNr{int(net_id)}/{stage}", net))
+    return plan
 _GZIP_LEVEL = 9
 
 
@@ -43,7 +86,7 @@ def matlab_dataset_value(value, where: str) -> np.ndarray:
     """
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: expected a real numeric array, got {type(value).__name__} "
+        raise ValidationError(f"{where}: expected a real numeric array, got {type(value).__name__} "
                         f"of dtype {arr.dtype} (h5create stores numbers only)")
     arr = arr.astype(np.float64)
     if arr.ndim == 0:
@@ -51,7 +94,7 @@ def matlab_dataset_value(value, where: str) -> np.ndarray:
     elif arr.ndim == 1:
         arr = arr.reshape(1, -1)
     if arr.size == 0:
-        raise ValueError(f"{where}: cannot store an empty array of size {list(arr.shape)} "
+        raise ValidationError(f"{where}: cannot store an empty array of size {list(arr.shape)} "
                          "(h5create refuses zero sizes too)")
     return arr
 
@@ -68,7 +111,7 @@ def _fields(my_data, where: str) -> dict:
     if isinstance(my_data, SimpleNamespace):
         my_data = vars(my_data)
     if not isinstance(my_data, Mapping) or not my_data:
-        raise TypeError(f"{where}: expected a non-empty struct or dict of arrays, got {type(my_data).__name__}")
+        raise ValidationError(f"{where}: expected a non-empty struct or dict of arrays, got {type(my_data).__name__}")
     return dict(my_data)
 
 
@@ -93,7 +136,7 @@ def save_to_hdf5(path, group_name: str, my_data) -> Path:
     with h5py.File(path, "r+") as f:
         clashes = [f"{group_name}/{name}" for name in values if f"{group_name}/{name}" in f]
         if clashes:
-            raise FileExistsError(f"{path}: {', '.join(clashes)} exist(s) already; nothing was written")
+            raise OutputExistsError(f"{path}: {', '.join(clashes)} exist(s) already; nothing was written")
         group_existed = group_name in f
         try:
             _write_group(f, group_name, values)
@@ -124,19 +167,58 @@ def save_networks_hdf5(path, networks: Mapping, *, overwrite: bool = False) -> P
     MATLAB ``UtilsIO.load_weights``.
     """
     if not isinstance(networks, Mapping) or not networks:
-        raise ValueError(f"{path}: expected a non-empty mapping of network ids to networks")
-    plan = []
-    for net_id, entry in networks.items():
-        stages = {"final": entry} if isinstance(entry, Network) else dict(entry)
-        for stage, net in stages.items():
-            if stage not in STAGES or not isinstance(net, Network):
-                raise ValueError(f"{path}: network {net_id}: expected a Network per stage {STAGES}, "
-                                 f"got {stage!r}: {type(net).__name__}")
-            plan.append((f"NetNr{int(net_id)}/{stage}", net))
+        raise ValidationError(f"{path}: expected a non-empty mapping of network ids to networks")
+    plan = [item for net_id, entry in networks.items() for item in _stage_plan(path, net_id, entry)]
     with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
         for group_name, net in plan:
-            group = f.create_group(group_name)
-            for field_name, name in sorted(WEIGHT_NAMES.items(), key=lambda item: item[1]):
-                value = getattr(net, field_name)
-                write_matlab_dataset(group, name, value.reshape(-1, 1) if value.ndim == 1 else value)
+            _write_stage(f.create_group(group_name), net)
     return Path(os.fspath(path))
+
+
+def add_network_hdf5(path, net_id: int, stages, *, attrs: dict | None = None, overwrite: bool = False) -> Path:
+    """Add ``/NetNr<net_id>`` to a weights file of the authors' layout, keeping its other networks.
+
+    The file is rewritten under a temporary name and moved into place, so it
+    is never left half-written.
+
+    Parameters
+    ----------
+    path : path
+        The weights file (created if absent).
+    net_id : int
+        The network's number.
+    stages : Network or dict
+        A Network (stored as ``final``) or ``{'init': Network, 'final': Network}``.
+    attrs : dict, optional
+        Attributes of the ``/NetNr<k>`` group (e.g. how it was trained).
+    overwrite : bool, optional
+        Replace an existing ``/NetNr<k>``.
+
+    Returns
+    -------
+    pathlib.Path
+        The path.
+
+    Raises
+    ------
+    FileExistsError
+        If the network exists and ``overwrite`` is false.
+    """
+    path = Path(os.fspath(path))
+    name = f"NetNr{int(net_id)}"
+    plan = _stage_plan(path, net_id, stages)
+    if path.exists() and detect_format(path) != "hdf5":
+        raise FileFormatError(f"{path}: exists and is not an HDF5 weights file; cannot add {name} to it")
+    with atomic_output(path, overwrite=True) as temporary:
+        if path.exists():
+            shutil.copyfile(path, temporary)
+        with h5py.File(temporary, "a") as f:
+            if name in f:
+                if not overwrite:
+                    raise OutputExistsError(f"{path}: /{name} exists already (use --force to overwrite it)")
+                del f[name]
+            for group_name, net in plan:
+                _write_stage(f.create_group(group_name), net)
+            for key, value in (attrs or {}).items():
+                f[name].attrs[key] = value
+    return path

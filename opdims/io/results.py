@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..operative import LocalOperativeDimensions
+from ..errors import ValidationError
 from ..network import Network
+from ..operative import LocalOperativeDimensions
 from ..simulate import Trajectories
 from ..sweeps import RankSweep
 from ..tasks import TaskData
@@ -49,9 +50,22 @@ def _row(values) -> np.ndarray:
 
 
 def network_variables(net: Network) -> dict:
-    """The six weight arrays under the original's names (as ``UtilsIO.load_weights`` returns them)."""
+    """The six weight arrays under the original's names (as ``UtilsIO.load_weights`` returns them),
+    and ``dt``, ``tau``, ``noise_sigma``, ``nonlinearity``.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+
+    Returns
+    -------
+    dict
+        Variable name -> value.
+    """
     return {"n_Wru_v": net.W_in, "n_Wrr_n": net.W, "m_Wzr_n": net.W_out, "n_x0_c": net.x0,
-            "n_bx_1": _column(net.b_x), "m_bz_1": _column(net.b_z)}
+            "n_bx_1": _column(net.b_x), "m_bz_1": _column(net.b_z), "dt": net.dt, "tau": net.tau,
+            "noise_sigma": net.noise_sigma, "nonlinearity": net.nonlinearity}
 
 
 def trajectory_variables(traj: Trajectories) -> dict:
@@ -111,7 +125,7 @@ def matlab_variables(result) -> dict:
     for cls, convert in _CONVERTERS:
         if isinstance(result, cls):
             return convert(result)
-    raise TypeError(f"no MATLAB conversion for {type(result).__name__}; expected one of "
+    raise ValidationError(f"no MATLAB conversion for {type(result).__name__}; expected one of "
                     f"{', '.join(cls.__name__ for cls, _ in _CONVERTERS)}")
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 
 from ..sampling import sampling_location_properties
-from ._files import FileFormatError
+from .files import FileFormatError
 from .formats import FORMATS, detect_format
 from .local_dims_file import LOCATION_FIELDS, guess_dim_type, task_of_location_names
 from .networks import WEIGHT_DESCRIPTIONS, find_networks, id_ranges, network_from_group

@@ -18,10 +18,10 @@ import numpy as np
 import scipy.io
 import scipy.sparse
 
-from ._files import FileFormatError
+from .files import FileFormatError
 from .formats import detect_format
 
-__all__ = ["NUMERIC_CLASSES", "Leaf", "join_path", "materialize", "open_tree"]
+__all__ = ["NUMERIC_CLASSES", "Group", "Leaf", "join_path", "materialize", "open_tree"]
 
 #: MATLAB class of each NumPy dtype opdims reads or writes
 NUMERIC_CLASSES = {
@@ -31,6 +31,17 @@ NUMERIC_CLASSES = {
 }
 _DTYPE_OF_CLASS = {cls: np.dtype(name) for name, cls in NUMERIC_CLASSES.items()}
 _SKIPPED_HDF5_NAMES = ("#refs#", "#subsystem#")  #: MATLAB's bookkeeping groups in v7.3 files
+
+
+class Group(dict):
+    """A group of a file's tree (HDF5 group, MATLAB struct, the top level): name -> Group or Leaf.
+
+    ``attrs`` holds the HDF5 group's attributes (empty for other formats).
+    """
+
+    def __init__(self, *args, attrs: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attrs = dict(attrs or {})
 
 
 @dataclass(frozen=True)
@@ -92,8 +103,24 @@ def _attr_text(obj, name: str) -> str | None:
     return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
 
 
+def _plain_attrs(obj) -> dict:
+    """An HDF5 object's attributes other than MATLAB's bookkeeping, as Python values."""
+    out = {}
+    for name, value in obj.attrs.items():
+        if name.startswith("MATLAB_"):
+            continue
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        elif isinstance(value, np.ndarray) and value.size == 1:
+            value = value.reshape(-1)[0]
+        if isinstance(value, np.generic):
+            value = value.item()
+        out[name] = value
+    return out
+
+
 def _hdf5_group(group: h5py.Group, path, fmt: str, parts: tuple) -> dict:
-    tree = {}
+    tree = Group(attrs=_plain_attrs(group))
     for name in group:
         if not parts and name in _SKIPPED_HDF5_NAMES:
             continue
@@ -198,8 +225,8 @@ def _mat_v5_tree(path) -> dict:
     except Exception as exc:  # scipy raises many types for damaged files; report them all the same way
         raise FileFormatError(f"{path}: cannot read the MAT-file ({type(exc).__name__}: {exc}); "
                               "the file is truncated or damaged") from exc
-    return {name: _v5_node(value, path, (name,))
-            for name, value in variables.items() if not name.startswith("__")}
+    return Group({name: _v5_node(value, path, (name,))
+                  for name, value in variables.items() if not name.startswith("__")})
 
 
 def _v5_node(value, path, parts: tuple):
@@ -208,7 +235,7 @@ def _v5_node(value, path, parts: tuple):
         if value.size != 1:
             return Leaf(where, value.shape, "struct array", _unsupported(path, where, "struct array"))
         record = value.reshape(-1)[0]
-        return {name: _v5_node(record[name], path, parts + (name,)) for name in value.dtype.names}
+        return Group({name: _v5_node(record[name], path, parts + (name,)) for name in value.dtype.names})
     if not isinstance(value, np.ndarray):
         cls = "sparse" if scipy.sparse.issparse(value) else type(value).__name__
         return Leaf(where, tuple(getattr(value, "shape", ())), cls, _unsupported(path, where, cls))

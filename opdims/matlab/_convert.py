@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..errors import MissingFieldError, ValidationError
 from ..network import DT, TAU, Network
 
 
@@ -33,10 +34,10 @@ def field(struct, name: str, what: str = "struct"):
     """Field ``name`` of a dict, Struct or any object with attributes."""
     if isinstance(struct, dict):
         if name not in struct:
-            raise KeyError(f"{what}: missing field {name!r}")
+            raise MissingFieldError(f"{what}: missing field {name!r}")
         return struct[name]
     if not hasattr(struct, name):
-        raise KeyError(f"{what}: missing field {name!r}")
+        raise MissingFieldError(f"{what}: missing field {name!r}")
     return getattr(struct, name)
 
 
@@ -66,7 +67,7 @@ def to_core(arr) -> np.ndarray:
     if arr.ndim == 2:
         arr = arr[:, :, None]
     if arr.ndim != 3:
-        raise ValueError(f"expected a MATLAB array [units, time, trials], got shape {arr.shape}")
+        raise ValidationError(f"expected a MATLAB array [units, time, trials], got shape {arr.shape}")
     return np.transpose(arr, (2, 1, 0))
 
 

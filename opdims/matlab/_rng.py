@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import ValidationError
 from ..random import MatlabTwisterStream, RandomStream
 
 _stream: RandomStream = MatlabTwisterStream(0)
@@ -15,10 +16,10 @@ def rng(seed=0) -> None:
     """
     if isinstance(seed, str):
         if seed != "default":
-            raise ValueError(f"rng: expected an integer seed or 'default', got {seed!r}")
+            raise ValidationError(f"rng: expected an integer seed or 'default', got {seed!r}")
         seed = 0
     if not hasattr(_stream, "seed"):
-        raise TypeError(f"rng: the global stream ({type(_stream).__name__}) cannot be reseeded")
+        raise ValidationError(f"rng: the global stream ({type(_stream).__name__}) cannot be reseeded")
     _stream.seed(int(seed))
 
 
@@ -31,6 +32,6 @@ def set_stream(stream: RandomStream) -> RandomStream:
     """Make ``stream`` the global stream (e.g. a replay stream); returns the old one."""
     global _stream
     if not isinstance(stream, RandomStream):
-        raise TypeError(f"set_stream: expected a random stream, got {type(stream).__name__}")
+        raise ValidationError(f"set_stream: expected a random stream, got {type(stream).__name__}")
     old, _stream = _stream, stream
     return old

@@ -9,16 +9,17 @@ import numpy as np
 
 from .. import io
 from ..global_dims import variance_explained
+from ..metrics import principal_components
 from ..random import RandomStream
 from ..simulate import simulate
 from ..sweeps import RankSweep, rank_sweep
-from ._common import SEED_INPUT, SEED_RUN, RunSettings, SweepSummary, prepare_run, principal_components
+from .setup import SEED_INPUT, SEED_RUN, RunSettings, prepare_run
 
 __all__ = ["S1Result", "s1_high_variance_dimensions"]
 
 
 @dataclass
-class S1Result(SweepSummary):
+class S1Result:
     """What ``s1_analysis_high_variance_dimensions.m`` computes.
 
     ``w_singular_values [N]``: of W, descending; ``w_variance_explained [N]``

@@ -9,22 +9,37 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import io
-from ..global_dims import global_operative_dimensions, select_locations, variance_explained
-from ..local_dims import LocalOperativeDimensions
+from ..global_dims import variance_explained
+from ..operative import LocalOperativeDimensions
 from ..random import RandomStream
 from ..reduce import check_dim_type
-from ..sampling import sampling_location_properties
-from ..sweeps import RankSweep, rank_sweep
-from ._common import SEED_INPUT, SEED_RUN, Run, RunSettings, SweepSummary, prepare_run
-from .s2 import S2Result, s2_local_operative_dimensions
+from ..sampling import sampling_location_properties, select_locations
+from ..sweeps import RankSweep
+from ..validation import ValidationError
+from .chain import analyse_network
+from .s2 import S2Result
+from .setup import SEED_INPUT, SEED_RUN, RunSettings
 
-__all__ = ["GlobalDimensions", "S3Result", "global_dimensions_of_run", "s3_global_operative_dimensions"]
+__all__ = ["GlobalDimensions", "S3Result", "global_dimensions_for", "s3_global_operative_dimensions"]
 
 
 @dataclass
 class GlobalDimensions:
-    """Global operative dimensions ``basis [N, N]`` (columns, by importance),
-    the singular values of L ``[N]``, and the provenance of the local dimensions."""
+    """Global operative dimensions and where their local dimensions came from.
+
+    Attributes
+    ----------
+    dim_type : str
+        ``'columns'`` or ``'rows'``.
+    basis : numpy.ndarray
+        ``[N, N]``: the global operative dimensions (columns, by importance).
+    singular_values : numpy.ndarray
+        ``[N]``: the singular values of L.
+    sampling_locs_to_combine : str
+        The subset of locations combined.
+    local_dims_from : str
+        Provenance of the local dimensions.
+    """
 
     dim_type: str
     basis: np.ndarray
@@ -33,61 +48,80 @@ class GlobalDimensions:
     local_dims_from: str
 
 
-def _local_dims(local_dims, run: Run, network, dim_type: str, row_method: str | None, progress: bool):
-    """``(dims [L, N, N], fvals [L, N], provenance)`` from any accepted form of ``local_dims``."""
-    net, s = run.net, run.settings
+def _given_local_dims(local_dims, task: str, dim_type: str):
+    """``(LocalOperativeDimensions or None, provenance)`` from any accepted form of ``local_dims``."""
+    if local_dims is None:
+        return None, "computed (s2 with its default trials)"
     if isinstance(local_dims, (str, os.PathLike)):
         path = os.fspath(local_dims)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"local-dimension file {path} does not exist")
-        props = sampling_location_properties(s.task)
-        dims, fvals = io.load_local_operative_dimensions(path, props, net.n_units)
-        return dims, fvals, path
-    if local_dims is None:
-        local_dims = s2_local_operative_dimensions(
-            network, s.task, dim_type, net_id=s.net_id, net_noise=s.net_noise, input_noise=s.input_noise,
-            seed_run=s.seed_run, seed_input=s.seed_input, stream=run.stream, row_method=row_method,
-            progress=progress)
-        provenance = "computed (s2 with its default trials)"
-    else:
-        provenance = "given local dimensions"
+        local, _ = io.read_local_operative_dimensions(path, sampling_location_properties(task), dim_type)
+        return local, path
     if isinstance(local_dims, S2Result):
         local_dims = local_dims.local
     if not isinstance(local_dims, LocalOperativeDimensions):
-        raise TypeError("local_dims: expected None, a file, an S2Result or LocalOperativeDimensions, "
-                        f"got {type(local_dims).__name__}")
+        raise ValidationError("local_dims: expected None, a file, an S2Result or LocalOperativeDimensions, "
+                              f"got {type(local_dims).__name__}")
     if local_dims.dim_type != dim_type:
-        raise ValueError(f"local_dims: they are {local_dims.dim_type} dimensions, but dim_type is {dim_type!r}")
-    return local_dims.dims, local_dims.fvals, provenance
+        raise ValidationError(f"local_dims: they are {local_dims.dim_type} dimensions, but dim_type is {dim_type!r}")
+    return local_dims, "given local dimensions"
 
 
-def global_dimensions_of_run(run: Run, network, dim_type: str, local_dims=None, sampling_locs_to_combine="all",
-                             row_method: str | None = None, progress: bool = False) -> GlobalDimensions:
-    """Global operative dimensions for a prepared run (s3 and s4).
+def global_dimensions_for(network, task: str, dim_type: str, *, local_dims=None, sampling_locs_to_combine="all",
+                          ranks=(), n_trials=None, **chain_options):
+    """Global operative dimensions (and, with ``ranks``, the sweep) through the analysis chain.
 
-    ``local_dims``: a local-dimension file (original layout), an
-    :class:`S2Result` or :class:`~opdims.LocalOperativeDimensions`, or
-    ``None`` to compute them with s2's defaults (rows with ``row_method``).
+    Parameters
+    ----------
+    network : opdims.Network or path
+        The network or a weights file.
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+    dim_type : str
+        ``'columns'`` or ``'rows'``.
+    local_dims : path, S2Result or LocalOperativeDimensions, optional
+        Local dimensions to use (a file of the original layout is checked to
+        belong to the network); default: computed as s2 does.
+    sampling_locs_to_combine : str, optional
+        The locations to combine.
+    ranks : sequence of int or None, optional
+        Ranks of the sweep (``None``: 1..N; ``()``: none).
+    n_trials : int, optional
+        Trials of the sweep (s3's defaults).
+    **chain_options
+        Passed to :func:`opdims.analyse_network`.
+
+    Returns
+    -------
+    tuple
+        ``(GlobalDimensions, RankSweep or None, NetworkAnalysis)``.
     """
     check_dim_type(dim_type)
-    props = sampling_location_properties(run.settings.task)
-    select_locations(sampling_locs_to_combine, props, props.n_locations)  # a bad subset fails before any work
-    dims, fvals, provenance = _local_dims(local_dims, run, network, dim_type, row_method, progress)
-    if dims.shape[-1] != run.net.n_units:
-        raise ValueError(f"local dimensions from {provenance} have {dims.shape[-1]} units, "
-                         f"the network {run.net.n_units}")
-    U, s = global_operative_dimensions(dims, fvals, props, sampling_locs_to_combine)
-    return GlobalDimensions(dim_type, U, s, sampling_locs_to_combine, provenance)
+    select_locations(sampling_locs_to_combine, sampling_location_properties(task),
+                     sampling_location_properties(task).n_locations)  # a bad subset fails before any work
+    given, provenance = _given_local_dims(local_dims, task, dim_type)
+    analysis = analyse_network(network, task, dim_types=(dim_type,), subset=sampling_locs_to_combine, ranks=ranks,
+                               n_sweep_trials=n_trials, local_dims=None if given is None else {dim_type: given},
+                               **chain_options)
+    result = analysis[dim_type]
+    gd = GlobalDimensions(dim_type, result.basis, result.singular_values, sampling_locs_to_combine, provenance)
+    return gd, result.sweep, analysis
 
 
 @dataclass
-class S3Result(SweepSummary):
+class S3Result:
     """What ``s3_analysis_global_operative_dimensions.m`` computes.
 
-    ``global_dims``: the basis ``[N, N]`` and singular values of L;
-    ``variance_explained [N]`` (%) per global dimension; ``sweep``: cost
-    (MSE of output 1) and state distance to the full-rank trajectories when W
-    keeps its top-k global operative dimensions, k = 1..N.
+    Attributes
+    ----------
+    settings : RunSettings
+        The script's parameters (of the sweep's run).
+    global_dims : GlobalDimensions
+        The basis ``[N, N]`` and singular values of L.
+    variance_explained : numpy.ndarray
+        ``[N]`` (%) per global dimension.
+    sweep : RankSweep
+        Cost (MSE of output 1) and state distance to the full-rank
+        trajectories when W keeps its top-k global operative dimensions.
     """
 
     settings: RunSettings
@@ -96,16 +130,28 @@ class S3Result(SweepSummary):
     sweep: RankSweep
 
     def arrays(self) -> dict:
-        """Results by name, this package's orientation (for ``.h5``)."""
+        """Results by name, this package's orientation (for ``.h5``).
+
+        Returns
+        -------
+        dict
+            Name -> array.
+        """
         return {"global_dims": self.global_dims.basis, "singular_values": self.global_dims.singular_values,
                 "variance_explained": self.variance_explained, "ranks": self.sweep.ranks,
                 "cost": self.sweep.cost, "state_distance": self.sweep.state_distance,
                 "full_rank_cost": self.sweep.full_cost}
 
     def matlab_variables(self) -> dict:
-        """Results under the original script's variable names (for ``.mat``):
-        ``global_op_dims [N, N]``, ``singular_values_of_global_op_dims [N, N]``
-        (diagonal), ``ranks``, ``mses``, ``statedists_to_org [N, 1]``, ``mse_full_rank``."""
+        """Results under the original script's variable names (for ``.mat``).
+
+        Returns
+        -------
+        dict
+            ``global_op_dims [N, N]``, ``singular_values_of_global_op_dims
+            [N, N]`` (diagonal), ``ranks``, ``mses``, ``statedists_to_org
+            [N, 1]``, ``mse_full_rank``.
+        """
         return {**io.global_dims_variables(self.global_dims.basis, self.global_dims.singular_values),
                 **io.rank_sweep_variables(self.sweep)}
 
@@ -115,19 +161,51 @@ def s3_global_operative_dimensions(network, task: str, dim_type: str = "columns"
                                    net_noise: bool = True, input_noise: bool = True, seed_run: int = SEED_RUN,
                                    seed_input: int = SEED_INPUT, n_trials: int | None = None,
                                    stream: RandomStream | None = None, row_method: str | None = None,
-                                   ranks=None, progress: bool = False) -> S3Result:
-    """The analysis of ``s3_analysis_global_operative_dimensions.m``.
+                                   ranks=None, threads: int | None = None, progress: bool = False) -> S3Result:
+    """The analysis of ``s3_analysis_global_operative_dimensions.m`` (through :func:`opdims.analyse_network`).
 
-    ``local_dims`` as :func:`global_dimensions_of_run`;
-    ``sampling_locs_to_combine``: ``'all'``, or for ctxt ``'ctxt1'``,
-    ``'ctxt2'``, ``'allPosChoice'``, ``'allNegChoice'``. ``n_trials``
-    defaults to 5 per context and coherency for ctxt, 255 for swg.
-    ``ranks`` default ``1..N``; ``progress`` shows progress bars.
+    Parameters
+    ----------
+    network : opdims.Network or path
+        The network or a weights file.
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+    dim_type : str, optional
+        ``'columns'`` (default) or ``'rows'``.
+    local_dims : path, S2Result or LocalOperativeDimensions, optional
+        Local dimensions to combine; default computed as s2 does (its trials).
+    sampling_locs_to_combine : str, optional
+        ``'all'``, or for ctxt ``'ctxt1'``, ``'ctxt2'``, ``'allPosChoice'``, ``'allNegChoice'``.
+    net_id : int, optional
+        Which network of the file.
+    net_noise, input_noise : bool, optional
+        Noise on or off.
+    seed_run, seed_input : int, optional
+        The scripts' seeds.
+    n_trials : int, optional
+        Sweep trials: ctxt per context and coherency (default 5), swg in total (255).
+    stream : RandomStream, optional
+        Plays MATLAB's global stream.
+    row_method : str, optional
+        How rows are found when computed.
+    ranks : sequence of int, optional
+        Ranks of the sweep (default 1..N).
+    threads : int, optional
+        CPU threads.
+    progress : bool, optional
+        Progress bars.
+
+    Returns
+    -------
+    S3Result
+        Global dimensions and the sweep.
     """
-    run = prepare_run("s3", network, task, net_id=net_id, net_noise=net_noise, input_noise=input_noise,
-                      seed_run=seed_run, seed_input=seed_input, n_trials=n_trials, stream=stream)
-    gd = global_dimensions_of_run(run, network, dim_type, local_dims, sampling_locs_to_combine, row_method, progress)
-    trials = run.trials
-    sweep = rank_sweep(run.net, gd.basis, dim_type, trials.inputs, trials.condition_ids, trials.targets,
-                       ranks=ranks, noise=run.noise, progress=progress)
-    return S3Result(run.settings, gd, variance_explained(gd.singular_values), sweep)
+    if ranks is not None and np.size(ranks) == 0:
+        raise ValidationError("ranks: expected at least one rank for the sweep")
+    gd, sweep, analysis = global_dimensions_for(
+        network, task, dim_type, local_dims=local_dims, sampling_locs_to_combine=sampling_locs_to_combine,
+        ranks=ranks, n_trials=n_trials, net_id=net_id, net_noise=net_noise, input_noise=input_noise,
+        seed_run=seed_run, seed_input=seed_input, stream=stream, row_method=row_method or "exact",
+        threads=threads, progress=progress)
+    settings = RunSettings(**{**analysis.provenance["sweep_run"], "analysis": "s3"})
+    return S3Result(settings, gd, variance_explained(gd.singular_values), sweep)

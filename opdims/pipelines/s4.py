@@ -9,14 +9,15 @@ import numpy as np
 
 from .. import io
 from ..io.results import reversed_axes
-from ..metrics import mse, state_distance
+from ..metrics import mse, principal_components, state_distance
 from ..random import RandomStream
 from ..reduce import remove_dimensions
-from ..sampling import sampling_location_properties
+from ..sampling import condition_averages, sampling_location_properties
 from ..simulate import simulate
 from ..tasks import TaskData
-from ._common import SEED_INPUT, SEED_RUN, RunSettings, condition_means, prepare_run, principal_components, trial_info
-from .s3 import GlobalDimensions, global_dimensions_of_run
+from ..validation import ValidationError
+from .s3 import GlobalDimensions, global_dimensions_for
+from .setup import SEED_INPUT, SEED_RUN, RunSettings, prepare_run
 
 __all__ = ["DEFAULT_RANKS", "S4Result", "s4_reduced_rank_network"]
 
@@ -71,10 +72,30 @@ class S4Result:
 
 
 def default_rank(dim_type: str, task: str, n_units: int) -> int:
-    """The original's rank for ``dim_type`` and ``task``; raises if the network is smaller."""
+    """The original's rank for ``dim_type`` and ``task``.
+
+    Parameters
+    ----------
+    dim_type : str
+        ``'columns'`` or ``'rows'``.
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+    n_units : int
+        The network's units.
+
+    Returns
+    -------
+    int
+        The rank.
+
+    Raises
+    ------
+    ValueError
+        If the network has fewer units.
+    """
     rank = DEFAULT_RANKS[dim_type][task]
     if rank > n_units:
-        raise ValueError(f"rank: the original's default rank {rank} ({task}, {dim_type}) exceeds the network's "
+        raise ValidationError(f"rank: the original's default rank {rank} ({task}, {dim_type}) exceeds the network's "
                          f"{n_units} units; give a rank in 0..{n_units} (rank=, --rank)")
     return rank
 
@@ -84,26 +105,69 @@ def s4_reduced_rank_network(network, task: str, dim_type: str = "columns", *, ra
                             net_noise: bool = True, input_noise: bool = True, seed_run: int = SEED_RUN,
                             seed_input: int = SEED_INPUT, n_trials: int | None = None,
                             stream: RandomStream | None = None, row_method: str | None = None,
-                            progress: bool = False) -> S4Result:
-    """The analysis of ``s4_run_reduced_rank_network.m``.
+                            threads: int | None = None, progress: bool = False) -> S4Result:
+    """The analysis of ``s4_run_reduced_rank_network.m``: full-rank and reduced-rank network side by side.
 
-    ``rank`` defaults to the original's (:data:`DEFAULT_RANKS`: 15/29 for
-    columns, 27/41 for rows, ctxt/swg); ``local_dims`` and
-    ``sampling_locs_to_combine`` as :func:`s3_global_operative_dimensions`.
     Both networks run on the same trials and noise.
+
+    Parameters
+    ----------
+    network : opdims.Network or path
+        The network or a weights file.
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+    dim_type : str, optional
+        ``'columns'`` (default) or ``'rows'``.
+    rank : int, optional
+        Rank of the reduced W; default the original's (:data:`DEFAULT_RANKS`:
+        15/29 for columns, 27/41 for rows, ctxt/swg).
+    local_dims : path, S2Result or LocalOperativeDimensions, optional
+        As :func:`s3_global_operative_dimensions`.
+    sampling_locs_to_combine : str, optional
+        As :func:`s3_global_operative_dimensions`.
+    net_id : int, optional
+        Which network of the file.
+    net_noise, input_noise : bool, optional
+        Noise on or off.
+    seed_run, seed_input : int, optional
+        The scripts' seeds.
+    n_trials : int, optional
+        ctxt per context and coherency (default 5), swg in total (255).
+    stream : RandomStream, optional
+        Plays MATLAB's global stream.
+    row_method : str, optional
+        How rows are found when computed.
+    threads : int, optional
+        CPU threads.
+    progress : bool, optional
+        Progress bars.
+
+    Returns
+    -------
+    S4Result
+        Outputs, condition averages, costs and state distance of both networks.
+
+    Raises
+    ------
+    ValueError
+        For a rank outside ``0..N``.
     """
     run = prepare_run("s4", network, task, net_id=net_id, net_noise=net_noise, input_noise=input_noise,
                       seed_run=seed_run, seed_input=seed_input, n_trials=n_trials, stream=stream)
     net, trials = run.net, run.trials
-    gd = global_dimensions_of_run(run, network, dim_type, local_dims, sampling_locs_to_combine, row_method, progress)
     rank = default_rank(dim_type, task, net.n_units) if rank is None else rank
-    if isinstance(rank, bool) or int(rank) != rank or not 0 <= rank <= net.n_units:
-        raise ValueError(f"rank: expected an integer in 0..{net.n_units} (the network's units), got {rank!r}")
+    if isinstance(rank, bool) or not float(rank).is_integer() or not 0 <= rank <= net.n_units:
+        raise ValidationError(f"rank: expected an integer in 0..{net.n_units} (the network's units), got {rank!r}")
     rank = int(rank)
+    gd, _, _ = global_dimensions_for(network, task, dim_type, local_dims=local_dims,
+                                     sampling_locs_to_combine=sampling_locs_to_combine, ranks=(), net_id=net_id,
+                                     net_noise=net_noise, input_noise=input_noise, seed_run=seed_run,
+                                     seed_input=seed_input, stream=run.stream, row_method=row_method or "exact",
+                                     threads=threads, progress=progress)
     W_reduced = remove_dimensions(net.W, gd.basis[:, rank:], dim_type)
     both = simulate(net, trials.inputs, trials.condition_ids, W=np.stack([net.W, W_reduced]), noise=run.noise)
     props = sampling_location_properties(task)
-    averages = [condition_means(x, props, **trial_info(trials)) for x in both.x]
+    averages = [condition_averages(x, props, min_trials=0, **trials.condition_info()) for x in both.x]
     pcs, _ = principal_components(both.x[0].reshape(-1, net.n_units))
     return S4Result(run.settings, gd, rank, trials, both.z[0], both.z[1], averages[0], averages[1], pcs[:, :3],
                     float(mse(both.z[0], trials.targets)), float(mse(both.z[1], trials.targets)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import io as _io
+from ...errors import ValidationError
 from ...global_dims import global_operative_dimensions
 from ...sampling import (
     SamplingLocationProperties,
@@ -46,7 +47,7 @@ def props_from_struct(struct) -> SamplingLocationProperties:
     if isinstance(struct, SamplingLocationProperties):
         return struct
     task = "ctxt" if has_field(struct, "ctxt_per_loc") else "swg"
-    kwargs = {"task": task}
+    kwargs = {"task": task, "min_trials": sampling_location_properties(task).min_trials}
     for matlab_name, core_name in _PROPS_FIELDS[task]:
         value = field(struct, matlab_name, "sampling_loc_props")
         if matlab_name == "inpCond_names":
@@ -105,7 +106,7 @@ class UtilsOpDims:
         if network_type == "swg":
             return location_name("swg", t_start_point, freq_id=freq_id)
         if any(is_empty(v) for v in (ctxt_id, signCoh1, signCoh2)):
-            raise ValueError("ctxt location names need ctxt_id, signCoh1 and signCoh2")
+            raise ValidationError("ctxt location names need ctxt_id, signCoh1 and signCoh2")
         return location_name("ctxt", t_start_point, ctxt_id, signCoh1, signCoh2)
 
     def get_global_operative_dimensions(self, sampling_locs_to_combine, sampling_loc_props,

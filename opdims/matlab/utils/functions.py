@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ... import metrics
-from ...operative import orthonormalize_against
+from ...errors import ValidationError
 from ...network import DT, NOISE_SIGMA, TAU
+from ...operative import orthonormalize_against
 from ...reduce import as_dimension_matrix, remove_dimensions
 from ...tasks import check_task
 from .._convert import Struct, field, is_empty, to_core
@@ -25,7 +26,7 @@ def run_one_forwardPass(n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1,
         rng(int(np.asarray(seed_run).reshape(-1)[0]))
     if isinstance(net_noise, str):
         if net_noise != "default":
-            raise ValueError(f"net_noise: expected 'default' or a number, got {net_noise!r}")
+            raise ValidationError(f"net_noise: expected 'default' or a number, got {net_noise!r}")
         sigma = NOISE_SIGMA
     else:
         sigma = float(np.asarray(net_noise).reshape(-1)[0])
@@ -48,7 +49,7 @@ def get_mse(m_z_t, targets, valid_trial_ids):
     """Mean squared error of output 1; ``valid_trial_ids``: ``'all'`` or 1-based ids."""
     if isinstance(valid_trial_ids, str):
         if valid_trial_ids != "all":
-            raise ValueError(f"valid_trial_ids: expected 'all' or trial ids, got {valid_trial_ids!r}")
+            raise ValidationError(f"valid_trial_ids: expected 'all' or trial ids, got {valid_trial_ids!r}")
         valid_trial_ids = None
     return float(metrics.mse(to_core(m_z_t), to_core(targets), valid_trial_ids))
 

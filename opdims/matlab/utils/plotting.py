@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...pipelines import condition_means, principal_components
+from ...errors import ValidationError
+from ...metrics import principal_components
+from ...sampling import condition_averages
 from ...tasks import check_task
 from .._convert import is_empty, to_core
 from .classes import props_from_struct
@@ -36,11 +38,11 @@ def _figure(width_px: int, height_px: int, network_type: str | None = None):
 
 def _name_value_pairs(varargin) -> dict:
     if len(varargin) % 2:
-        raise ValueError("plot_lineplot: options come in name-value pairs, e.g. 'display_names', [...]")
+        raise ValidationError("plot_lineplot: options come in name-value pairs, e.g. 'display_names', [...]")
     options = dict(zip(varargin[::2], varargin[1::2]))
     unknown = set(options) - {"display_names", "my_mad"}
     if unknown:
-        raise ValueError(f"plot_lineplot: option(s) {sorted(unknown)} not recognized; "
+        raise ValidationError(f"plot_lineplot: option(s) {sorted(unknown)} not recognized; "
                          "expected 'display_names' or 'my_mad'")
     return options
 
@@ -97,7 +99,7 @@ class UtilsPlotting:
         check_task(network_type)
         proj = np.asarray(proj_condAvgTrajs, dtype=np.float64)
         if network_type == "swg" and getattr(ax, "name", "") != "3d":
-            raise ValueError("plot_condAvgTrajs: swg trajectories are 3-D; create ax with projection='3d'")
+            raise ValidationError("plot_condAvgTrajs: swg trajectories are 3-D; create ax with projection='3d'")
         proj = proj[..., :3] if network_type == "swg" else proj[..., :2]
         labels = [str(c + 1) for c in range(proj.shape[0])] if legend_on else None
         _plotting().plot_condition_trajectories(ax, proj, np.clip(np.asarray(color_per_inpCond), 0, 1),
@@ -178,6 +180,6 @@ class UtilsPlotting:
         props = props_from_struct(sampling_loc_props)
         states = to_core(network_activity)
         if network_type == "swg":
-            return condition_means(states, props, freq_ids=np.asarray(all_freq_ids).reshape(-1))
-        return condition_means(states, props, condition_ids=np.asarray(conditionIds).reshape(-1),
+            return condition_averages(states, props, min_trials=0, freq_ids=np.asarray(all_freq_ids).reshape(-1))
+        return condition_averages(states, props, min_trials=0, condition_ids=np.asarray(conditionIds).reshape(-1),
                                coherencies=np.asarray(coherencies_trial, dtype=np.float64).T)

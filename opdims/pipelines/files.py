@@ -9,6 +9,7 @@ import h5py
 import numpy as np
 
 from .. import io
+from ..errors import OutputExistsError, ValidationError
 from ..io import atomic_output
 
 __all__ = ["RESULT_FORMATS", "result_paths", "save_result"]
@@ -20,7 +21,7 @@ def result_paths(stem, formats) -> list[Path]:
     """``<stem>.<format>`` for each of ``formats`` (a subset of :data:`RESULT_FORMATS`)."""
     bad = [f for f in formats if f not in RESULT_FORMATS]
     if bad:
-        raise ValueError(f"result format: expected some of {', '.join(RESULT_FORMATS)}, got {', '.join(bad)}")
+        raise ValidationError(f"result format: expected some of {', '.join(RESULT_FORMATS)}, got {', '.join(bad)}")
     stem = Path(stem)
     return [stem.with_name(f"{stem.name}.{fmt}") for fmt in formats]
 
@@ -46,7 +47,7 @@ def save_result(result, stem, formats=RESULT_FORMATS, overwrite: bool = False) -
     if not overwrite:
         for path in paths:
             if path.exists():
-                raise FileExistsError(f"{path}: exists already; pass overwrite=True (--force on the command "
+                raise OutputExistsError(f"{path}: exists already; pass overwrite=True (--force on the command "
                                       "line) to replace it")
     settings = result.settings.as_dict()
     for path in paths:

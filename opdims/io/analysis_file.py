@@ -1,0 +1,349 @@
+"""One network's analysis (:class:`opdims.NetworkAnalysis`) in an HDF5 file, a
+MAT export in MATLAB orientation, and a folder of them (:class:`AnalysisStore`).
+
+File layout (this package's orientation, ``[L, D, N]`` etc.): root attribute
+``provenance`` (JSON) and ``format`` (``opdims-analysis 1``); ``/locations
+[L, N]``; ``/props`` (attributes: the sampling-location scheme, when there is
+one); optional ``/condition_averages``, ``/activity_pcs``; and per result
+``/results/<dim_type>/<kind>/`` with ``basis [N, N]``, ``singular_values
+[N]``, optional ``local/{dims, fvals, locations, next_states}`` and
+``sweep/{ranks, cost, state_distance}`` (attribute ``full_cost``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from ..errors import ValidationError
+from ..network_analysis import DimensionResult, NetworkAnalysis
+from ..operative import LocalOperativeDimensions
+from ..sampling import SamplingLocationProperties, sampling_location_properties
+from ..sweeps import RankSweep
+from .files import FileFormatError, atomic_output, existing_file
+from .results import global_dims_variables, local_dims_variables, rank_sweep_variables, reversed_axes
+
+__all__ = ["ANALYSIS_FORMAT", "AnalysisStore", "analysis_variables", "load_analysis", "save_analysis"]
+
+ANALYSIS_FORMAT = "opdims-analysis 1"  #: the ``format`` attribute of an analysis file
+_PROPS_ARRAYS = ("times_per_condition", "loc_times", "loc_conditions")
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (Path, os.PathLike)):
+        return os.fspath(value)
+    raise TypeError(f"cannot store {type(value).__name__} in the provenance")
+
+
+def _write_props(group: h5py.Group, props: SamplingLocationProperties) -> None:
+    group.attrs["task"] = props.task
+    if props.is_original:
+        return
+    group.attrs["condition_names"] = json.dumps(list(props.condition_names))
+    group.attrs["condition_labels"] = json.dumps(list(props.condition_labels), default=_json_default)
+    group.attrs["min_trials"] = props.min_trials
+    for name in _PROPS_ARRAYS:
+        group.create_dataset(name, data=np.asarray(getattr(props, name), dtype=np.int64))
+
+
+def _read_props(group: h5py.Group) -> SamplingLocationProperties:
+    task = str(group.attrs["task"])
+    if "condition_labels" not in group.attrs:
+        return sampling_location_properties(task)
+    arrays = {name: np.asarray(group[name][()]) for name in _PROPS_ARRAYS}
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    return SamplingLocationProperties(
+        task=task, condition_names=tuple(json.loads(group.attrs["condition_names"])),
+        condition_labels=tuple(json.loads(group.attrs["condition_labels"])),
+        min_trials=int(group.attrs["min_trials"]), **arrays)
+
+
+def _dataset(group: h5py.Group, name: str, value) -> None:
+    value = np.asarray(value)
+    group.create_dataset(name, data=value, **({"compression": "gzip", "compression_opts": 4} if value.ndim else {}))
+
+
+def save_analysis(path, analysis: NetworkAnalysis, *, overwrite: bool = False, keep_local: bool = True,
+                  keep_trajectories: bool = True) -> Path:
+    """Write ``analysis`` to an HDF5 file (written under a temporary name, then renamed).
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    analysis : NetworkAnalysis
+        What to write.
+    overwrite : bool, optional
+        Replace an existing file.
+    keep_local : bool, optional
+        Also store the local dimensions (default).
+    keep_trajectories : bool, optional
+        Also store the condition averages and principal components (default).
+
+    Returns
+    -------
+    pathlib.Path
+        The path.
+
+    Raises
+    ------
+    FileExistsError
+        If the file exists and ``overwrite`` is false.
+    """
+    if not isinstance(analysis, NetworkAnalysis):
+        raise ValidationError(f"save_analysis: expected a NetworkAnalysis, got {type(analysis).__name__}")
+    path = Path(os.fspath(path))
+    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+        f.attrs["format"] = ANALYSIS_FORMAT
+        f.attrs["provenance"] = json.dumps(analysis.provenance, default=_json_default)
+        _dataset(f, "locations", analysis.locations)
+        if analysis.props is not None:
+            _write_props(f.create_group("props"), analysis.props)
+        if keep_trajectories:
+            for name in ("condition_averages", "activity_pcs"):
+                if getattr(analysis, name) is not None:
+                    _dataset(f, name, getattr(analysis, name))
+        if analysis.full_cost is not None:
+            f.attrs["full_cost"] = analysis.full_cost
+        for (dim_type, kind), res in analysis.results.items():
+            g = f.create_group(f"results/{dim_type}/{kind}")
+            _dataset(g, "basis", res.basis)
+            _dataset(g, "singular_values", res.singular_values)
+            if keep_local and res.local is not None:
+                loc = g.create_group("local")
+                for name in ("dims", "fvals", "locations", "next_states"):
+                    _dataset(loc, name, getattr(res.local, name))
+            if res.sweep is not None:
+                sw = g.create_group("sweep")
+                for name in ("ranks", "cost", "state_distance"):
+                    _dataset(sw, name, getattr(res.sweep, name))
+                sw.attrs["full_cost"] = res.sweep.full_cost
+    return path
+
+
+def load_analysis(path) -> NetworkAnalysis:
+    """Read an analysis written by :func:`save_analysis`.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+
+    Returns
+    -------
+    NetworkAnalysis
+        The analysis.
+
+    Raises
+    ------
+    FileFormatError
+        If the file is not an opdims analysis file, or is damaged.
+    """
+    path = existing_file(path)
+    try:
+        f = h5py.File(path, "r")
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot open as HDF5 ({exc}); not an opdims analysis file, or damaged") from exc
+    with f:
+        if f.attrs.get("format") != ANALYSIS_FORMAT:
+            raise FileFormatError(f"{path}: not an opdims analysis file (no format attribute {ANALYSIS_FORMAT!r})")
+        try:
+            provenance = json.loads(f.attrs["provenance"])
+            props = _read_props(f["props"]) if "props" in f else None
+            extra = {name: f[name][()] for name in ("condition_averages", "activity_pcs") if name in f}
+            results = {}
+            for dim_type in f.get("results", {}):
+                for kind, g in f["results"][dim_type].items():
+                    local = None
+                    if "local" in g:
+                        local = LocalOperativeDimensions(dim_type, *(g["local"][name][()] for name in
+                                                                     ("dims", "fvals", "locations", "next_states")))
+                    sweep = None
+                    if "sweep" in g:
+                        sw = g["sweep"]
+                        sweep = RankSweep(sw["ranks"][()], sw["cost"][()], sw["state_distance"][()],
+                                          float(sw.attrs["full_cost"]))
+                    results[dim_type, kind] = DimensionResult(dim_type, kind, local, g["basis"][()],
+                                                              g["singular_values"][()], sweep)
+            full_cost = float(f.attrs["full_cost"]) if "full_cost" in f.attrs else None
+            return NetworkAnalysis(provenance, f["locations"][()], results, props, extra.get("condition_averages"),
+                                   extra.get("activity_pcs"), full_cost)
+        except (KeyError, ValueError, OSError) as exc:
+            raise FileFormatError(f"{path}: damaged opdims analysis file ({exc})") from exc
+
+
+def analysis_variables(analysis: NetworkAnalysis) -> dict:
+    """The analysis as MATLAB variables (MATLAB orientation, the original scripts' names where they exist).
+
+    One struct per result, named ``<dim_type>_<kind>`` (e.g. ``columns_trajectory``),
+    with ``global_op_dims``, ``singular_values_of_global_op_dims``, ``ranks``,
+    ``mses``, ``statedists_to_org``, ``mse_full_rank`` and the local dimensions
+    (``all_local_op_dims [L, N, N]``, ``all_fvals``, ``sampling_locs``); plus
+    ``sampling_locs [L, N]``, ``condAvgTrajs [N, T, n_cond]`` when kept, and
+    ``provenance`` (JSON text).
+
+    Parameters
+    ----------
+    analysis : NetworkAnalysis
+        The analysis.
+
+    Returns
+    -------
+    dict
+        Variable name -> value, for :func:`opdims.io.save_mat`.
+    """
+    out = {"sampling_locs": analysis.locations,
+           "provenance": json.dumps(analysis.provenance, default=_json_default)}
+    if analysis.condition_averages is not None:
+        out["condAvgTrajs"] = reversed_axes(analysis.condition_averages)
+    for (dim_type, kind), res in analysis.results.items():
+        struct = global_dims_variables(res.basis, res.singular_values)
+        if res.sweep is not None:
+            struct.update(rank_sweep_variables(res.sweep))
+        if res.local is not None:
+            struct.update(local_dims_variables(res.local))
+        out[f"{dim_type}_{kind}"] = struct
+    return out
+
+
+class AnalysisStore:
+    """A folder of analyses, one file per network: ``<folder>/<task>/NetNr<k>.h5``.
+
+    Results stream into it as they finish (each file written atomically), and
+    a rerun resumes: a network is finished when its file exists and its
+    provenance matches, i.e. the same network fingerprint (the weights'
+    contents, not their file name) and the same settings.
+
+    Parameters
+    ----------
+    folder : path
+        The store's folder (created when first written).
+    keep_local : bool, optional
+        Store the local dimensions too.
+    keep_trajectories : bool, optional
+        Store the condition averages too (large: ``n_cond x T x N`` per network).
+
+    Examples
+    --------
+    >>> store = AnalysisStore("results")                                # doctest: +SKIP
+    >>> store.path("ctxt", 3)                                           # doctest: +SKIP
+    PosixPath('results/ctxt/NetNr3.h5')
+    """
+
+    def __init__(self, folder, *, keep_local: bool = True, keep_trajectories: bool = False):
+        self.folder = Path(os.fspath(folder))
+        self.keep_local = keep_local
+        self.keep_trajectories = keep_trajectories
+
+    def path(self, task: str, net_id: int) -> Path:
+        """Where network ``net_id`` of ``task`` is stored.
+
+        Parameters
+        ----------
+        task : str
+            The task's name.
+        net_id : int
+            The network's number.
+
+        Returns
+        -------
+        pathlib.Path
+            The file's path.
+        """
+        return self.folder / str(task) / f"NetNr{int(net_id)}.h5"
+
+    def provenance(self, task: str, net_id: int) -> dict | None:
+        """The stored provenance of a network, or ``None`` if absent or unreadable.
+
+        Parameters
+        ----------
+        task : str
+            The task's name.
+        net_id : int
+            The network's number.
+
+        Returns
+        -------
+        dict or None
+            The provenance.
+        """
+        path = self.path(task, net_id)
+        if not path.is_file():
+            return None
+        try:
+            with h5py.File(path, "r") as f:
+                if f.attrs.get("format") != ANALYSIS_FORMAT:
+                    return None
+                return json.loads(f.attrs["provenance"])
+        except (OSError, KeyError, ValueError):
+            return None
+
+    def finished(self, task: str, net_id: int, fingerprint: str, settings: dict) -> bool:
+        """Whether the stored result is for this very network and these settings.
+
+        Parameters
+        ----------
+        task : str
+            The task's name.
+        net_id : int
+            The network's number.
+        fingerprint : str
+            :meth:`opdims.Network.fingerprint` of the network now.
+        settings : dict
+            Provenance entries the result must have (e.g. the options and the
+            opdims version); only the keys given are compared.
+
+        Returns
+        -------
+        bool
+            True when it can be reused.
+        """
+        stored = self.provenance(task, net_id)
+        if stored is None or stored.get("network_fingerprint") != fingerprint:
+            return False
+        return all(json.dumps(stored.get(k), default=_json_default, sort_keys=True)
+                   == json.dumps(v, default=_json_default, sort_keys=True) for k, v in settings.items())
+
+    def save(self, analysis: NetworkAnalysis) -> Path:
+        """Store an analysis (replacing an older one of the same network).
+
+        Parameters
+        ----------
+        analysis : NetworkAnalysis
+            It must have ``task`` and ``net_id`` in its provenance.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
+        path = self.path(analysis.provenance["task"], analysis.provenance["net_id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return save_analysis(path, analysis, overwrite=True, keep_local=self.keep_local,
+                             keep_trajectories=self.keep_trajectories)
+
+    def load(self, task: str, net_id: int) -> NetworkAnalysis:
+        """The stored analysis of a network.
+
+        Parameters
+        ----------
+        task : str
+            The task's name.
+        net_id : int
+            The network's number.
+
+        Returns
+        -------
+        NetworkAnalysis
+            The analysis.
+        """
+        return load_analysis(self.path(task, net_id))
