@@ -40,7 +40,8 @@ def local_column_dimensions(net, locations) -> LocalOperativeDimensions:
     vector v from the columns of W changes the next state by ``a v v'W φ(x)``);
     only this first dimension is computed, as in the original, with its fval
     from the one-step simulation, as the original's. Exact for every
-    nonlinearity φ.
+    nonlinearity φ. Where ``W φ(x) = 0`` no direction changes the next state:
+    that location gets no dimension (NaN), as it adds nothing to the global ones.
 
     Parameters
     ----------
@@ -67,14 +68,19 @@ def local_column_dimensions(net, locations) -> LocalOperativeDimensions:
     n_loc, n = loc.shape
     with single_threaded_blas():
         Wr = net.rates(loc) @ net.W.T
-        v = Wr / np.linalg.norm(Wr, axis=1, keepdims=True)
+        norm = np.linalg.norm(Wr, axis=1, keepdims=True)
+        dead = norm[:, 0] == 0  # W phi(x) = 0: no direction changes the next state, none is operative
+        v = Wr / np.where(dead[:, None], 1.0, norm)
+        v[dead] = np.nan
         next_states = relax_step(net, loc)
         fval = np.empty(n_loc)
         chunk = max(1, _COLUMN_CHUNK_BYTES // (8 * n * n))
         for start in range(0, n_loc, chunk):
             sel = slice(start, start + chunk)
-            W_mod = net.W[None] - v[sel, :, None] * (v[sel] @ net.W)[:, None, :]
+            vs = np.where(dead[sel, None], 0.0, v[sel])
+            W_mod = net.W[None] - vs[:, :, None] * (vs @ net.W)[:, None, :]
             fval[sel] = -np.linalg.norm(next_states[sel] - relax_step(net, loc[sel], W_mod), axis=1)
+        fval[dead] = np.nan
     return LocalOperativeDimensions("columns", v[:, None, :], fval[:, None], loc, next_states)
 
 

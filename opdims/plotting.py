@@ -23,7 +23,9 @@ __all__ = [
     "TASK_COLORS",
     "condition_colors",
     "figure_full_and_reduced_trajectories",
+    "figure_analysis_locations",
     "figure_global_dims",
+    "figure_network_analysis",
     "figure_outputs",
     "figure_s1",
     "figure_sampling_locations",
@@ -265,3 +267,103 @@ def save_figure(fig: Figure, stem, overwrite: bool = False, dpi: int = 110) -> l
         with atomic_output(path, overwrite) as temporary:
             fig.savefig(temporary, format=path.suffix[1:], dpi=dpi)
     return paths
+
+
+def figure_network_analysis(analysis, tolerance: float = 0.1) -> Figure:
+    """Figure 3 b–g for one network (:class:`opdims.NetworkAnalysis`).
+
+    One row per dimension type: variance explained by the global operative
+    dimensions, output cost and state distance against rank; solid for
+    sampling locations along the trajectories, dotted for the random-location
+    control when it was run; the full-rank cost dashed, and the rank where
+    the cost comes back within ``tolerance`` marked.
+
+    Parameters
+    ----------
+    analysis : opdims.NetworkAnalysis
+        The analysis (with a rank sweep).
+    tolerance : float, optional
+        Relative tolerance of the marked rank.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    dim_types = analysis.dim_types
+    fig = Figure(figsize=(13, 3.6 * len(dim_types)), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(dim_types), 3, squeeze=False))
+    styles = {"trajectory": "-", "random": ":"}
+    for row, dim_type in zip(axes, dim_types):
+        for kind in analysis.kinds:
+            res = analysis.results.get((dim_type, kind))
+            if res is None:
+                continue
+            label = f"{kind} locations"
+            ve = res.variance_explained
+            if kind == "trajectory":
+                row[0].plot(np.arange(1, ve.size + 1), ve, "k-", lw=1.8, label=label)
+            if res.sweep is None:
+                continue
+            row[1].plot(res.sweep.ranks, res.sweep.cost, "k", ls=styles[kind], lw=1.8, label=label)
+            row[2].plot(res.sweep.ranks, res.sweep.state_distance, "k", ls=styles[kind], lw=1.8, label=label)
+            if kind == "trajectory":
+                row[1].axhline(res.sweep.full_cost, color="0.5", ls="--", lw=1, label="full rank")
+                k = res.rank_within_full_cost(tolerance)
+                if k is not None:
+                    row[1].axvline(k, color="tab:red", lw=1, label=f"rank {k}: cost <= {1 + tolerance:g} x full")
+        n = analysis.n_units
+        row[0].set(xlim=(0, min(n, 30) + 0.5), ylim=(0, None), xlabel=r"PC(L)$_i$", ylabel="variance explained (%)",
+                   title=f"{dim_type}: global operative dimensions")
+        row[1].set(xlim=(0, min(n, 30) + 0.5), ylim=(0, None), xlabel=r"rank($W^{OP}_k$)", ylabel="cost",
+                   title=f"{dim_type}: output cost")
+        row[2].set(xlim=(0, n + 0.5), ylim=(0, None), xlabel=r"rank($W^{OP}_k$)", ylabel="state distance (a.u.)",
+                   title=f"{dim_type}: state distance to full rank")
+        start = 0 if dim_type == "columns" else 3
+        for k, ax in enumerate(row):
+            ax.set_title("bcdefg"[start + k], loc="left", fontweight="bold")
+            ax.grid(True, alpha=0.3)
+        row[1].legend(loc="upper right", fontsize="small")
+    p = analysis.provenance
+    fig.suptitle(f"{p.get('task')} network {p.get('net_id')} ({Path(str(p.get('weights', ''))).name}): "
+                 f"{analysis.n_units} units, {p.get('nonlinearity')}, alpha {p.get('alpha', 0):g}", fontsize="medium")
+    return fig
+
+
+def figure_analysis_locations(analysis) -> Figure:
+    """Sampling locations (diamonds) on the condition-average trajectories of an analysis, in PC space.
+
+    Parameters
+    ----------
+    analysis : opdims.NetworkAnalysis
+        The analysis (with condition averages and principal components).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Raises
+    ------
+    ValueError
+        If the analysis kept no condition averages or components.
+    """
+    if analysis.condition_averages is None or analysis.activity_pcs is None:
+        raise ValidationError("figure_analysis_locations: the analysis holds no condition averages or principal "
+                              "components (run it with pcs=True)")
+    n_pcs = min(2, analysis.activity_pcs.shape[1])
+    fig = Figure(figsize=(8, 7), layout="constrained")
+    ax = trajectory_axes(fig, 2)
+    pcs = analysis.activity_pcs[:, :n_pcs]
+    if n_pcs == 1:
+        pcs = np.column_stack([pcs, np.zeros_like(pcs)])
+    names = analysis.props.condition_names if analysis.props is not None else \
+        [str(c + 1) for c in range(analysis.condition_averages.shape[0])]
+    colors = condition_colors(len(names))
+    plot_condition_trajectories(ax, project(analysis.condition_averages, pcs), colors, labels=names)
+    plot_sampling_locations(ax, project(analysis.locations, pcs))
+    ax.set_title(f"sampling locations (\u25c6) on condition average trajectories\n"
+                 f"{analysis.provenance.get('task')} network {analysis.provenance.get('net_id')}")
+    if len(names) <= 20:
+        fig.legend(title="input conditions", loc="outside right center")
+    return fig

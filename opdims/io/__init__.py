@@ -42,10 +42,13 @@ from .results import (
                               trajectory_variables,
 )
 from .summary import describe_file
+from .torch_models import from_torch
+from .trials_file import TRIAL_NAMES, load_trials, read_array
 
 __all__ = [
                               "ANALYSIS_FORMAT",
                               "FORMATS",
+                              "TRIAL_NAMES",
                               "NETWORK_SETTINGS",
                               "AnalysisStore",
                               "add_network_hdf5",
@@ -53,6 +56,9 @@ __all__ = [
                               "network_settings",
                               "analysis_variables",
                               "existing_file",
+                              "from_torch",
+                              "load_trials",
+                              "read_array",
                               "load_analysis",
                               "save_analysis",
                               "sha256_of_file",

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from .files import FileFormatError, existing_file
 
-__all__ = ["FORMATS", "HDF5_SIGNATURE", "MAT73_USERBLOCK", "MAT_HEADER_BYTES", "detect_format"]
+__all__ = ["FORMATS", "HDF5_SIGNATURE", "MAT73_USERBLOCK", "MAT_HEADER_BYTES", "ZIP_SIGNATURE", "detect_format"]
 
 #: format name -> what it is
 FORMATS = {
-    "hdf5": "HDF5 (as MATLAB's h5create/h5write write it: the authors' .h5 layout)",
+    "hdf5": "HDF5",
     "mat-v5": "MAT-file level 5 (MATLAB save -v6/-v7, scipy.io.savemat)",
     "mat-v7.3": "MAT-file v7.3 (HDF5 after MATLAB's 512-byte header, MATLAB save -v7.3)",
+    "npz": "NumPy .npz archive (numpy.savez; arrays in NumPy's orientation)",
+    "torch": "PyTorch file (torch.save: a state_dict or a checkpoint holding one)",
 }
+ZIP_SIGNATURE = b"PK\x03\x04"
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 MAT_HEADER_BYTES = 128  #: text (116), subsystem offset (8), version (2), endian indicator (2)
@@ -32,6 +35,8 @@ def detect_format(path) -> str:
         raise FileFormatError(f"{path}: empty file (0 bytes); expected an HDF5 file or a MAT-file")
     if head.startswith(HDF5_SIGNATURE):
         return "hdf5"
+    if head.startswith(ZIP_SIGNATURE):
+        return _zip_kind(path)
     mat_version = _mat_version(head)
     if mat_version == 0x0100:
         return "mat-v5"
@@ -45,9 +50,27 @@ def detect_format(path) -> str:
     if head.startswith(b"MATLAB"):
         raise FileFormatError(f"{path}: MAT-file header with an unknown version field {head[124:128]!r} "
                               "(truncated or damaged file?)")
-    raise FileFormatError(f"{path}: neither an HDF5 file nor a MAT-file (starts with {head[:16]!r}); "
-                          "expected the authors' .h5 files or a .mat saved with -v7 or -v7.3 "
-                          "(MAT v4 files are not supported: re-save them with save -v7)")
+    raise FileFormatError(f"{path}: neither an HDF5 file nor a MAT-file (nor a NumPy .npz or PyTorch file; starts "
+                          f"with {head[:16]!r}); expected the authors' .h5 files, a .mat saved with -v7 or -v7.3 "
+                          "(MAT v4 files are not supported: re-save them with save -v7), numpy.savez or torch.save "
+                          "output")
+
+
+def _zip_kind(path) -> str:
+    """``'npz'`` or ``'torch'`` for a zip archive, from its member names."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileFormatError(f"{path}: a zip archive that cannot be read ({exc}); truncated or damaged?") from exc
+    if any(name.endswith("data.pkl") for name in names):
+        return "torch"
+    if names and all(name.endswith(".npy") for name in names):
+        return "npz"
+    raise FileFormatError(f"{path}: a zip archive, but neither a NumPy .npz (only .npy members) nor a PyTorch "
+                          f"file (data.pkl); it holds {', '.join(names[:5]) or 'nothing'}")
 
 
 def _mat_version(head: bytes) -> int | None:

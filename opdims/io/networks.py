@@ -36,7 +36,9 @@ __all__ = [
     "list_networks",
     "network_ids",
     "load_network",
+    "network_from_entry",
     "network_from_group",
+    "network_views",
     "save_network",
 ]
 
@@ -61,7 +63,10 @@ class NetworkEntry:
     ``net_id``: from the ``NetNr<k>`` name, else numbered 1, 2, ... in file
     order; ``stage``: ``'final'`` or ``'init'``; ``container``: display path
     of the network's group or struct; ``where``: of the group holding the
-    arrays; ``shapes``: MATLAB size of each weight array present.
+    arrays; ``shapes``: MATLAB size of each weight array present (by the
+    original's names); ``naming``: how the file names them: ``'original'``
+    (``n_Wrr_n``, ...), ``'generic'`` (``W_in, W, W_out, x0, b_x, b_z``) or
+    ``'torch'`` (an ``nn.RNN`` state dict with an ``nn.Linear`` readout).
     """
 
     net_id: int
@@ -70,6 +75,8 @@ class NetworkEntry:
     where: str
     shapes: dict
     parts: tuple = field(repr=False, compare=False, default=())
+    naming: str = "original"
+    label: str = field(repr=False, compare=False, default="")
 
     @property
     def missing(self) -> list[str]:
@@ -117,15 +124,150 @@ def _groups(tree: dict, parts: tuple = ()):
                 yield from _groups(child, parts + (name,))
 
 
+GENERIC_NAMES = dict(WEIGHT_NAMES)  #: generic name (the core's) -> original name
+TORCH_RNN_KEYS = ("weight_ih_l0", "weight_hh_l0")  #: what marks an nn.RNN state dict
+_READOUT_HINTS = ("readout", "linear", "fc", "out", "decoder", "head")
+_PROBLEM = "__problem__"  #: key of a view that is no usable network, holding why
+
+
+def _derived(where: str, shape, read) -> Leaf:
+    return Leaf(where, tuple(shape), "double", read)
+
+
+def _generic_view(fmt: str, group: dict) -> dict:
+    """The generic names as original-name leaves in MATLAB orientation (1-D vectors as columns or rows)."""
+    view = {}
+    for generic, original in GENERIC_NAMES.items():
+        leaf = group.get(generic)
+        if not isinstance(leaf, Leaf):
+            continue
+        shape = tuple(reversed(leaf.shape)) if fmt == "hdf5" else tuple(leaf.shape)
+        flip = fmt == "hdf5"
+        if len(shape) == 1:
+            shape = (1, shape[0]) if original == "m_Wzr_n" else (shape[0], 1)
+
+        def read(leaf=leaf, flip=flip, shape=shape):
+            value = np.asarray(leaf.read())
+            value = value.T if flip else value
+            return value.reshape(shape)
+
+        view[original] = Leaf(leaf.where, shape, leaf.matlab_class, read)
+    return view
+
+
+def _torch_readout(group: dict, rnn_prefix: str, n_units: int) -> str | None:
+    """The prefix of the nn.Linear readout (``<p>weight [n_out, N]``) beside an nn.RNN, if one is clear."""
+    candidates = [name[: -len("weight")] for name, leaf in group.items()
+                  if name.endswith("weight") and not name.startswith(rnn_prefix + "weight_")
+                  and isinstance(leaf, Leaf) and len(leaf.shape) == 2 and leaf.shape[1] == n_units]
+    if len(candidates) > 1:
+        hinted = [c for c in candidates if any(h in c.lower() for h in _READOUT_HINTS)]
+        candidates = hinted if len(hinted) == 1 else candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _torch_problem(group: dict, prefix: str, w_hh: Leaf) -> str:
+    """Why a state dict's recurrent module is not a vanilla one-layer unidirectional RNN ('' if it is)."""
+    rows, n = w_hh.shape
+    if rows == 4 * n:
+        return f"weight_hh_l0 is [{rows}, {n}] = [4N, N]: an LSTM; opdims analyses vanilla RNNs (torch.nn.RNN)"
+    if rows == 3 * n:
+        return f"weight_hh_l0 is [{rows}, {n}] = [3N, N]: a GRU; opdims analyses vanilla RNNs (torch.nn.RNN)"
+    if rows != n:
+        return f"weight_hh_l0 is [{rows}, {n}], expected a square [N, N] matrix of a torch.nn.RNN"
+    if prefix + "weight_hh_l1" in group:
+        return "the RNN has more than one layer (weight_hh_l1); opdims analyses one recurrent layer at a time"
+    if prefix + "weight_hh_l0_reverse" in group:
+        return "the RNN is bidirectional (weight_hh_l0_reverse); opdims analyses unidirectional RNNs"
+    return ""
+
+
+def _torch_view(group: dict) -> list[tuple[str, dict]]:
+    """Every nn.RNN (+ readout) of a state dict as original-name leaves: ``[(prefix, view)]``."""
+    views = []
+    for name, leaf in group.items():
+        if not (name.endswith(TORCH_RNN_KEYS[1]) and isinstance(leaf, Leaf) and len(leaf.shape) == 2):
+            continue
+        prefix = name[: -len(TORCH_RNN_KEYS[1])]
+        w_ih, w_hh = group.get(prefix + TORCH_RNN_KEYS[0]), leaf
+        n = w_hh.shape[1]
+        problem = _torch_problem(group, prefix, w_hh)
+        if problem:
+            views.append((prefix, {"n_Wrr_n": Leaf(leaf.where, (n, n), "double", lambda: None),
+                                   _PROBLEM: f"{leaf.where}: {problem}"}))
+            continue
+        view = {"n_Wrr_n": w_hh}
+        if isinstance(w_ih, Leaf):
+            view["n_Wru_v"] = w_ih
+        biases = [group.get(prefix + key) for key in ("bias_ih_l0", "bias_hh_l0")]
+        biases = [b for b in biases if isinstance(b, Leaf)]
+
+        def bias(biases=biases, n=n):
+            return sum((np.asarray(b.read(), dtype=np.float64).reshape(-1) for b in biases), np.zeros(n))[:, None]
+
+        view["n_bx_1"] = _derived(f"{prefix}bias_ih_l0 + {prefix}bias_hh_l0", (n, 1), bias)
+        view["n_x0_c"] = _derived("(zero initial hidden state)", (n, 1), lambda n=n: np.zeros((n, 1)))
+        readout = _torch_readout(group, prefix, n)
+        if readout is not None:
+            out = group[readout + "weight"]
+            view["m_Wzr_n"] = out
+            b = group.get(readout + "bias")
+            view["m_bz_1"] = _derived(f"{readout}bias", (out.shape[0], 1),
+                                      (lambda b=b: np.asarray(b.read(), dtype=np.float64).reshape(-1, 1))
+                                      if isinstance(b, Leaf) else (lambda m=out.shape[0]: np.zeros((m, 1))))
+        views.append((prefix, view))
+    return views
+
+
+def network_views(fmt: str, group: dict) -> list[tuple[str, str, dict]]:
+    """The weight sets of one group as ``(naming, label, view)``; a view maps the original names to
+    leaves in MATLAB orientation (see :class:`NetworkEntry` for the namings).
+
+    Parameters
+    ----------
+    fmt : str
+        The file's format.
+    group : dict
+        A group of its tree.
+
+    Returns
+    -------
+    list of tuple
+        One entry per weight set found.
+    """
+    found = []
+    original = {name: group[name] for name in _NAMES if isinstance(group.get(name), Leaf)}
+    if original:
+        found.append(("original", "", original))
+    generic = _generic_view(fmt, group)
+    if generic and not original:
+        found.append(("generic", "", generic))
+    found += [("torch", prefix, view) for prefix, view in _torch_view(group)]
+    return found
+
+
 def find_networks(fmt: str, tree: dict) -> list[NetworkEntry]:
-    """Every set of weights in a file's tree (see :func:`opdims.io.tree.open_tree`)."""
+    """Every set of weights in a file's tree (see :func:`opdims.io.tree.open_tree`).
+
+    Parameters
+    ----------
+    fmt : str
+        The file's format.
+    tree : dict
+        Its tree.
+
+    Returns
+    -------
+    list of NetworkEntry
+        Sorted by id, then stage.
+    """
     containers: dict[tuple, dict] = {}
     for parts, group in _groups(tree):
-        shapes = {name: group[name].shape for name in _NAMES if isinstance(group.get(name), Leaf)}
-        if not shapes:
-            continue
-        container, stage = (parts[:-1], parts[-1]) if parts and parts[-1] in STAGES else (parts, "final")
-        containers.setdefault(container, {}).setdefault(stage, (parts, shapes))
+        for naming, label, view in network_views(fmt, group):
+            shapes = {name: leaf.shape for name, leaf in view.items() if name != _PROBLEM}
+            here = parts + ((label.rstrip("."),) if label else ())
+            container, stage = (here[:-1], here[-1]) if here and here[-1] in STAGES else (here, "final")
+            containers.setdefault(container, {}).setdefault(stage, (parts, shapes, naming, label))
     named = {c: int(m.group(1)) for c in containers if c and (m := _NET_GROUP.fullmatch(c[-1]))}
     ids, next_id = dict(named), 1
     for container in containers:
@@ -134,8 +276,8 @@ def find_networks(fmt: str, tree: dict) -> list[NetworkEntry]:
                 next_id += 1
             ids[container] = next_id
             next_id += 1
-    entries = [NetworkEntry(ids[c], stage, join_path(fmt, c), join_path(fmt, parts), shapes, parts)
-               for c, stages in containers.items() for stage, (parts, shapes) in stages.items()]
+    entries = [NetworkEntry(ids[c], stage, join_path(fmt, c), join_path(fmt, parts), shapes, parts, naming, label)
+               for c, stages in containers.items() for stage, (parts, shapes, naming, label) in stages.items()]
     return sorted(entries, key=lambda e: (e.net_id, STAGES.index(e.stage)))
 
 
@@ -153,6 +295,8 @@ def _select(path, tree: dict, entries: list[NetworkEntry], net_id, stage: str) -
         raise FileFormatError(f"{path}: no network weights found; expected the arrays {', '.join(_NAMES)} "
                               "in /NetNr<k>/final groups (the authors' layout), at the top level of a MAT-file "
                               f"or inside a struct; the file holds: {held}")
+    if net_id is None or isinstance(net_id, (bytes, float)) and not float(net_id).is_integer():
+        raise ValidationError(f"net_id: expected a whole number or a struct name, got {net_id!r}")
     if isinstance(net_id, str) and net_id.strip().isdigit():
         net_id = int(net_id)
     if isinstance(net_id, str):
@@ -175,21 +319,88 @@ def _select(path, tree: dict, entries: list[NetworkEntry], net_id, stage: str) -
                          f"stages present: {', '.join(e.stage for e in matches)}")
 
 
-def load_network(path, net_id: int | str = 1, stage: str = "final") -> Network:
-    """Network ``net_id`` (``stage``: ``'final'`` or ``'init'``) of an HDF5 or MAT file.
+def load_network(path, net_id: int | str = 1, stage: str = "final", *, nonlinearity: str | None = None) -> Network:
+    """Network ``net_id`` of a weights file: HDF5, MAT, NumPy ``.npz`` or PyTorch.
 
-    The format is detected from the file's header. ``net_id`` is the ``k`` of
-    ``/NetNr<k>`` (the authors' files), or a struct's name, or the number of
-    the network in file order (1 for a file with one network); a string of
-    digits counts as the number. Every array is
-    checked: present, numeric, 2-D, sizes consistent, finite.
+    The format is detected from the file's header. The arrays are found under
+    the original's names (``n_Wru_v, n_Wrr_n, ...``; MATLAB orientation), the
+    generic names (``W_in, W, W_out, x0, b_x, b_z``; NumPy orientation in
+    ``.npz``, ``.h5`` written by h5py and torch files, MATLAB orientation in
+    ``.mat``, which is the same shapes), or as an ``nn.RNN`` state dict
+    (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``) with an
+    ``nn.Linear`` readout (``<name>.weight``, ``<name>.bias``): that is the
+    ``alpha = 1`` network of :func:`opdims.io.from_torch`. Settings stored
+    with the weights (``dt``, ``tau`` or ``alpha``, ``noise_sigma``,
+    ``nonlinearity``) are used; absent ones are the paper's (torch: alpha 1,
+    no noise, ``tanh`` unless ``nonlinearity`` is given).
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    net_id : int or str, optional
+        The ``k`` of ``/NetNr<k>`` (the authors' files), a struct's or
+        module's name, or the number of the network in file order (1 for a
+        file with one network); a string of digits counts as the number.
+    stage : str, optional
+        ``'final'`` (default) or ``'init'``.
+    nonlinearity : str, optional
+        Overrides the stored (or default) nonlinearity, e.g. ``'relu'`` for
+        the state dict of an ``nn.RNN(nonlinearity='relu')``.
+
+    Returns
+    -------
+    opdims.Network
+        The network (every array checked: present, real, 2-D, sizes consistent, finite).
+
+    Raises
+    ------
+    FileFormatError
+        If the file holds no complete, valid network.
+    NotInFileError
+        If it holds no network ``net_id`` or no such stage.
     """
     with open_tree(path) as (fmt, tree):
         entry = _select(path, tree, find_networks(fmt, tree), net_id, stage)
-        group = tree
-        for part in entry.parts:
-            group = group[part]
-        return network_from_group(path, entry.where, group)
+        return network_from_entry(path, fmt, tree, entry, nonlinearity=nonlinearity)
+
+
+def network_from_entry(path, fmt: str, tree: dict, entry: NetworkEntry, *, nonlinearity: str | None = None) -> Network:
+    """The checked Network of one entry of :func:`find_networks` (inside :func:`open_tree`).
+
+    Parameters
+    ----------
+    path : path
+        The file, for messages.
+    fmt : str
+        Its format.
+    tree : dict
+        Its tree.
+    entry : NetworkEntry
+        The network.
+    nonlinearity : str, optional
+        Overrides the stored one.
+
+    Returns
+    -------
+    opdims.Network
+        The network.
+
+    Raises
+    ------
+    FileFormatError
+        If its arrays are missing, of the wrong sizes or values, or it is no vanilla RNN.
+    """
+    group = tree
+    for part in entry.parts:
+        group = group[part]
+    view = next(v for naming, label, v in network_views(fmt, group) if (naming, label) == (entry.naming, entry.label))
+    if _PROBLEM in view:
+        raise FileFormatError(f"{path}: {view[_PROBLEM]}")
+    settings = {"dt": TAU, "tau": TAU, "noise_sigma": 0.0} if entry.naming == "torch" else {}
+    if nonlinearity is not None:
+        settings["nonlinearity"] = nonlinearity
+    return network_from_group(path, entry.where, {**group, **view}, settings=settings, attrs=group)
 
 
 def _did_you_mean(name: str, group: dict) -> str:
@@ -216,7 +427,7 @@ def _read_weight(path, leaf: Leaf) -> np.ndarray:
     return arr
 
 
-def network_from_group(path, where: str, group: dict) -> Network:
+def network_from_group(path, where: str, group: dict, *, settings: dict | None = None, attrs=None) -> Network:
     """A checked Network from a group of a file's tree holding the six weight arrays."""
     missing = [name for name in _NAMES if not isinstance(group.get(name), Leaf)]
     if missing:
@@ -229,16 +440,17 @@ def network_from_group(path, where: str, group: dict) -> Network:
     net_fields["b_x"] = net_fields["b_x"].reshape(-1)
     net_fields["b_z"] = net_fields["b_z"].reshape(-1)
     try:
-        return Network(**net_fields, **_settings(path, where, group), source=f"{path}:{where}")
+        stored = _settings(path, where, group, getattr(attrs if attrs is not None else group, "attrs", {}))
+        return Network(**net_fields, **{**stored, **(settings or {})}, source=f"{path}:{where}")
     except NetworkError as exc:
         raise FileFormatError(str(exc)) from exc
 
 
-def _settings(path, where: str, group) -> dict:
+def _settings(path, where: str, group, attrs) -> dict:
     """``dt``, ``tau``, ``noise_sigma``, ``nonlinearity`` stored with the weights (HDF5 attributes,
     or variables beside the arrays; ``alpha`` stands for ``dt / tau`` with tau 10 ms); absent ones
     take the paper's values."""
-    found = dict(getattr(group, "attrs", {}))
+    found = dict(attrs)
     for name in (*NETWORK_SETTINGS, "alpha"):
         leaf = group.get(name)
         if isinstance(leaf, Leaf):

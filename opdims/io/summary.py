@@ -7,10 +7,11 @@ from collections import Counter
 import numpy as np
 
 from ..sampling import sampling_location_properties
+from .analysis_file import ANALYSIS_FORMAT, load_analysis
 from .files import FileFormatError
 from .formats import FORMATS, detect_format
 from .local_dims_file import LOCATION_FIELDS, guess_dim_type, task_of_location_names
-from .networks import WEIGHT_DESCRIPTIONS, find_networks, id_ranges, network_from_group
+from .networks import WEIGHT_DESCRIPTIONS, find_networks, id_ranges, network_from_entry
 from .tree import Leaf, open_tree
 
 __all__ = ["TASK_NAMES", "describe_file"]
@@ -22,18 +23,41 @@ _MAX_LISTED = 40  #: lines of a variable listing before it is cut short
 def describe_file(path) -> str:
     """Format and contents of a weights, local-dimension or MAT file, as text."""
     fmt = detect_format(path)
-    lines = [str(path), f"  format: {FORMATS[fmt]}", "  sizes below are MATLAB's (rows, columns, ...)"]
+    lines = [str(path), f"  format: {FORMATS[fmt]}"]
     with open_tree(path) as (_, tree):
+        if getattr(tree, "attrs", {}).get("format") == ANALYSIS_FORMAT:
+            return "\n".join(lines + _analysis_lines(path))
+        lines.append("  sizes below are MATLAB's (rows, columns, ...)")
         entries = find_networks(fmt, tree)
         groups = [name for name, node in tree.items() if isinstance(node, dict)]
         task = task_of_location_names(groups) if groups else None
         if entries:
-            lines += _network_lines(path, tree, entries)
+            lines += _network_lines(path, fmt, tree, entries)
         elif task:
             lines += _local_dims_lines(tree, groups, task)
         if fmt != "hdf5" or not (entries or task):
             lines += ["  variables:" if fmt != "hdf5" else "  contents:"] + _tree_lines(tree, fmt)
     return "\n".join(lines)
+
+
+def _analysis_lines(path) -> list[str]:
+    analysis = load_analysis(path)
+    p = analysis.provenance
+    lines = ["  contents: an opdims analysis of one network (opdims analyse, batch or reproduce)",
+             f"  network: {p.get('weights')} (id {p.get('net_id')}), {p.get('n_units')} units, "
+             f"{p.get('nonlinearity')}, alpha {p.get('alpha')}; task {p.get('task')}",
+             f"  made by opdims {p.get('opdims_version')} on {p.get('created')} in {p.get('seconds', 0):.1f} s",
+             "  results:"]
+    lines += ["    " + line for line in analysis.summary_table().splitlines()]
+    return lines
+
+
+_NAMINGS = {
+    "original": "the original's names (n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1)",
+    "generic": "generic names (W_in, W, W_out, x0, b_x, b_z), shown below under the original's",
+    "torch": "a torch.nn.RNN state dict (weight_ih_l0, weight_hh_l0, biases) and an nn.Linear readout: the "
+             "alpha = 1 network; nonlinearity not stored (tanh assumed; --nonlinearity relu for a relu RNN)",
+}
 
 
 def _size(shape) -> str:
@@ -46,11 +70,12 @@ def _node(tree: dict, parts: tuple):
     return tree
 
 
-def _network_lines(path, tree: dict, entries) -> list[str]:
+def _network_lines(path, fmt: str, tree: dict, entries) -> list[str]:
     ids = sorted({e.net_id for e in entries})
     stages = sorted({e.stage for e in entries}, key=("final", "init").index)
     lines = [f"  contents: network weights, {len(ids)} network(s) (id {id_ranges(ids)}), "
              f"stage(s): {', '.join(stages)}"]
+    lines += [f"  named as: {_NAMINGS[naming]}" for naming in dict.fromkeys(e.naming for e in entries)]
     by_shapes: dict[tuple, list] = {}
     for entry in entries:
         by_shapes.setdefault(tuple(sorted(entry.shapes.items())), []).append(entry)
@@ -70,7 +95,7 @@ def _network_lines(path, tree: dict, entries) -> list[str]:
                  f"{'contexts':>8s}  task / check")
     for net_id in ids:
         mine = [e for e in entries if e.net_id == net_id]
-        problems = [f"{e.stage}: {problem}" for e in mine if (problem := _problem(path, tree, e))]
+        problems = [f"{e.stage}: {problem}" for e in mine if (problem := _problem(path, fmt, tree, e))]
         first = mine[0]
         sizes = [first.shapes.get(n, (None, None)) for n in ("n_Wru_v", "m_Wzr_n", "n_x0_c")]
         task = first.task
@@ -82,10 +107,10 @@ def _network_lines(path, tree: dict, entries) -> list[str]:
     return lines
 
 
-def _problem(path, tree: dict, entry) -> str | None:
+def _problem(path, fmt: str, tree: dict, entry) -> str | None:
     """Why the entry's weights do not load, or None when they do."""
     try:
-        network_from_group(path, entry.where, _node(tree, entry.parts))
+        network_from_entry(path, fmt, tree, entry)
     except FileFormatError as exc:
         return str(exc).removeprefix(f"{path}: ")
     return None

@@ -67,6 +67,8 @@ def join_path(fmt: str, parts) -> str:
     parts = list(parts)
     if fmt == "hdf5":
         return "/" + "/".join(parts)
+    if fmt in ("npz", "torch"):
+        return "/".join(parts) if parts else "(top level)"
     return ".".join(parts) if parts else "(top level)"
 
 
@@ -76,6 +78,12 @@ def open_tree(path):
     fmt = detect_format(path)
     if fmt == "mat-v5":
         yield fmt, _mat_v5_tree(path)
+        return
+    if fmt == "npz":
+        yield fmt, _npz_tree(path)
+        return
+    if fmt == "torch":
+        yield fmt, _torch_tree(path)
         return
     try:
         handle = h5py.File(path, "r")
@@ -255,3 +263,60 @@ def _v5_cell(cell: np.ndarray, path, parts: tuple) -> np.ndarray:
         label = f"{parts[-1]}{{{', '.join(str(i + 1) for i in index)}}}"
         out[index] = materialize(_v5_node(element, path, parts[:-1] + (label,)))
     return out
+
+
+# ---- NumPy .npz and PyTorch files (NumPy orientation) ----------------------------------------------
+
+def _array_leaf(where: str, value) -> Leaf:
+    arr = np.asarray(value)
+    if arr.dtype.kind in "US":
+        if arr.size == 1:
+            text = str(arr.reshape(-1)[0])
+            return Leaf(where, (1, len(text)), "char", lambda: text)
+        return Leaf(where, arr.shape, "cell", lambda: arr.astype(str).astype(object))
+    cls = NUMERIC_CLASSES.get(arr.dtype.name, arr.dtype.name)
+    if cls not in _DTYPE_OF_CLASS:
+        return Leaf(where, arr.shape, cls, _unsupported(where.split(":")[0], where, cls))
+    return Leaf(where, arr.shape, cls, lambda: arr)
+
+
+def _npz_tree(path) -> dict:
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except (ValueError, OSError) as exc:
+        raise FileFormatError(f"{path}: cannot read the .npz archive ({exc}); damaged, or holding Python "
+                              "objects (opdims reads numeric and text arrays only)") from exc
+    return Group({name: _array_leaf(f"{name}", value) for name, value in arrays.items()})
+
+
+def _torch_tree(path) -> dict:
+    try:
+        import torch
+    except ImportError as exc:
+        raise FileFormatError(f"{path}: a PyTorch file; reading it needs torch (pip install torch, see the README)") \
+            from exc
+    try:
+        content = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many types for damaged or unsafe files; report them alike
+        raise FileFormatError(f"{path}: cannot load the PyTorch file ({type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else ''}); opdims reads state_dicts and "
+                              "checkpoints of plain tensors (torch.load with weights_only=True)") from exc
+    return _torch_group(content, path, ())
+
+
+def _torch_group(node, path, parts: tuple) -> dict:
+    import torch
+
+    group = Group()
+    items = node.items() if isinstance(node, dict) else []
+    for name, value in items:
+        name = str(name)
+        where = join_path("torch", parts + (name,))
+        if isinstance(value, dict):
+            group[name] = _torch_group(value, path, parts + (name,))
+        elif isinstance(value, torch.Tensor):
+            group[name] = _array_leaf(where, value.detach().cpu().numpy())
+        elif isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            group[name] = _array_leaf(where, np.asarray(value))
+    return group

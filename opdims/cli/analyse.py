@@ -1,0 +1,171 @@
+"""``opdims analyse``: the operative dimensions of any network, from its weights and trials."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .. import io
+from ..errors import MissingDependencyError, ValidationError
+from ..local_dims import ROW_METHODS
+from ..nonlinearity import NONLINEARITIES
+from ..pipelines import SEED_RUN, AnalysisOptions, analyse_network
+from ..tasks import TASKS
+from .analyses import parse_ranks
+
+OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
+           "ranks": "operative_dimensions.png", "locations": "sampling_locations.png"}
+
+
+def register(subparsers) -> None:
+    """Add ``analyse`` to the ``opdims`` command."""
+    parser = subparsers.add_parser(
+        "analyse", aliases=["analyze"],
+        help="operative dimensions of your own network: weights (.h5, .mat, .npz, PyTorch) and trials in, "
+             "local and global operative dimensions, rank sweep, summary and figures out",
+        description="The whole analysis of one network: a forward pass on the trials, sampling locations on the "
+                    "condition-average trajectories (one condition per trial label), local operative dimensions "
+                    "of W's columns and/or rows there, global operative dimensions, and the output cost and state "
+                    "distance of the network reduced to rank k. Writes OUT/analysis.h5 and OUT/analysis.mat "
+                    "(MATLAB orientation), OUT/summary.md and figures. Networks: the authors' .h5 layout, .mat, "
+                    ".npz or .h5 of named arrays (W_in, W, W_out, x0, b_x, b_z, alpha or dt and tau, "
+                    "nonlinearity), or a PyTorch nn.RNN state dict with an nn.Linear readout.")
+    group = parser.add_argument_group("network")
+    group.add_argument("--weights", required=True, metavar="MODEL", help="the network's file")
+    group.add_argument("--net-id", default="1", metavar="ID",
+                       help="which network of the file: its number, or a struct or module name (default 1)")
+    group.add_argument("--nonlinearity", choices=NONLINEARITIES, default=None,
+                       help="override the stored nonlinearity (a PyTorch state dict does not store it: tanh is "
+                            "assumed)")
+    group.add_argument("--no-net-noise", dest="net_noise", action="store_false",
+                       help="run without the network's internal noise")
+    group.add_argument("--seed", type=int, default=SEED_RUN, help="seed of the internal noise (default %(default)s)")
+    group = parser.add_argument_group("trials and sampling locations")
+    group.add_argument("--trials", metavar="FILE",
+                       help="inputs [B, T, n_in], targets [B, T, n_out] and labels [B] (.npz or .h5; a .mat in "
+                            "MATLAB orientation); required unless --task ctxt|swg")
+    group.add_argument("--task", choices=TASKS, default=None,
+                       help="use the paper's trials and sampling locations of this task instead of --trials")
+    group.add_argument("--sweep-trials", metavar="FILE", help="other trials for the rank sweep (default --trials)")
+    where = group.add_mutually_exclusive_group()
+    where.add_argument("--every", type=int, metavar="K",
+                       help="sample every K-th step of each condition average")
+    where.add_argument("--times", metavar="T1,T2,...", help="sample these steps (1-based) of each condition average")
+    where.add_argument("--locations", metavar="FILE",
+                       help="sampling locations [L, N] (states) from a file (.npz/.h5 'locations', .mat 'locations' "
+                            "in [L, N])")
+    group = parser.add_argument_group("analysis")
+    group.add_argument("--dim-types", default="columns,rows", metavar="TYPES",
+                       help="columns, rows or columns,rows (default %(default)s)")
+    group.add_argument("--row-method", choices=ROW_METHODS, default="exact", help="default %(default)s")
+    group.add_argument("--ranks", metavar="GRID", default=None,
+                       help="ranks of the sweep, e.g. '1-50,60-500:10' (default all 1..N)")
+    group.add_argument("--random-control", action="store_true",
+                       help="also use random sampling locations (the paper's control)")
+    group.add_argument("--tolerance", type=float, default=0.1,
+                       help="summary: rank where the cost is within (1 + TOLERANCE) x the full-rank cost "
+                            "(default %(default)s)")
+    group.add_argument("--threads", type=int, default=None, help="CPU threads (default all cores)")
+    group = parser.add_argument_group("output")
+    group.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if needed)")
+    group.add_argument("--no-figures", dest="figures", action="store_false", help="write no figures")
+    group.add_argument("--force", action="store_true", help="replace existing outputs")
+    group.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.set_defaults(func=run)
+
+
+def _dim_types(text: str) -> tuple[str, ...]:
+    types = tuple(t.strip() for t in text.split(",") if t.strip())
+    if not types or any(t not in ("columns", "rows") for t in types) or len(set(types)) != len(types):
+        raise ValidationError(f"--dim-types: expected columns, rows or columns,rows, got {text!r}")
+    return types
+
+
+def _times(text):
+    if text is None:
+        return None
+    try:
+        return tuple(int(t) for t in text.split(","))
+    except ValueError:
+        raise ValidationError(f"--times: expected steps like 1,50,100, got {text!r}") from None
+
+
+def run(args) -> int:
+    """Run ``opdims analyse``."""
+    started = time.perf_counter()
+    dim_types = _dim_types(args.dim_types)
+    ranks = parse_ranks(args.ranks)
+    times = _times(args.times)
+    if args.every is not None and args.every < 1:
+        raise ValidationError(f"--every: expected a positive number of steps, got {args.every}")
+    if not args.tolerance >= 0:
+        raise ValidationError(f"--tolerance: expected a number >= 0, got {args.tolerance}")
+    if (args.trials is None) == (args.task is None):
+        raise ValidationError("give --trials FILE (your trials) or --task ctxt|swg (the paper's), one of them")
+    if args.task is not None and (args.every or times or args.sweep_trials):
+        raise ValidationError(f"--task {args.task} uses the paper's trials and locations; --every, --times and "
+                              "--sweep-trials go with --trials")
+    if args.trials is not None and args.every is None and times is None and args.locations is None:
+        raise ValidationError("sampling locations: give --every K, --times T1,T2,... or --locations FILE")
+    if args.figures:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError as exc:
+            raise MissingDependencyError("figures need matplotlib (pip install 'opdims[plot]'); or pass "
+                                         "--no-figures") from exc
+    weights = io.existing_file(args.weights, "--weights")
+    net_id = int(args.net_id) if str(args.net_id).isdigit() else args.net_id
+    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity)
+    trials = sweep_trials = None
+    if args.trials is not None:
+        trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
+    if args.sweep_trials is not None:
+        sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),
+                                      n_contexts=net.n_contexts)
+    locations = None
+    if args.locations is not None:
+        locations = io.read_array(io.existing_file(args.locations, "--locations"), "locations")
+    out = io.check_output_folder(args.out)
+    paths = {key: out / name for key, name in OUTPUTS.items()}
+    figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}
+    for key in ("analysis", "matlab", "summary", *figures):
+        io.check_output_file(paths[key], args.force)
+    task = args.task or (trials.task if trials is not None else "custom")
+    options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
+                              random_control=args.random_control, every=args.every, times=times,
+                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and locations is None)
+    print(f"opdims analyse: network {args.net_id} of {weights}: {net.n_units} units, {net.n_inputs} input(s), "
+          f"{net.n_outputs} output(s), {net.nonlinearity}, alpha {net.alpha:g}; "
+          + (f"the paper's {task} trials" if trials is None else f"{trials.n_trials} trials x {trials.n_steps} steps "
+             f"from {args.trials}"), flush=True)
+    analysis = analyse_network(net, task, options, net_id=net_id if isinstance(net_id, int) else 1, trials=trials,
+                               sweep_trials=sweep_trials, locations=locations, threads=args.threads,
+                               progress=not args.quiet,
+                               provenance={"weights": str(weights), "weights_sha256": io.sha256_of_file(weights)})
+    table = analysis.summary_table(args.tolerance)
+    report = (f"# Operative dimensions of {weights.name} (network {args.net_id})\n\n{table}\n\n"
+              f"{analysis.locations.shape[0]} sampling locations ({analysis.provenance['locations_from']}); "
+              f"{analysis.provenance['seconds']:.1f} s\n")
+    drawn = {}
+    if args.figures:
+        from .. import plotting
+
+        drawn["ranks"] = plotting.figure_network_analysis(analysis, args.tolerance)
+        if analysis.condition_averages is not None and analysis.activity_pcs is not None:
+            drawn["locations"] = plotting.figure_analysis_locations(analysis)
+    written = [io.save_analysis(paths["analysis"], analysis, overwrite=args.force),
+               io.save_mat(paths["matlab"], io.analysis_variables(analysis), overwrite=args.force)]
+    with io.atomic_output(paths["summary"], overwrite=args.force) as temporary:
+        Path(temporary).write_text(report)
+    written.append(paths["summary"])
+    for key, fig in drawn.items():
+        with io.atomic_output(paths[key], overwrite=args.force) as temporary:
+            fig.savefig(temporary, format="png", dpi=110)
+        written.append(paths[key])
+    print(table)
+    print(f"done in {time.perf_counter() - started:.1f} s; written:")
+    for path in written:
+        print(f"  {path}")
+    sys.stdout.flush()
+    return 0
