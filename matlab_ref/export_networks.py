@@ -6,7 +6,8 @@ fixture drivers in this folder read ``.mat`` copies written by this script.
 
 Written into ``--out`` (a build folder, never committed):
 
-* ``ctxt_net<k>.mat`` and ``swg_net<k>.mat``: the ``/NetNr<k>/final`` weights
+* ``ctxt_net<k>.mat`` and ``swg_net<k>.mat`` for every network ``k`` of the
+  two weight files (20 each; ``--net-id`` exports one): the ``/NetNr<k>/final`` weights
   ``n_Wru_v`` [N, n_in], ``n_Wrr_n`` [N, N], ``m_Wzr_n`` [n_out, N],
   ``n_x0_c`` [N, n_ctx], ``n_bx_1`` [N, 1], ``m_bz_1`` [n_out, 1] in MATLAB
   orientation, plus ``source_file``, ``source_sha256`` and ``net_id``.
@@ -84,6 +85,15 @@ def export_weights(original, out, task, net_id):
     return rel, digest, target
 
 
+def network_ids(original, task):
+    """The k of every ``/NetNr<k>`` group of a task's weight file, ascending."""
+    with h5py.File(original / "pretrained_networks" / task / f"{task}_weights.h5", "r") as h5:
+        ids = sorted(int(name[5:]) for name in h5 if name.startswith("NetNr") and name[5:].isdigit())
+    if not ids:
+        raise ValueError(f"{task}: no /NetNr<k> groups in the weight file")
+    return ids
+
+
 def export_local_dims(original, out, task):
     rel = pathlib.Path("local_operative_dimensions") / f"localOpDims_{task}_columns.h5"
     src = original / rel
@@ -115,18 +125,19 @@ def main():
         default=here.parent / "build" / "networks",
         help="output folder (default: build/networks)",
     )
-    parser.add_argument("--net-id", type=int, default=1, help="network number (default 1)")
+    parser.add_argument("--net-id", type=int, default=None,
+                        help="export only this network number (default: every network of both files)")
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
     lines = []
     for task in TASKS:
-        results = (
-            export_weights(args.original, args.out, task, args.net_id),
-            export_local_dims(args.original, args.out, task),
-        )
+        ids = network_ids(args.original, task) if args.net_id is None else [args.net_id]
+        results = [export_weights(args.original, args.out, task, net_id) for net_id in ids]
+        results.append(export_local_dims(args.original, args.out, task))
         for rel, digest, target in results:
-            lines.append(f"{digest}  {rel.as_posix()}")
+            if f"{digest}  {rel.as_posix()}" not in lines:
+                lines.append(f"{digest}  {rel.as_posix()}")
             print(f"wrote {target} from {rel} (sha256 {digest})")
     (args.out / "SOURCES.txt").write_text("\n".join(lines) + "\n")
 

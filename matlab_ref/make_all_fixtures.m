@@ -6,8 +6,8 @@ function make_all_fixtures(code_matlab_dir, networks_dir, out_dir, only)
     %
     % code_matlab_dir: the original code_matlab folder (ManteLab/
     %   operative_dimensions, commit below); it is only added to the path.
-    % networks_dir: folder written by export_networks.py (ctxt_net1.mat,
-    %   swg_net1.mat, localOpDims_<task>_columns.mat).
+    % networks_dir: folder written by export_networks.py (ctxt_net<k>.mat,
+    %   swg_net<k>.mat for k = 1..20, localOpDims_<task>_columns.mat).
     % out_dir: where the .mat fixtures go (parity_tests/fixtures).
     %
     % Copyright (C) 2026 The opdims authors
@@ -18,7 +18,9 @@ function make_all_fixtures(code_matlab_dir, networks_dir, out_dir, only)
                     'fixture_local_rows_synth', ...
                     'fixture_local_rows_ctxt_net1', ...
                     'fixture_global_dims', 'fixture_pipeline_synth', ...
-                    'fixture_pipeline_ctxt_net1'};
+                    'fixture_pipeline_ctxt_net1', ...
+                    'fixture_all_networks', ...
+                    'fixture_local_rows_more_networks'};
     if nargin < 4
         only = all_fixtures;
     end

@@ -29,6 +29,14 @@ DEFAULT_FIXTURES = Path(__file__).parent / "fixtures"
 KERNEL = 1e-12
 SINGULAR_VALUES = 1e-10
 LONG_NOISY = 1e-9
+# rung 4 (rows, step by step): opdims' exact step may fall short of the
+# reference's Δf by at most ROW_SHORTFALL (absolute); where the reference's Δf
+# is within ROW_SAME_OPTIMUM (relative) of opdims' optimum, fminunc converged
+# to that optimum (to its TolX 1e-6 accuracy) and the two directions must
+# agree up to sign: 1 - |q'q_ref| <= ROW_DIRECTION (an angle of about 4e-3 rad)
+ROW_SHORTFALL = 1e-9
+ROW_SAME_OPTIMUM = 1e-6
+ROW_DIRECTION = 1e-5
 
 
 def fixtures_dir() -> Path:
