@@ -7,6 +7,7 @@ split over CPU threads, each running single-threaded BLAS) and ``torch``
 
 from __future__ import annotations
 
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -408,15 +409,17 @@ class StateSummary:
 def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int, *, noise=None,
                      stream: RandomStream | int | None = None, noise_sigma: float | None = None,
                      covariance: bool = False, threads: int | None = None,
-                     max_bytes: int = 256 * 2**20) -> StateSummary:
+                     max_bytes: int = 768 * 2**20) -> StateSummary:
     """Run trials and keep only group sums of the states (and, optionally, their second moments).
 
-    The memory-light forward pass: trials are simulated a batch at a time
-    (about ``max_bytes`` of noise and drive per batch) and each batch's
-    states are summed into ``[G, T, N]`` as the steps go, so no trajectory
-    is ever held. The noise is drawn batch by batch in MATLAB's order, which
-    gives the same numbers as drawing it all at once. The states are exactly
-    those :func:`simulate` computes.
+    The memory-light forward pass: trials are simulated in pieces of a few
+    trials, each piece's states summed into ``[G, T, N]`` as the steps go,
+    so no trajectory is ever held. The noise is drawn piece after piece in
+    MATLAB's trial order (the same numbers as drawing it all at once) while
+    ``threads`` threads simulate the pieces drawn before; at most ``threads
+    + 1`` pieces of noise exist at a time (about ``max_bytes``). The states
+    are exactly those :func:`simulate` computes, and the sums are added in
+    piece order, so they do not depend on ``threads``.
 
     Parameters
     ----------
@@ -442,7 +445,7 @@ def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int,
     threads : int, optional
         CPU threads (default: all usable cores).
     max_bytes : int, optional
-        Rough memory for one batch of trials.
+        Rough memory for the noise of the pieces in flight.
 
     Returns
     -------
@@ -465,52 +468,56 @@ def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int,
     source = None
     if noise is None and (sigma != 0 or stream is not None):
         source = as_stream(stream)
-    per_trial = n_steps * n * 8 * (3 if source is not None else 2)
-    batch = max(1, min(n_trials, max_bytes // max(per_trial, 1)))
-    batch = max(batch, min(n_trials, threads * _MIN_ROWS_PER_THREAD))
+    # fixed pieces of trials: they depend on the problem's size only (not on threads), so the sums do not
+    # either; three pieces of noise (two threads at work, one drawn) fit in about max_bytes
+    chunk = int(np.clip(max_bytes // max(n_steps * n * 8 * 3, 1), 4, _SUMMARY_CHUNK))
+    pieces = split(n_trials, -(-n_trials // chunk))
+
+    def work(rows: slice, piece_noise):
+        mine = groups[rows]
+        onehot = np.zeros((n_groups, mine.size))
+        valid = mine >= 0
+        onehot[mine[valid], np.flatnonzero(valid)] = 1.0
+        part_sums = np.zeros((n_groups, n_steps, n))
+        part_state = np.zeros(n)
+        part_outer = np.zeros((n, n)) if covariance else None
+        buffer = np.empty((_TIME_CHUNK, mine.size, n)) if covariance else None
+
+        def sink(t, x, r):
+            np.matmul(onehot, x, out=part_sums[:, t])
+            if covariance:
+                buffer[t % _TIME_CHUNK] = x
+                if t % _TIME_CHUNK == _TIME_CHUNK - 1 or t == n_steps - 1:
+                    flat = buffer[: t % _TIME_CHUNK + 1].reshape(-1, n)
+                    part_outer[...] += flat.T @ flat
+                    part_state[...] += flat.sum(axis=0)
+            else:
+                part_state[...] += x.sum(axis=0)
+
+        x0 = net.x0[:, ids[rows]].T.copy()
+        _numpy_pass(net, net.W, x0, inputs[rows], piece_noise, sigma, np.float64, sink)
+        return part_sums, part_state, part_outer
 
     sums = np.zeros((n_groups, n_steps, n))
     state_sum = np.zeros(n)
     outer_sum = np.zeros((n, n)) if covariance else None
-    for start in range(0, n_trials, batch):
-        rows = slice(start, min(start + batch, n_trials))
-        batch_noise = noise[rows] if noise is not None else (
-            draw_noise(source, rows.stop - rows.start, n_steps, n) if source is not None else None)
-        x0 = net.x0[:, ids[rows]].T.copy()
-        n_rows = rows.stop - rows.start
-        parts = split(n_rows, -(-n_rows // _SUMMARY_CHUNK))  # fixed pieces: the sums do not depend on threads
-        members = groups[rows]
 
-        def work(part: slice, x0=x0, batch_noise=batch_noise, members=members, rows=rows):
-            mine = members[part]
-            onehot = np.zeros((n_groups, mine.size))
-            valid = mine >= 0
-            onehot[mine[valid], np.flatnonzero(valid)] = 1.0
-            part_sums = np.zeros((n_groups, n_steps, n))
-            part_state = np.zeros(n)
-            part_outer = np.zeros((n, n)) if covariance else None
-            buffer = np.empty((_TIME_CHUNK, mine.size, n)) if covariance else None
+    def add(result) -> None:  # in piece order: the same sums whatever the threads
+        part_sums, part_state, part_outer = result
+        sums[...] += part_sums
+        state_sum[...] += part_state
+        if covariance:
+            outer_sum[...] += part_outer
 
-            def sink(t, x, r):
-                np.matmul(onehot, x, out=part_sums[:, t])
-                if covariance:
-                    buffer[t % _TIME_CHUNK] = x
-                    if t % _TIME_CHUNK == _TIME_CHUNK - 1 or t == n_steps - 1:
-                        flat = buffer[: t % _TIME_CHUNK + 1].reshape(-1, n)
-                        part_outer[...] += flat.T @ flat
-                        part_state[...] += flat.sum(axis=0)
-                elif t >= 0:
-                    part_state[...] += x.sum(axis=0)
-
-            part_inputs = inputs[rows][part]
-            part_noise = None if batch_noise is None else batch_noise[part]
-            _numpy_pass(net, net.W, x0[part], part_inputs, part_noise, sigma, np.float64, sink)
-            return part_sums, part_state, part_outer
-
-        for part_sums, part_state, part_outer in _run_parts(work, parts, threads):
-            sums += part_sums
-            state_sum += part_state
-            if covariance:
-                outer_sum += part_outer
+    with single_threaded_blas(), ThreadPoolExecutor(threads) as pool:
+        pending = deque()
+        for rows in pieces:  # the noise is drawn here, piece after piece, in MATLAB's trial order
+            piece_noise = noise[rows] if noise is not None else (
+                draw_noise(source, rows.stop - rows.start, n_steps, n) if source is not None else None)
+            pending.append(pool.submit(work, rows, piece_noise))
+            while len(pending) > threads:
+                add(pending.popleft().result())
+        while pending:
+            add(pending.popleft().result())
     counts = np.bincount(groups[groups >= 0], minlength=n_groups)[:n_groups]
     return StateSummary(sums, counts, state_sum, outer_sum, n_trials * n_steps)
