@@ -13,7 +13,7 @@ import numpy as np
 from scipy.optimize import minimize
 from tqdm.auto import tqdm
 
-from .backend import single_threaded_blas
+from .backend import single_threaded, single_threaded_blas
 from .errors import ValidationError
 from .exact_rows import exact_row_dimensions
 from .operative import FVAL_THRESHOLD, LocalOperativeDimensions, delta_f, orthonormalize_against, relax_step
@@ -84,6 +84,7 @@ def local_column_dimensions(net, locations) -> LocalOperativeDimensions:
     return LocalOperativeDimensions("columns", v[:, None, :], fval[:, None], loc, next_states)
 
 
+@single_threaded
 def local_row_dimensions_reference(net, location, *, n_dims: int | None = None,
                                    stream: RandomStream | int | None = None,
                                    threshold: float = FVAL_THRESHOLD,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .backend import single_threaded
 from .errors import ValidationError
 
 __all__ = ["mse", "principal_components", "state_distance"]
@@ -43,6 +44,7 @@ def mse(z, targets, trial_ids=None) -> np.ndarray:
     return np.mean(err**2, axis=(-1, -2))
 
 
+@single_threaded
 def principal_components(samples=None, *, covariance=None) -> tuple[np.ndarray, np.ndarray]:
     """PCA as MATLAB's ``pca``: ``(components [N, k], variances [k])``.
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .backend import single_threaded
 from .reduce import as_dimension_matrix, check_dim_type, remove_dimensions
 from .sampling import select_locations
 from .validation import ValidationError, check_locations
@@ -22,6 +23,7 @@ __all__ = ["FVAL_THRESHOLD", "LocalOperativeDimensions", "delta_f", "orthonormal
 FVAL_THRESHOLD = 1e-8  #: the original stops the greedy search once |fval| drops below this
 
 
+@single_threaded
 def relax_step(net, locations, W=None) -> np.ndarray:
     """State one step after ``locations [..., N]`` with zero input and zero noise.
 
@@ -60,6 +62,7 @@ def relax_step(net, locations, W=None) -> np.ndarray:
     return (1.0 - a) * x + a * (recurrent + net.b_x)
 
 
+@single_threaded
 def orthonormalize_against(x, previous) -> np.ndarray:
     """Unit vector from ``x [N]`` orthogonal to the columns of ``previous [N, d]``.
 
@@ -90,6 +93,7 @@ def orthonormalize_against(x, previous) -> np.ndarray:
     return q[:, -1]
 
 
+@single_threaded
 def delta_f(net, location, q, dim_type: str, next_state=None) -> float:
     """Δf of removing the unit vector ``q [N]`` from W at ``location [N]``.
 

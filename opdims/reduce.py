@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .backend import single_threaded
 from .errors import ValidationError
 
 __all__ = [
@@ -50,6 +51,7 @@ def is_orthonormal(V: np.ndarray, tol: float = 1e-12) -> bool:
     return bool(np.max(np.abs(gram - np.eye(V.shape[1])), initial=0.0) <= tol)
 
 
+@single_threaded
 def remove_dimensions(W, dims, dim_type: str) -> np.ndarray:
     """Remove each column of ``dims [N, d]`` from every column or row of ``W [N, N]``.
 
@@ -74,6 +76,7 @@ def remove_dimensions(W, dims, dim_type: str) -> np.ndarray:
     return A if dim_type == "columns" else A.T
 
 
+@single_threaded
 def reduced_rank_stack(W, basis, dim_type: str, ranks) -> np.ndarray:
     """Matrices ``[K, N, N]``: W with ``basis[:, k:]`` removed, for each rank k.
 
