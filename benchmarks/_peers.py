@@ -279,14 +279,15 @@ end
 
 def interpreter(prefer: str | None = None) -> list[str] | None:
     """Command prefix of MATLAB (``matlab -batch``) if on the PATH, else GNU Octave, else None."""
+    octave_flags = ["--norc", "--quiet", "--no-history", "--eval"]
     if prefer:
-        return [prefer] if Path(prefer).name.startswith("octave") else [prefer, "-batch"]
+        return [prefer, *octave_flags] if Path(prefer).name.startswith("octave") else [prefer, "-batch"]
     matlab = shutil.which("matlab")
     if matlab:
         return [matlab, "-batch"]
     octave = shutil.which("octave-cli") or shutil.which("octave")
     if octave:
-        return [octave, "--norc", "--quiet", "--no-history", "--eval"]
+        return [octave, *octave_flags]
     return None
 
 

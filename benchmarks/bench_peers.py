@@ -208,8 +208,10 @@ def main():
     original = Path(args.original_code).resolve()
     if not (original / "code_matlab" / "+utils").is_dir() or not (original / "code_python" / "utils").is_dir():
         skip(f"{original} does not hold code_matlab/ and code_python/ of the original repository")
+    if args.interpreter and shutil.which(args.interpreter) is None:
+        skip(f"interpreter {args.interpreter} not found")
     command = interpreter(args.interpreter)
-    if command is None or (args.interpreter and shutil.which(args.interpreter) is None):
+    if command is None:
         skip("neither MATLAB (matlab) nor GNU Octave (octave-cli) is on the PATH")
     data = original_data_dir()
     if data is None:
