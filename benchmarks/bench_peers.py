@@ -324,7 +324,7 @@ def render(mine, t_op, orig, port, est, interp, machine, args, ranks, n_loc_dims
         (f"W2 one s3 rank step (rank {RANK_K}: remove {100 - RANK_K} column dims, pass, cost, state distance)",
          "w2", False, False, "w2"),
         ("W3 one row dimension at location 1 (fminunc / CG / exact)", "w3", False, False, "w3"),
-        ("W4 all row dimensions at location 1 (until |fval| < 1e-8)", "w4", eo["w4_how"] is not None,
+        ("W4 all row dimensions at location 1 (until abs(fval) < 1e-8)", "w4", eo["w4_how"] is not None,
          ep["w4_how"] is not None, "w4"),
         ("W5 s2 + s3, columns (s2: 120-trial pass, locations, 120 column dims; s3: global dims, 101 passes)",
          "w5_columns", eo["sweep_how"] is not None, ep["sweep_how"] is not None, "w5c"),
