@@ -52,9 +52,35 @@ class Record:
     max_rel: float
     tolerance: float
     passed: bool
+    backend: str = "numpy"
 
 
 RECORDS: list[Record] = []
+
+
+def backends() -> list[tuple[str, str | None]]:
+    """The back ends the simulation comparisons run on: ``(backend, device)``.
+
+    NumPy always; torch on the CPU (float64) when torch is installed; torch on
+    CUDA when a GPU is present.
+    """
+    found = [("numpy", None)]
+    try:
+        import torch
+    except ImportError:
+        return found
+    found.append(("torch", "cpu"))
+    if torch.cuda.is_available():
+        found.append(("torch", "cuda"))
+    return found
+
+
+BACKENDS = backends()
+BACKEND_IDS = ["numpy" if b == "numpy" else f"torch-{d}" for b, d in BACKENDS]
+
+
+def backend_label(backend: str, device: str | None) -> str:
+    return "numpy" if backend == "numpy" else f"torch ({device})"
 
 
 class Fixture:
@@ -118,16 +144,16 @@ class Fixture:
 
 
 def compare(matlab: str, opdims_name: str, fixture: Fixture | str, actual, expected, tol: float,
-            scale: float | None = None) -> None:
+            scale: float | None = None, backend: str = "numpy") -> None:
     """Assert ``actual`` equals ``expected`` within ``tol`` times the quantity's scale; record it."""
     actual = np.asarray(actual, dtype=float)
     expected = np.asarray(expected, dtype=float)
     name = fixture.name if isinstance(fixture, Fixture) else fixture
     if actual.shape != expected.shape:
-        RECORDS.append(Record(matlab, opdims_name, name, np.inf, np.inf, tol, False))
+        RECORDS.append(Record(matlab, opdims_name, name, np.inf, np.inf, tol, False, backend))
         pytest.fail(f"{matlab} vs {opdims_name} ({name}): shape {actual.shape} != fixture's {expected.shape}")
     if not np.array_equal(np.isnan(actual), np.isnan(expected)):
-        RECORDS.append(Record(matlab, opdims_name, name, np.inf, np.inf, tol, False))
+        RECORDS.append(Record(matlab, opdims_name, name, np.inf, np.inf, tol, False, backend))
         pytest.fail(f"{matlab} vs {opdims_name} ({name}): NaN positions differ")
     ok = ~np.isnan(expected)
     diff = np.abs(actual[ok] - expected[ok])
@@ -136,7 +162,7 @@ def compare(matlab: str, opdims_name: str, fixture: Fixture | str, actual, expec
         scale = float(np.abs(expected[ok]).max(initial=0.0)) or 1.0
     max_rel = max_abs / scale
     passed = max_rel <= tol
-    RECORDS.append(Record(matlab, opdims_name, name, max_abs, max_rel, tol, passed))
+    RECORDS.append(Record(matlab, opdims_name, name, max_abs, max_rel, tol, passed, backend))
     assert passed, (f"{matlab} vs {opdims_name} ({name}): max abs error {max_abs:.3g}, "
                     f"relative to scale {scale:.3g}: {max_rel:.3g} > {tol:.0e}")
 
@@ -172,13 +198,14 @@ def report_table(records: list[Record]) -> str:
     function, fixture, tolerance), with the largest errors of its comparisons."""
     rows: dict[tuple, list[Record]] = {}
     for r in records:
-        rows.setdefault((r.matlab, r.opdims, r.fixture, r.tolerance), []).append(r)
-    lines = ["| MATLAB function | opdims function | fixture | comparisons | max abs error | max rel error | tolerance | pass |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for (matlab, opdims_name, fixture, tol), group in rows.items():
+        rows.setdefault((r.matlab, r.opdims, r.backend, r.fixture, r.tolerance), []).append(r)
+    lines = ["| MATLAB function | opdims function | back end | fixture | comparisons | max abs error | max rel error "
+             "| tolerance | pass |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for (matlab, opdims_name, backend, fixture, tol), group in rows.items():
         max_abs = max(r.max_abs for r in group)
         max_rel = max(r.max_rel for r in group)
         passed = all(r.passed for r in group)
-        lines.append(f"| `{matlab}` | `{opdims_name}` | {fixture} | {len(group)} | {max_abs:.2e} | {max_rel:.2e} | "
+        lines.append(f"| `{matlab}` | `{opdims_name}` | {backend} | {fixture} | {len(group)} | {max_abs:.2e} | {max_rel:.2e} | "
                      f"{tol:.0e} | {'yes' if passed else 'NO'} |")
     return "\n".join(lines)

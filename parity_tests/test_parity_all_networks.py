@@ -13,7 +13,7 @@ code run under Octave (fixtures ``all_networks_forward`` and
 
 import numpy as np
 import pytest
-from _parity import KERNEL, compare
+from _parity import BACKEND_IDS, BACKENDS, KERNEL, backend_label, compare
 
 import opdims
 
@@ -48,8 +48,9 @@ def states_at_locations(ff, fl, p):
     return np.stack([sub[:, c, int(trial) - 1] for c, trial in zip(cols, fl["loc_trial"].reshape(-1))])
 
 
+@pytest.mark.parametrize("backend, device", BACKENDS, ids=BACKEND_IDS)
 @pytest.mark.parametrize("name", NAMES)
-def test_short_forward_pass(fixture_file, networks, name):
+def test_short_forward_pass(fixture_file, networks, name, backend, device):
     ff = fixture_file("all_networks_forward")
     net = network(networks, ff, name)
     p, task = prefix(name), name.split("_")[0]
@@ -57,13 +58,14 @@ def test_short_forward_pass(fixture_file, networks, name):
     ids = ff[f"{task}_conditionIds"].reshape(-1).astype(int)
     stream = ff.replay()
     stream.seed(1001)
-    traj = opdims.simulate(net, inputs, ids, stream=stream, noise_sigma=SIGMA)
+    traj = opdims.simulate(net, inputs, ids, stream=stream, noise_sigma=SIGMA, backend=backend, device=device)
     assert stream.exhausted, "opdims drew less noise than the original"
     t_idx = ff["t_idx"].reshape(-1).astype(int) - 1
+    label = backend_label(backend, device)
     compare("utils.run_one_forwardPass (200 steps, every network)", "opdims.simulate -> m_z_t", ff,
-            np.transpose(traj.z, (2, 1, 0)), ff[f"{p}_m_z_t"], KERNEL)
+            np.transpose(traj.z, (2, 1, 0)), ff[f"{p}_m_z_t"], KERNEL, backend=label)
     compare("utils.run_one_forwardPass (200 steps, every network)", "opdims.simulate -> n_x_t at t_idx", ff,
-            np.transpose(traj.x[:, t_idx, :], (2, 1, 0)), ff[f"{p}_n_x_t_sub"], KERNEL)
+            np.transpose(traj.x[:, t_idx, :], (2, 1, 0)), ff[f"{p}_n_x_t_sub"], KERNEL, backend=label)
 
 
 @pytest.mark.parametrize("name", NAMES)

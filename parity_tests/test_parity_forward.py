@@ -1,9 +1,11 @@
 """run_rnn and run_one_forwardPass with the original's noise replayed."""
 
 import pytest
-from _parity import KERNEL, LONG_NOISY, compare
+import numpy as np
+from _parity import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, backend_label, compare
 
-from opdims.matlab import rng, run_rnn, set_stream, utils
+import opdims
+from opdims.matlab import get_stream, rng, run_rnn, set_stream, utils
 
 NAMES = ("n_r_t", "m_z_t", "n_r0_1", "n_x_t", "n_x0_1")
 
@@ -64,3 +66,20 @@ def test_forward_pass_original_ctxt_network_1400_steps(fixture_file):
                         KERNEL)
     finally:
         set_stream(old)
+
+
+@pytest.mark.parametrize("backend, device", BACKENDS, ids=BACKEND_IDS)
+def test_run_rnn_synthetic_on_each_backend(synth, backend, device):
+    """The core simulation (not the MATLAB layer) on every back end, fed the same replayed noise."""
+    fx = synth
+    net = fx.synthetic_network("A")
+    for prefix, seed, dt, tau, sigma in (("A_rnn_", 1001, 0.001, 0.01, 0.1), ("A_rnn2_", 1002, 0.002, 0.005, 0.05)):
+        inputs = np.transpose(fx["A_inputs"], (2, 1, 0))
+        rng(seed)
+        noise = opdims.draw_noise(get_stream(), inputs.shape[0], inputs.shape[1], net.n_units)
+        run = net.__class__(**{**{k: getattr(net, k) for k in ("W_in", "W", "W_out", "x0", "b_x", "b_z")},
+                               "dt": dt, "tau": tau, "noise_sigma": sigma})
+        traj = opdims.simulate(run, inputs, fx["A_conditionIds"], noise=noise, backend=backend, device=device)
+        for name, value in (("n_x_t", traj.x), ("n_r_t", traj.r), ("m_z_t", traj.z)):
+            compare("run_rnn", f"opdims.simulate -> {name}", fx, np.transpose(value, (2, 1, 0)), fx[prefix + name],
+                    KERNEL, backend=backend_label(backend, device))

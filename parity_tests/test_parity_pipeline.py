@@ -5,7 +5,7 @@ reduced-rank network."""
 
 import numpy as np
 import pytest
-from _parity import KERNEL, LONG_NOISY, SINGULAR_VALUES, compare, compare_up_to_sign
+from _parity import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, SINGULAR_VALUES, backend_label, compare, compare_up_to_sign
 
 import opdims
 from opdims.io import load_local_operative_dimensions
@@ -49,22 +49,27 @@ def case(request, fixture_file):
     return fx, net, trials, noise
 
 
-def test_s1_high_variance_dimensions(case):
+@pytest.mark.parametrize("backend, device", BACKENDS, ids=BACKEND_IDS)
+def test_s1_high_variance_dimensions(case, backend, device):
     fx, net, trials, noise = case
+    on = {"backend": backend, "device": device}
+    label = backend_label(backend, device)
     U, s, _ = np.linalg.svd(net.W)
     compare("svd(n_Wrr_n)", "numpy.linalg.svd", fx, s, fx["s1_singular_values_W"].ravel(), SINGULAR_VALUES)
     compare_up_to_sign("svd(n_Wrr_n)", "numpy.linalg.svd", fx, U, fx["s1_U"], SINGULAR_VALUES * 1e2,
                        singular_values=s)
-    full = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
+    full = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise, **on)
     compare("utils.run_one_forwardPass (full rank)", "opdims.simulate -> m_z_t", fx,
-            np.transpose(full.z, (2, 1, 0)), fx["full_m_z_t"], LONG_NOISY)
+            np.transpose(full.z, (2, 1, 0)), fx["full_m_z_t"], LONG_NOISY, backend=label)
     t_idx = fx["t_idx"][0].astype(int) - 1
     compare("utils.run_one_forwardPass (full rank)", "opdims.simulate -> n_x_t", fx,
-            np.transpose(full.x, (2, 1, 0))[:, t_idx], fx["full_n_x_t_sub"], LONG_NOISY)
-    sweep = opdims.rank_sweep(net, U, "columns", trials.inputs, trials.condition_ids, trials.targets, noise=noise)
-    compare("s1 loop: utils.get_mse", "opdims.rank_sweep -> cost", fx, sweep.cost, fx["s1_mses"].ravel(), LONG_NOISY)
+            np.transpose(full.x, (2, 1, 0))[:, t_idx], fx["full_n_x_t_sub"], LONG_NOISY, backend=label)
+    sweep = opdims.rank_sweep(net, U, "columns", trials.inputs, trials.condition_ids, trials.targets, noise=noise,
+                              **on)
+    compare("s1 loop: utils.get_mse", "opdims.rank_sweep -> cost", fx, sweep.cost, fx["s1_mses"].ravel(), LONG_NOISY,
+            backend=label)
     compare("s1 loop: utils.get_state_distance_between_trajs", "opdims.rank_sweep -> state_distance", fx,
-            sweep.state_distance, fx["s1_statedists"].ravel(), LONG_NOISY)
+            sweep.state_distance, fx["s1_statedists"].ravel(), LONG_NOISY, backend=label)
 
 
 def _global_dims(fx, net, trials, noise, kind):
@@ -92,8 +97,11 @@ def _global_dims(fx, net, trials, noise, kind):
     return opdims.global_operative_dimensions(dims, fvals, props, "all")
 
 
-def test_s3_global_operative_dimensions_and_curves_and_s4(case):
+@pytest.mark.parametrize("backend, device", BACKENDS, ids=BACKEND_IDS)
+def test_s3_global_operative_dimensions_and_curves_and_s4(case, backend, device):
     fx, net, trials, noise = case
+    on = {"backend": backend, "device": device}
+    label = backend_label(backend, device)
     kind = "synthetic" if fx.name.endswith("synth") else "original"
     U, s = _global_dims(fx, net, trials, noise, kind)
     compare("UtilsOpDims.get_global_operative_dimensions", "opdims.global_operative_dimensions -> S", fx,
@@ -102,22 +110,25 @@ def test_s3_global_operative_dimensions_and_curves_and_s4(case):
             fx["s3_var_explained_L"].ravel(), SINGULAR_VALUES)
     compare_up_to_sign("UtilsOpDims.get_global_operative_dimensions", "opdims.global_operative_dimensions -> U", fx,
                        U, fx["s3_global_op_dims"], SINGULAR_VALUES * 1e2, singular_values=s)
-    sweep = opdims.rank_sweep(net, U, "columns", trials.inputs, trials.condition_ids, trials.targets, noise=noise)
-    compare("s3 loop: utils.get_mse", "opdims.rank_sweep -> cost", fx, sweep.cost, fx["s3_mses"].ravel(), LONG_NOISY)
+    sweep = opdims.rank_sweep(net, U, "columns", trials.inputs, trials.condition_ids, trials.targets, noise=noise,
+                              **on)
+    compare("s3 loop: utils.get_mse", "opdims.rank_sweep -> cost", fx, sweep.cost, fx["s3_mses"].ravel(), LONG_NOISY,
+            backend=label)
     compare("s3 loop: utils.get_state_distance_between_trajs", "opdims.rank_sweep -> state_distance", fx,
-            sweep.state_distance, fx["s3_statedists"].ravel(), LONG_NOISY, scale=max(fx["s3_statedists"].max(), 1.0))
+            sweep.state_distance, fx["s3_statedists"].ravel(), LONG_NOISY, scale=max(fx["s3_statedists"].max(), 1.0),
+            backend=label)
 
     # s4: the reduced-rank network at the fixture's rank
     rank = int(fx.scalar("s4_rankW"))
     W_reduced = utils.remove_dimension_from_weight_matrix(net.W, U[:, rank:], "columns")
     compare("s4: remove_dimension_from_weight_matrix", "opdims.remove_dimensions", fx, W_reduced,
             fx["s4_W_reduced"], LONG_NOISY)
-    reduced = opdims.simulate(net, trials.inputs, trials.condition_ids, W=W_reduced, noise=noise)
+    reduced = opdims.simulate(net, trials.inputs, trials.condition_ids, W=W_reduced, noise=noise, **on)
     compare("s4: utils.run_one_forwardPass (reduced rank)", "opdims.simulate -> m_z_t", fx,
-            np.transpose(reduced.z, (2, 1, 0)), fx["s4_reduced_m_z_t"], LONG_NOISY)
+            np.transpose(reduced.z, (2, 1, 0)), fx["s4_reduced_m_z_t"], LONG_NOISY, backend=label)
     t_idx = fx["t_idx"][0].astype(int) - 1
     compare("s4: utils.run_one_forwardPass (reduced rank)", "opdims.simulate -> n_x_t", fx,
-            np.transpose(reduced.x, (2, 1, 0))[:, t_idx], fx["s4_reduced_n_x_t_sub"], LONG_NOISY)
+            np.transpose(reduced.x, (2, 1, 0))[:, t_idx], fx["s4_reduced_n_x_t_sub"], LONG_NOISY, backend=label)
 
 
 def test_s1_pipeline_end_to_end_with_replayed_draws(fixture_file):
