@@ -510,6 +510,11 @@ def figure_outputs(result, trials=None) -> Figure:
     matplotlib.figure.Figure
         The figure (not attached to pyplot).
 
+    Raises
+    ------
+    ValueError
+        For no trials, or a trial index out of range.
+
     Examples
     --------
     >>> import numpy as np
@@ -524,6 +529,10 @@ def figure_outputs(result, trials=None) -> Figure:
     """
     n_trials = result.z_full.shape[0]
     trials = [t for t in range(0, 26, 5) if t < n_trials] if trials is None else list(trials)
+    if not trials or any(isinstance(t, bool) or not float(t).is_integer() or not 0 <= t < n_trials for t in trials):
+        raise ValidationError(f"figure_outputs: trials: expected one or more 0-based trial indices in "
+                              f"0..{n_trials - 1}, got {trials}")
+    trials = [int(t) for t in trials]
     columns = min(3, len(trials))
     rows = -(-len(trials) // columns)
     fig = Figure(figsize=(4.5 * columns, 3.2 * rows), layout="constrained")

@@ -47,9 +47,9 @@ Examples
 doctest (one test per module; ``ELLIPSIS`` and ``NORMALIZE_WHITESPACE`` on),
 each docstring in a temporary working folder of its own, restoring the MATLAB layer's global random
 stream and closing pyplot figures afterwards. An example that needs torch is
-skipped where torch is not installed. ``pytest --doctest-modules opdims``
-runs the same examples with the same options (``doctest_optionflags`` in
-``pyproject.toml``).
+skipped where torch is not installed. (``doctest_optionflags`` in
+``pyproject.toml`` sets the same options for ``pytest --doctest-modules``,
+which, however, runs the examples in the current folder.)
 """
 
 from __future__ import annotations

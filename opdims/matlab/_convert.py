@@ -83,6 +83,14 @@ def has_field(struct, name: str) -> bool:
     return name in struct if isinstance(struct, dict) else hasattr(struct, name)
 
 
+def scalar(value, name: str):
+    """A MATLAB scalar (a number, or an array of one element such as a ``[1, 1]``) as a Python number."""
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "biuf":
+        raise ValidationError(f"{name}: expected a number (or an array of one), got {value!r}")
+    return arr.reshape(-1)[0].item()
+
+
 def is_empty(value) -> bool:
     """MATLAB's ``isempty`` for ``None``, ``[]``, ``''`` and zero-size arrays."""
     if value is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import ValidationError
 from ..random import MatlabTwisterStream, RandomStream
+from ._convert import scalar
 
 _stream: RandomStream = MatlabTwisterStream(0)
 
@@ -19,8 +20,8 @@ def rng(seed=0) -> None:
     Parameters
     ----------
     seed : int or str, optional
-        The seed, an integer in ``[0, 2**32)``; ``'default'`` is 0, as in MATLAB
-        (default 0).
+        The seed, an integer in ``[0, 2**32)`` (or a ``[1, 1]`` array of one);
+        ``'default'`` is 0, as in MATLAB (default 0).
 
     Raises
     ------
@@ -41,6 +42,7 @@ def rng(seed=0) -> None:
         if seed != "default":
             raise ValidationError(f"rng: expected an integer seed or 'default', got {seed!r}")
         seed = 0
+    seed = scalar(seed, "rng: seed")
     if not hasattr(_stream, "seed"):
         raise ValidationError(f"rng: the global stream ({type(_stream).__name__}) cannot be reseeded")
     _stream.seed(int(seed))

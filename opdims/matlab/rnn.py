@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..simulate import simulate
-from ._convert import network_from_matlab, to_core, to_matlab
+from ._convert import network_from_matlab, scalar, to_core, to_matlab
 from ._rng import get_stream
 
 __all__ = ["run_rnn", "vec"]
@@ -35,7 +35,7 @@ def run_rnn(n_Wru_v, n_Wrr_n, m_Wzr_n, n_bx0_c, n_bx_1, m_bz_1, dt, tau,
     m_bz_1 : array_like
         Output biases ``[n_outputs, 1]``.
     dt : float
-        Simulation step (s), 1e-3 in the paper.
+        Simulation step (s), 1e-3 in the paper (a number or a ``[1, 1]`` array, as all scalars here).
     tau : float
         Unit time constant (s), 1e-2 in the paper.
     noise_sigma : float
@@ -79,8 +79,8 @@ def run_rnn(n_Wru_v, n_Wrr_n, m_Wzr_n, n_bx0_c, n_bx_1, m_bz_1, dt, tau,
     >>> round(float(m_z_t[0, -1, 0]), 4)
     0.8259
     """
-    net = network_from_matlab(n_Wru_v, n_Wrr_n, m_Wzr_n, n_bx0_c, n_bx_1, m_bz_1,
-                              dt=dt, tau=tau, noise_sigma=noise_sigma)
+    net = network_from_matlab(n_Wru_v, n_Wrr_n, m_Wzr_n, n_bx0_c, n_bx_1, m_bz_1, dt=scalar(dt, "dt"),
+                              tau=scalar(tau, "tau"), noise_sigma=scalar(noise_sigma, "noise_sigma"))
     traj = simulate(net, to_core(inputs), conditionIds, stream=get_stream())
     return (to_matlab(traj.r), to_matlab(traj.z), traj.r0.T.copy(),
             to_matlab(traj.x), traj.x0.T.copy())

@@ -14,7 +14,7 @@ from ...sampling import (
     sampling_location_properties,
 )
 from ...tasks import check_task
-from .._convert import Struct, field, has_field, is_empty, to_core
+from .._convert import Struct, field, has_field, is_empty, scalar, to_core
 
 __all__ = ["UtilsIO", "UtilsOpDims", "UtilsSamplingLocs", "props_from_struct", "props_to_struct"]
 
@@ -393,7 +393,7 @@ class UtilsOpDims:
         """
         check_task(network_type)
         props = props_from_struct(sampling_loc_props)
-        return _io.load_local_operative_dimensions(inputfilename, props, int(n_units))
+        return _io.load_local_operative_dimensions(inputfilename, props, int(scalar(n_units, "n_units")))
 
     def get_name_of_local_operative_dims(self, network_type, t_start_point, ctxt_id, signCoh1,
                                          signCoh2, freq_id):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tasks import CTXT, SWG, context_integration_trials, context_trial, sine_wave_trials
-from .._convert import Struct, to_matlab
+from .._convert import Struct, scalar, to_matlab
 from .._rng import get_stream
 
 __all__ = ["InputGeneratorCtxt", "InputGeneratorSWG"]
@@ -79,7 +79,8 @@ class InputGeneratorCtxt:
         >>> coherencies_trial.shape, float(targets.max()) <= 1
         ((2, 12), True)
         """
-        data = context_integration_trials(int(n_trials), bool(with_inputnoise), get_stream())
+        data = context_integration_trials(scalar(n_trials, "n_trials"), bool(scalar(with_inputnoise, "with_inputnoise")),
+                                          get_stream())
         return (data.coherencies.T.copy(), data.condition_ids.reshape(1, -1).astype(float),
                 to_matlab(data.inputs), to_matlab(data.targets))
 
@@ -114,8 +115,8 @@ class InputGeneratorCtxt:
         ((5, 1400), 1.0)
         """
         drifts = np.asarray(all_drifts, dtype=float).reshape(-1)
-        inputs, targets = context_trial(drifts, int(np.asarray(conditionId).reshape(-1)[0]),
-                                        float(noiseSigma), get_stream())
+        inputs, targets = context_trial(drifts, int(scalar(conditionId, "conditionId")),
+                                        float(scalar(noiseSigma, "noiseSigma")), get_stream())
         return inputs.T.copy(), targets.T.copy()
 
 
@@ -213,7 +214,7 @@ class InputGeneratorSWG:
         >>> all_freq_ids.shape, inputs.shape
         ((3, 1), (1, 500, 3))
         """
-        data = sine_wave_trials(int(n_trials), get_stream())
+        data = sine_wave_trials(scalar(n_trials, "n_trials"), get_stream())
         return (data.freqs.reshape(1, -1), data.freq_ids.reshape(-1, 1).astype(float),
                 to_matlab(data.inputs), to_matlab(data.targets),
                 data.condition_ids.reshape(1, -1).astype(float))
