@@ -10,8 +10,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from synthetic import random_network
 
-from opdims import NumpyStream, simulate
-from opdims import plotting
+from opdims import NumpyStream, plotting, simulate
 from opdims.matlab import utils
 from opdims.matlab._convert import to_matlab
 from opdims.metrics import mse
@@ -83,7 +82,7 @@ def test_matlab_layer_takes_scalars_as_one_element_arrays(global_stream_restored
     """rng, run_rnn and the input generators refused the [1, 1] arrays a MAT-file holds for scalars."""
     from opdims.matlab import get_stream, rng, run_rnn
 
-    one = lambda value: np.array([[value]])  # noqa: E731 - what load_mat gives for a MATLAB scalar
+    one = lambda value: np.array([[value]])
     rng(one(1000))
     first = get_stream().rand((1, 2))
     rng(1000)

@@ -65,9 +65,7 @@ import warnings
 
 import pytest
 
-numpydoc_validate = pytest.importorskip("numpydoc.validate")
-
-import opdims  # noqa: E402
+import opdims
 
 #: numpydoc checks that fail the test, for every object
 CHECKS = {
@@ -159,9 +157,10 @@ def numpydoc_errors(name: str) -> list[str]:
     obj = OBJECTS.get(name)
     if inspect.isclass(obj) and getattr(obj, "_is_protocol", False):
         checks = checks - {"PR01"}  # a Protocol is never instantiated: its (*args, **kwargs) is typing's
+    validate = pytest.importorskip("numpydoc.validate").validate  # the `test` extra; doctests run without
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numpydoc's parser warnings: the errors say it all
-        result = numpydoc_validate.validate(name)
+        result = validate(name)
     return [f"{code}: {message}" for code, message in result["errors"] if code in checks]
 
 

@@ -381,7 +381,8 @@ class UtilsOpDims:
         >>> import opdims
         >>> rng = np.random.default_rng(0)
         >>> net = opdims.Network(W_in=rng.standard_normal((3, 1)), W=rng.standard_normal((3, 3)) / 2,
-        ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3), b_z=np.zeros(1))
+        ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3),
+        ...                      b_z=np.zeros(1))
         >>> from opdims.pipelines import s2_local_operative_dimensions
         >>> from opdims.matlab import utils
         >>> _ = s2_local_operative_dimensions(net, "swg").save("localOpDims_swg_columns.h5")

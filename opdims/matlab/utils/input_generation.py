@@ -79,8 +79,8 @@ class InputGeneratorCtxt:
         >>> coherencies_trial.shape, float(targets.max()) <= 1
         ((2, 12), True)
         """
-        data = context_integration_trials(scalar(n_trials, "n_trials"), bool(scalar(with_inputnoise, "with_inputnoise")),
-                                          get_stream())
+        input_noise = bool(scalar(with_inputnoise, "with_inputnoise"))
+        data = context_integration_trials(scalar(n_trials, "n_trials"), input_noise, get_stream())
         return (data.coherencies.T.copy(), data.condition_ids.reshape(1, -1).astype(float),
                 to_matlab(data.inputs), to_matlab(data.targets))
 
