@@ -11,10 +11,34 @@ __all__ = ["mse", "principal_components", "state_distance"]
 
 
 def state_distance(traj_a, traj_b) -> np.ndarray:
-    """Mean over trials and time of the Euclidean distance between states.
+    """Return the mean over trials and time of the Euclidean distance between states.
 
-    ``traj_a``, ``traj_b``: ``[..., B, T, N]``; leading axes (e.g. networks of
-    a sweep) are kept. Returns ``[...]`` (a 0-d array for plain trajectories).
+    As the original's ``get_state_distance_between_trajs``.
+
+    Parameters
+    ----------
+    traj_a : array_like
+        ``[..., B, T, N]`` states; leading axes (e.g. the networks of a
+        sweep) are kept.
+    traj_b : array_like
+        ``[..., B, T, N]``, the same last three axes (leading axes broadcast).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[...]``: a 0-d array for plain trajectories.
+
+    Raises
+    ------
+    ValueError
+        If the trajectories differ in trials, time or units, or have fewer than 3 axes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.zeros((2, 4, 2))  # [trials, time, units]
+    >>> float(state_distance(a, a + [3.0, 4.0]))
+    5.0
     """
     a = np.asarray(traj_a, dtype=np.float64)
     b = np.asarray(traj_b, dtype=np.float64)
@@ -25,22 +49,48 @@ def state_distance(traj_a, traj_b) -> np.ndarray:
 
 
 def mse(z, targets, trial_ids=None) -> np.ndarray:
-    """Mean squared error of output 1 over the chosen trials and all time steps.
+    """Return the mean squared error of output 1 over the chosen trials and all time steps.
 
-    ``z``: ``[..., B, T, n_out]``; ``targets``: ``[B, T, n_out]``;
-    ``trial_ids``: 1-based trial numbers, or ``None`` for all trials.
+    As the original's ``get_mse``.
+
+    Parameters
+    ----------
+    z : array_like
+        ``[..., B, T, n_out]`` network outputs; leading axes (e.g. the
+        networks of a sweep) are kept.
+    targets : array_like
+        ``[B, T, n_out]``.
+    trial_ids : array_like of int, optional
+        1-based trial numbers to average over (default all trials).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[...]``: a 0-d array for plain outputs.
+
+    Raises
+    ------
+    ValueError
+        If outputs and targets differ in trials or time, or a trial id is out of range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> z, targets = np.zeros((2, 3, 1)), np.array([0.0, 2.0])[:, None, None] * np.ones((2, 3, 1))
+    >>> float(mse(z, targets)), float(mse(z, targets, trial_ids=[2]))
+    (2.0, 4.0)
     """
     z = np.asarray(z, dtype=np.float64)
     targets = np.asarray(targets, dtype=np.float64)
     if z.shape[-3:-1] != targets.shape[-3:-1]:
         raise ValidationError(f"mse: outputs {z.shape} and targets {targets.shape} differ in trials/time")
-    if trial_ids is None:
-        sel = slice(None)
-    else:
+    if trial_ids is not None:
         sel = np.asarray(trial_ids).reshape(-1).astype(int) - 1
         if sel.size and (sel.min() < 0 or sel.max() >= targets.shape[-3]):
             raise ValidationError(f"trial_ids: expected 1-based ids in 1..{targets.shape[-3]}, got {np.asarray(trial_ids)}")
-    err = z[..., sel, :, 0] - targets[sel, :, 0]
+        # np.take keeps the axis order; z[..., sel, :, 0] would move the trial axis first
+        z, targets = np.take(z, sel, axis=-3), np.take(targets, sel, axis=-3)
+    err = z[..., 0] - targets[..., 0]
     return np.mean(err**2, axis=(-1, -2))
 
 

@@ -4,7 +4,9 @@ Building blocks draw into a given ``Axes``; the ``figure_*`` functions build
 a whole :class:`~matplotlib.figure.Figure` from a pipeline result, and
 :func:`save_figure` writes it as PNG and PDF. Trajectories are drawn as the
 original does: condition-average states projected (uncentred) onto the
-first principal components of the full-rank activity, 2-D for ctxt, 3-D for swg.
+first principal components of the full-rank activity, 2-D for ctxt, 3-D for
+swg. A network with fewer units than that has fewer components: the missing
+coordinates are drawn as 0 and their axis says so.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .errors import OutputExistsError, ValidationError
 from .io import atomic_output
@@ -29,6 +32,7 @@ __all__ = [
     "figure_outputs",
     "figure_s1",
     "figure_sampling_locations",
+    "leading_components",
     "line_plot",
     "plot_condition_trajectories",
     "plot_sampling_locations",
@@ -41,15 +45,55 @@ __all__ = [
 TASK_COLORS = {"ctxt": "#303030", "swg": "#2bb5a0"}
 RANK_OP = r"rank($W^{OP}_k$)"
 RANK_PC = r"rank($W^{PC}_k$)"
+#: s4 trajectories: the full-rank network's lines and the reduced-rank network's
+FULL_RANK_LINES = {"linestyle": "-", "lw": 1.5}
+REDUCED_RANK_LINES = {"linestyle": ":", "lw": 3.0}
+REDUCED_RANK_LIGHTEN = 0.45  #: reduced-rank colours are this much closer to white
 
 
 def line_plot(ax, x, y, *, title: str = "", xlabel: str = "", ylabel: str = "", labels=None, spread=None,
               from_zero: bool = True, **line_options):
-    """Lines ``y [M, n]`` (or ``[n]``) against ``x [n]``; returns the lines.
+    """Draw lines ``y [M, n]`` (or ``[n]``) against ``x [n]`` into ``ax``.
 
-    ``labels [M]``: a legend entry per line; ``spread [n]`` (e.g. a MAD):
-    a grey band ``y +- spread`` around the (single) line; ``from_zero``:
-    y-axis from 0 to 1.1 times the largest value, as the original.
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    x : array_like
+        ``[n]`` x values.
+    y : array_like
+        ``[M, n]`` (one line per row), ``[n]`` (one line), or ``[n, M]``
+        (read as M lines when ``n`` matches ``x`` and ``M`` does not).
+    title, xlabel, ylabel : str, optional
+        Axes title and labels.
+    labels : sequence of str, optional
+        ``[M]``: a legend entry per line (default: no legend).
+    spread : array_like, optional
+        ``[n]`` (e.g. a MAD): a grey band ``y +- spread`` around the first line.
+    from_zero : bool, optional
+        y-axis from 0 to 1.1 times the largest value (of the lines and the
+        band), as the original (default True).
+    **line_options
+        Passed to :meth:`matplotlib.axes.Axes.plot` (default ``lw=2``, and a
+        marker where a line has a single point, which would not show).
+
+    Returns
+    -------
+    list of matplotlib.lines.Line2D
+        The ``M`` lines.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` does not match ``x``, or ``labels`` has not one entry per line.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> lines = line_plot(ax, [1, 2, 3], [[1.0, 3.0, 2.0], [0.5, 0.5, 4.0]], labels=["a", "b"])
+    >>> len(lines), [round(float(limit), 2) for limit in ax.get_ylim()]
+    (2, [0.0, 4.4])
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.atleast_2d(np.asarray(y, dtype=np.float64))
@@ -59,7 +103,7 @@ def line_plot(ax, x, y, *, title: str = "", xlabel: str = "", ylabel: str = "", 
         raise ValidationError(f"line plot: y has shape {y.shape}, expected [lines, {x.size}] to match x")
     if labels is not None and len(labels) != y.shape[0]:
         raise ValidationError(f"line plot: {len(labels)} labels for {y.shape[0]} lines")
-    line_options = {"lw": 2, **line_options}
+    line_options = {"lw": 2, **({"marker": "o"} if x.size == 1 else {}), **line_options}
     lines = [ax.plot(x, row, label=None if labels is None else str(labels[i]), **line_options)[0]
              for i, row in enumerate(y)]
     top = np.nanmax(y)
@@ -77,12 +121,52 @@ def line_plot(ax, x, y, *, title: str = "", xlabel: str = "", ylabel: str = "", 
 
 
 def condition_colors(n: int) -> np.ndarray:
-    """``[n, 4]`` RGBA colours, one per input condition (viridis, like MATLAB's parula)."""
+    """Return one colour per input condition (viridis, like MATLAB's parula).
+
+    Parameters
+    ----------
+    n : int
+        Number of conditions.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n, 4]`` RGBA colours.
+
+    Examples
+    --------
+    >>> condition_colors(3).shape
+    (3, 4)
+    """
     return matplotlib.colormaps["viridis"](np.linspace(0, 1, n))
 
 
 def project(states, components) -> np.ndarray:
-    """States ``[..., N]`` projected (uncentred) onto ``components [N, k]``: ``[..., k]``."""
+    """Project states (uncentred) onto components.
+
+    Parameters
+    ----------
+    states : array_like
+        ``[..., N]`` states (e.g. ``[n_cond, T, N]`` condition averages).
+    components : array_like
+        ``[N, k]`` components as columns.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[..., k]`` coordinates.
+
+    Raises
+    ------
+    ValueError
+        If the states and the components differ in the number of units.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> project(np.array([[1.0, 2.0, 3.0]]), np.eye(3)[:, :2])
+    array([[1., 2.]])
+    """
     states = np.asarray(states, dtype=np.float64)
     components = np.asarray(components, dtype=np.float64)
     if states.shape[-1] != components.shape[0]:
@@ -90,36 +174,179 @@ def project(states, components) -> np.ndarray:
     return states @ components
 
 
-def trajectory_axes(fig: Figure, n_dims: int, *args):
-    """An axes for ``n_dims``-D trajectories (2 or 3) in ``fig``, labelled PC(X)_i."""
+def leading_components(components, n: int) -> np.ndarray:
+    """Return the first ``n`` columns of ``components``, padded with zero columns.
+
+    A network of fewer than ``n`` units has fewer than ``n`` principal
+    components; the missing ones are zero vectors, so trajectories projected
+    onto them lie at 0 along those axes.
+
+    Parameters
+    ----------
+    components : array_like
+        ``[N, k]`` components as columns.
+    n : int
+        How many are wanted.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N, n]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> leading_components(np.ones((1, 1)), 3)
+    array([[1., 0., 0.]])
+    """
+    components = np.asarray(components, dtype=np.float64)
+    out = np.zeros((components.shape[0], int(n)))
+    k = min(int(n), components.shape[1])
+    out[:, :k] = components[:, :k]
+    return out
+
+
+def trajectory_axes(fig: Figure, n_dims: int, *args, n_components: int | None = None):
+    """Add axes for ``n_dims``-D trajectories (2 or 3) to ``fig``, labelled PC(X)_i.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    n_dims : int
+        2 (plain axes) or 3 (3-D axes).
+    *args
+        Subplot position, as :meth:`matplotlib.figure.Figure.add_subplot`
+        takes it (default ``1, 1, 1``).
+    n_components : int, optional
+        How many principal components the network has (its number of
+        units), when fewer than ``n_dims``: the labels of the other axes
+        say that there is no such component.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes (``Axes3D`` for 3).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = trajectory_axes(Figure(), 2, n_components=1)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('PC(X)$_1$', 'PC(X)$_2$ (none: 1 unit)')
+    """
     ax = fig.add_subplot(*(args or (1, 1, 1)), **({"projection": "3d"} if n_dims == 3 else {}))
-    ax.set_xlabel(r"PC(X)$_1$")
-    ax.set_ylabel(r"PC(X)$_2$")
+
+    def label(i: int) -> str:
+        text = rf"PC(X)$_{i}$"
+        if n_components is not None and i > n_components:
+            text += f" (none: {n_components} unit{'s' if n_components != 1 else ''})"
+        return text
+
+    ax.set_xlabel(label(1))
+    ax.set_ylabel(label(2))
     if n_dims == 3:
-        ax.set_zlabel(r"PC(X)$_3$")
+        ax.set_zlabel(label(3))
         ax.set_box_aspect(None, zoom=0.85)  # room for the axis labels
     return ax
 
 
-def plot_condition_trajectories(ax, projected, colors, *, linestyle: str = "-", labels=None):
-    """Condition-average trajectories ``projected [n_cond, T, 2 or 3]``, one colour each."""
+def plot_condition_trajectories(ax, projected, colors, *, linestyle: str = "-", labels=None, lw: float = 2):
+    """Draw condition-average trajectories into ``ax``, one colour each.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw (3-D axes for 3-D trajectories).
+    projected : array_like
+        ``[n_cond, T, 2 or 3]`` trajectories in PC coordinates.
+    colors : array_like
+        ``[n_cond, 3 or 4]`` RGB(A) colours, or ``n_cond`` colour names.
+    linestyle : str, optional
+        Matplotlib line style (default solid).
+    labels : sequence of str, optional
+        ``[n_cond]`` legend entries.
+    lw : float, optional
+        Line width (default 2).
+
+    Returns
+    -------
+    list of matplotlib.lines.Line2D
+        One line per condition.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> lines = plot_condition_trajectories(ax, np.zeros((2, 5, 2)), condition_colors(2), linestyle=":")
+    >>> [line.get_linestyle() for line in lines]
+    [':', ':']
+    """
     projected = np.asarray(projected, dtype=np.float64)
     lines = []
     for c, trajectory in enumerate(projected):
         label = None if labels is None else str(labels[c])
-        lines += ax.plot(*trajectory.T, color=colors[c], lw=2, linestyle=linestyle, label=label)
+        lines += ax.plot(*trajectory.T, color=colors[c], lw=lw, linestyle=linestyle, label=label)
     return lines
 
 
 def plot_sampling_locations(ax, projected):
-    """Sampling locations ``projected [..., 2 or 3]`` as black diamonds."""
+    """Draw sampling locations into ``ax`` as black diamonds.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw (3-D axes for 3-D locations).
+    projected : array_like
+        ``[..., 2 or 3]`` locations in PC coordinates.
+
+    Returns
+    -------
+    matplotlib.collections.PathCollection
+        The markers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> plot_sampling_locations(ax, np.zeros((2, 3, 2))).get_offsets().shape
+    (6, 2)
+    """
     points = np.asarray(projected, dtype=np.float64).reshape(-1, np.shape(projected)[-1])
     return ax.scatter(*points.T, s=40, c="k", marker="D", zorder=3)
 
 
 def figure_s1(result) -> Figure:
-    """s1: variance explained by W's singular values and by the activity's PCs,
-    and cost / state distance against rank(W^PC_k)."""
+    """Draw s1: the variance explained by W and by the activity, and the rank sweep.
+
+    Four panels: variance explained by W's singular values and by the
+    activity's principal components, and cost and state distance against
+    rank(W^PC_k).
+
+    Parameters
+    ----------
+    result : opdims.pipelines.S1Result
+        What :func:`opdims.pipelines.s1_high_variance_dimensions` returns.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> rng = np.random.default_rng(0)
+    >>> net = opdims.Network(W_in=rng.standard_normal((3, 1)), W=rng.standard_normal((3, 3)) / 2,
+    ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3), b_z=np.zeros(1))
+    >>> from opdims.pipelines import s1_high_variance_dimensions
+    >>> fig = figure_s1(s1_high_variance_dimensions(net, "swg"))
+    >>> [ax.get_title() for ax in fig.get_axes()][:2]
+    ['Dimensionality W', 'Dimensionality X']
+    """
     fig = Figure(figsize=(11, 8.5), layout="constrained")
     axes = fig.subplots(2, 2)
     n_w, n_x = result.w_variance_explained.size, result.activity_variance_explained.size
@@ -138,6 +365,11 @@ def _network_title(settings, extra: str = "") -> str:
     return f"{settings.task} network {settings.net_id} ({name}){extra}"
 
 
+def _axis_end(n: int) -> float:
+    """Right end of an x-axis of ranks or components 1..n: n, with room for a lone point."""
+    return n if n > 1 else n + 0.5
+
+
 def _rank_panels(ax_cost, ax_dist, sweeps, tasks, labels, rank_label: str, cost_xmax=None):
     for sweep, task, label in zip(sweeps, tasks, labels):
         color = TASK_COLORS.get(task)
@@ -154,16 +386,45 @@ def _rank_panels(ax_cost, ax_dist, sweeps, tasks, labels, rank_label: str, cost_
     ax_cost.legend(loc="upper right")
     if cost_xmax is not None:
         ax_cost.set_xlim(0, cost_xmax)
-    ax_dist.set_xlim(0, max(s.ranks.max() for s in sweeps))
+    ax_dist.set_xlim(0, _axis_end(max(s.ranks.max() for s in sweeps)))
 
 
 def figure_global_dims(results, labels=None) -> Figure:
-    """The paper's figure 3 b-d (and e-g) for one or more s3 results, e.g.
-    ctxt and swg: variance explained by the global operative dimensions
-    (PC(L)_i), cost and state distance against rank(W^OP_k); one row of
-    panels per dimension type (columns, rows) among the results.
+    """Draw the paper's figure 3 b-d (and e-g) for one or more s3 results.
 
-    ``labels``: one legend entry per result (default: its network type).
+    For, e.g., a ctxt and an swg network: the variance explained by the
+    global operative dimensions (PC(L)_i), and cost and state distance
+    against rank(W^OP_k); one row of panels per dimension type (columns,
+    rows) among the results.
+
+    Parameters
+    ----------
+    results : iterable of opdims.pipelines.S3Result
+        What :func:`opdims.pipelines.s3_global_operative_dimensions` returns.
+    labels : sequence of str, optional
+        One legend entry per result (default: its network type).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot).
+
+    Raises
+    ------
+    ValueError
+        For no results, or not one label per result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> rng = np.random.default_rng(0)
+    >>> net = opdims.Network(W_in=rng.standard_normal((3, 1)), W=rng.standard_normal((3, 3)) / 2,
+    ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3), b_z=np.zeros(1))
+    >>> from opdims.pipelines import s3_global_operative_dimensions
+    >>> fig = figure_global_dims([s3_global_operative_dimensions(net, "swg")], labels=["my network"])
+    >>> fig.get_axes()[0].get_title()
+    'global operative column dimensions'
     """
     results = list(results)
     if not results:
@@ -189,19 +450,42 @@ def _global_dims_row(ax_var, ax_cost, ax_dist, results, labels, dim_type: str) -
                   xlabel=r"PC(L)$_i$", ylabel="variance explained (%)")
     ax_var.set_ylim(0, 1.1 * max(np.nanmax(r.variance_explained) for r in results))
     n_units = max(r.variance_explained.size for r in results)
-    ax_var.set_xlim(0, min(n_units, 30))
+    ax_var.set_xlim(0, _axis_end(min(n_units, 30)))
     settled = [r.sweep.settled_rank() or n_units for r in results]
     _rank_panels(ax_cost, ax_dist, [r.sweep for r in results], [r.settings.task for r in results], labels,
-                 RANK_OP, cost_xmax=min(n_units, max(30, int(1.5 * max(settled)))))
+                 RANK_OP, cost_xmax=_axis_end(min(n_units, max(30, int(1.5 * max(settled))))))
 
 
 def figure_sampling_locations(result) -> Figure:
-    """s2: sampling locations (diamonds) on the condition-average trajectories."""
+    """Draw s2: the sampling locations (diamonds) on the condition-average trajectories.
+
+    Parameters
+    ----------
+    result : opdims.pipelines.S2Result
+        What :func:`opdims.pipelines.s2_local_operative_dimensions` returns.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot): 2-D for ctxt, 3-D for swg.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> rng = np.random.default_rng(0)
+    >>> net = opdims.Network(W_in=rng.standard_normal((3, 1)), W=rng.standard_normal((3, 3)) / 2,
+    ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3), b_z=np.zeros(1))
+    >>> from opdims.pipelines import s2_local_operative_dimensions
+    >>> fig = figure_sampling_locations(s2_local_operative_dimensions(net, "swg"))
+    >>> fig.get_axes()[0].name
+    '3d'
+    """
     task = result.settings.task
     n_pcs = 3 if task == "swg" else 2
     fig = Figure(figsize=(8, 7), layout="constrained")
-    ax = trajectory_axes(fig, n_pcs)
-    pcs = result.activity_pcs[:, :n_pcs]
+    ax = trajectory_axes(fig, n_pcs, n_components=result.activity_pcs.shape[0])
+    pcs = leading_components(result.activity_pcs, n_pcs)
     colors = condition_colors(result.props.n_conditions)
     plot_condition_trajectories(ax, project(result.condition_averages, pcs), colors,
                                 labels=result.props.condition_names)
@@ -212,10 +496,45 @@ def figure_sampling_locations(result) -> Figure:
 
 
 def figure_outputs(result, trials=None) -> Figure:
-    """s4: target, full-rank and reduced-rank output 1 of a few trials
-    (default the original's trials 1, 6, ..., 26, that is indices 0, 5, ..., 25)."""
+    """Draw s4's outputs: target, full-rank and reduced-rank output 1 of a few trials.
+
+    Parameters
+    ----------
+    result : opdims.pipelines.S4Result
+        What :func:`opdims.pipelines.s4_reduced_rank_network` returns.
+    trials : sequence of int, optional
+        0-based trial indices, one panel each (default the original's trials
+        1, 6, ..., 26, that is indices 0, 5, ..., 25, as far as there are
+        trials).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot).
+
+    Raises
+    ------
+    ValueError
+        For no trials, or a trial index out of range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> rng = np.random.default_rng(0)
+    >>> net = opdims.Network(W_in=rng.standard_normal((3, 1)), W=rng.standard_normal((3, 3)) / 2,
+    ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3), b_z=np.zeros(1))
+    >>> from opdims.pipelines import s4_reduced_rank_network
+    >>> fig = figure_outputs(s4_reduced_rank_network(net, "swg", rank=2), trials=[0, 1])
+    >>> [ax.get_title() for ax in fig.get_axes()]
+    ['network output, trial 1', 'network output, trial 2']
+    """
     n_trials = result.z_full.shape[0]
     trials = [t for t in range(0, 26, 5) if t < n_trials] if trials is None else list(trials)
+    if not trials or any(isinstance(t, bool) or not float(t).is_integer() or not 0 <= t < n_trials for t in trials):
+        raise ValidationError(f"figure_outputs: trials: expected one or more 0-based trial indices in "
+                              f"0..{n_trials - 1}, got {trials}")
+    trials = [int(t) for t in trials]
     columns = min(3, len(trials))
     rows = -(-len(trials) // columns)
     fig = Figure(figsize=(4.5 * columns, 3.2 * rows), layout="constrained")
@@ -235,27 +554,92 @@ def figure_outputs(result, trials=None) -> Figure:
 
 
 def figure_full_and_reduced_trajectories(result) -> Figure:
-    """s4: condition-average trajectories of the full-rank (solid) and
-    reduced-rank (dotted) networks."""
+    """Draw s4's condition-average trajectories of the full-rank and the reduced-rank network.
+
+    Full rank: thin solid lines; reduced rank: thick dotted lines in a
+    lighter shade of the same condition colour. A legend in the axes says
+    which is which, one beside them names the input conditions.
+
+    Parameters
+    ----------
+    result : opdims.pipelines.S4Result
+        What :func:`opdims.pipelines.s4_reduced_rank_network` returns.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot): 2-D for ctxt, 3-D for swg.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> rng = np.random.default_rng(0)
+    >>> net = opdims.Network(W_in=rng.standard_normal((3, 1)), W=rng.standard_normal((3, 3)) / 2,
+    ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3), b_z=np.zeros(1))
+    >>> from opdims.pipelines import s4_reduced_rank_network
+    >>> fig = figure_full_and_reduced_trajectories(s4_reduced_rank_network(net, "swg", rank=2))
+    >>> [text.get_text() for text in fig.get_axes()[0].get_legend().get_texts()]
+    ['full rank: $W$', 'reduced rank: $W^{OP}_{k=2}$']
+    """
     task = result.settings.task
     n_pcs = 3 if task == "swg" else 2
     fig = Figure(figsize=(8, 7), layout="constrained")
-    ax = trajectory_axes(fig, n_pcs)
-    pcs = result.activity_pcs[:, :n_pcs]
+    ax = trajectory_axes(fig, n_pcs, n_components=result.activity_pcs.shape[0])
+    pcs = leading_components(result.activity_pcs, n_pcs)
     names = sampling_location_properties(task).condition_names
     colors = condition_colors(len(names))
-    plot_condition_trajectories(ax, project(result.condition_averages_full, pcs), colors, labels=names)
-    plot_condition_trajectories(ax, project(result.condition_averages_reduced, pcs), colors * [0.7, 0.7, 0.7, 1],
-                                linestyle=":")
+    lighter = colors.copy()
+    lighter[:, :3] += REDUCED_RANK_LIGHTEN * (1 - lighter[:, :3])
+    plot_condition_trajectories(ax, project(result.condition_averages_full, pcs), colors, labels=names,
+                                **FULL_RANK_LINES)
+    plot_condition_trajectories(ax, project(result.condition_averages_reduced, pcs), lighter, **REDUCED_RANK_LINES)
+    reduced_name = rf"$W^{{OP}}_{{k={result.rank}}}$"
     ax.set_title(f"condition average trajectories, {_network_title(result.settings)}\n(solid lines: W; dotted "
-                 + rf"lines: $W^{{OP}}_{{k={result.rank}}}$, global operative {result.global_dims.dim_type[:-1]} "
-                 + "dimensions)")
-    fig.legend(title="input conditions", loc="outside right center")
+                 + f"lines: {reduced_name}, global operative {result.global_dims.dim_type[:-1]} dimensions)")
+    grey = np.array([0.25, 0.25, 0.25])
+    ax.legend(handles=[Line2D([], [], color=grey, label="full rank: $W$", **FULL_RANK_LINES),
+                       Line2D([], [], color=grey + REDUCED_RANK_LIGHTEN * (1 - grey),
+                              label=f"reduced rank: {reduced_name}", **REDUCED_RANK_LINES)],
+              loc="best", fontsize="small")
+    fig.legend(handles=ax.get_lines()[:len(names)], title="input conditions", loc="outside right center")
     return fig
 
 
 def save_figure(fig: Figure, stem, overwrite: bool = False, dpi: int = 110) -> list[Path]:
-    """Write ``fig`` to ``<stem>.png`` and ``<stem>.pdf``; refuses existing files unless ``overwrite``."""
+    """Write ``fig`` to ``<stem>.png`` and ``<stem>.pdf``.
+
+    Each file is written under a temporary name and renamed when complete.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    stem : str or path
+        Path without the extension.
+    overwrite : bool, optional
+        Replace existing files (default: refuse them).
+    dpi : int, optional
+        Resolution of the PNG (default 110).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PNG's and the PDF's paths.
+
+    Raises
+    ------
+    FileExistsError
+        If a file exists and ``overwrite`` is false (nothing is written).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> _ = fig.add_subplot().plot([0, 1], [1, 0])
+    >>> [path.name for path in save_figure(fig, "my_figure")]
+    ['my_figure.png', 'my_figure.pdf']
+    """
     stem = Path(stem)
     paths = [stem.with_name(f"{stem.name}.{ext}") for ext in ("png", "pdf")]
     if not overwrite:

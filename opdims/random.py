@@ -46,39 +46,224 @@ def _shape(shape) -> tuple[int, ...]:
 
 @runtime_checkable
 class RandomStream(Protocol):
-    """What opdims asks of a random stream."""
+    """What opdims asks of a random stream: four MATLAB-like draws.
 
-    def randn(self, shape) -> np.ndarray: ...
+    A protocol: any object with these methods is a stream (``isinstance``
+    checks the method names); :class:`NumpyStream`,
+    :class:`MatlabTwisterStream` and :class:`ReplayStream` are the three
+    that opdims provides. Shapes are MATLAB shapes, filled column-major.
 
-    def rand(self, shape) -> np.ndarray: ...
+    Examples
+    --------
+    >>> from opdims import NumpyStream, RandomStream
+    >>> isinstance(NumpyStream(0), RandomStream)
+    True
+    """
 
-    def randperm(self, n: int, k: int | None = None) -> np.ndarray: ...
+    def randn(self, shape) -> np.ndarray:
+        """Draw standard normal numbers, as MATLAB's ``randn(shape)``.
 
-    def randsample(self, population, k: int, replace: bool) -> np.ndarray: ...
+        Parameters
+        ----------
+        shape : int or tuple of int
+            Output shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 array of ``shape``.
+        """
+        ...
+
+    def rand(self, shape) -> np.ndarray:
+        """Draw uniform numbers in (0, 1), as MATLAB's ``rand(shape)``.
+
+        Parameters
+        ----------
+        shape : int or tuple of int
+            Output shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 array of ``shape``.
+        """
+        ...
+
+    def randperm(self, n: int, k: int | None = None) -> np.ndarray:
+        """Draw ``k`` distinct integers from 1..n, as MATLAB's ``randperm(n, k)``.
+
+        Parameters
+        ----------
+        n : int
+            Largest integer.
+        k : int, optional
+            How many (default ``n``: a permutation).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[k]`` 1-based integers.
+        """
+        ...
+
+    def randsample(self, population, k: int, replace: bool) -> np.ndarray:
+        """Draw ``k`` items of ``population``, as MATLAB's ``randsample(population, k, replace)``.
+
+        Parameters
+        ----------
+        population : array_like
+            The items.
+        k : int
+            How many.
+        replace : bool
+            With replacement.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[k]`` items.
+        """
+        ...
 
 
 class NumpyStream:
-    """Default stream backed by :class:`numpy.random.Generator` (PCG64)."""
+    """The default stream, backed by :class:`numpy.random.Generator` (PCG64).
+
+    Parameters
+    ----------
+    seed : int, optional
+        Seed of the generator (default: fresh entropy).
+
+    Attributes
+    ----------
+    generator : numpy.random.Generator
+        The generator drawn from.
+
+    Examples
+    --------
+    >>> from opdims import NumpyStream
+    >>> stream = NumpyStream(0)
+    >>> stream.randn((2, 3)).shape
+    (2, 3)
+    >>> sorted(stream.randperm(4).tolist())
+    [1, 2, 3, 4]
+    """
 
     def __init__(self, seed: int | None = None):
         self.seed(seed)
 
     def seed(self, seed: int | None) -> None:
-        """Restart from ``seed`` (fresh entropy for ``None``)."""
+        """Restart from ``seed``.
+
+        Parameters
+        ----------
+        seed : int or None
+            The seed; ``None`` for fresh entropy.
+
+        Examples
+        --------
+        >>> from opdims import NumpyStream
+        >>> stream = NumpyStream(1)
+        >>> first = stream.rand(3)
+        >>> stream.seed(1)
+        >>> bool((stream.rand(3) == first).all())
+        True
+        """
         self.generator = np.random.default_rng(seed)
 
     def randn(self, shape) -> np.ndarray:
+        """Draw standard normal numbers.
+
+        Parameters
+        ----------
+        shape : int or tuple of int
+            Output shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 array of ``shape``.
+
+        Raises
+        ------
+        ValueError
+            For a negative size.
+        """
         return self.generator.standard_normal(_shape(shape))
 
     def rand(self, shape) -> np.ndarray:
+        """Draw uniform numbers in [0, 1).
+
+        Parameters
+        ----------
+        shape : int or tuple of int
+            Output shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 array of ``shape``.
+
+        Raises
+        ------
+        ValueError
+            For a negative size.
+        """
         return self.generator.random(_shape(shape))
 
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
+        """Draw ``k`` distinct integers from 1..n.
+
+        Parameters
+        ----------
+        n : int
+            Largest integer.
+        k : int, optional
+            How many (default ``n``: a permutation).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[k]`` 1-based integers.
+
+        Raises
+        ------
+        ValueError
+            Unless ``0 <= k <= n``.
+        """
         k = n if k is None else k
+        _check_randperm(n, k)
         return self.generator.permutation(n)[:k] + 1
 
     def randsample(self, population, k: int, replace: bool) -> np.ndarray:
+        """Draw ``k`` items of ``population``.
+
+        Parameters
+        ----------
+        population : array_like
+            The items.
+        k : int
+            How many.
+        replace : bool
+            With replacement.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[k]`` items.
+
+        Raises
+        ------
+        ValueError
+            For more items than the population has, without replacement.
+        """
         return self.generator.choice(np.asarray(population), size=k, replace=replace)
+
+
+def _check_randperm(n: int, k: int) -> None:
+    if not 0 <= k <= n:
+        raise ValidationError(f"randperm(n, k) needs 0 <= k <= n, got n={n}, k={k}")
 
 
 class MatlabTwisterStream:
@@ -91,32 +276,141 @@ class MatlabTwisterStream:
     normal transform. ``randperm`` sorts uniforms and ``randsample`` with
     replacement uses ``floor(n * rand) + 1``: same distributions as MATLAB,
     not guaranteed to be MATLAB's exact sequence.
+
+    Parameters
+    ----------
+    seed : int, optional
+        MATLAB seed in ``[0, 2**32)`` (default 0, MATLAB's ``rng('default')``).
+
+    Raises
+    ------
+    ValueError
+        For a seed out of range.
+
+    Examples
+    --------
+    >>> from opdims import MatlabTwisterStream
+    >>> MatlabTwisterStream(0).rand((1, 2))  # MATLAB: rng(0); rand(1, 2)
+    array([[0.81472369, 0.90579194]])
     """
 
     def __init__(self, seed: int = 0):
         self.seed(seed)
 
     def seed(self, seed: int) -> None:
+        """Restart from ``seed``, as MATLAB's ``rng(seed)``.
+
+        Parameters
+        ----------
+        seed : int
+            In ``[0, 2**32)``; 0 is MATLAB's default seed (5489 internally).
+
+        Raises
+        ------
+        ValueError
+            For a seed out of range.
+
+        Examples
+        --------
+        >>> from opdims import MatlabTwisterStream
+        >>> stream = MatlabTwisterStream(5)
+        >>> stream.seed(0)
+        >>> float(stream.rand((1, 1))[0, 0])
+        0.8147236863931789
+        """
         seed = int(seed)
         if not 0 <= seed < 2**32:
             raise ValidationError(f"MATLAB seeds are integers in [0, 2^32), got {seed}")
         self._state = np.random.RandomState(5489 if seed == 0 else seed)
 
     def rand(self, shape) -> np.ndarray:
+        """Draw uniform numbers in (0, 1), bit-identical to MATLAB's ``rand(shape)``.
+
+        Parameters
+        ----------
+        shape : int or tuple of int
+            Output shape, filled column-major as MATLAB fills it.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 array of ``shape``.
+
+        Raises
+        ------
+        ValueError
+            For a negative size.
+        """
         shape = _shape(shape)
         flat = self._state.random_sample(int(np.prod(shape)))
         return flat.reshape(shape, order="F")
 
     def randn(self, shape) -> np.ndarray:
+        """Draw standard normal numbers by inversion, ``ndtri(rand(shape))``.
+
+        Parameters
+        ----------
+        shape : int or tuple of int
+            Output shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 array of ``shape``.
+
+        Raises
+        ------
+        ValueError
+            For a negative size.
+        """
         return ndtri(self.rand(shape))
 
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
+        """Draw ``k`` distinct integers from 1..n: the order of ``n`` uniforms.
+
+        Parameters
+        ----------
+        n : int
+            Largest integer.
+        k : int, optional
+            How many (default ``n``: a permutation).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[k]`` 1-based integers.
+
+        Raises
+        ------
+        ValueError
+            Unless ``0 <= k <= n``.
+        """
         k = n if k is None else k
-        if not 0 <= k <= n:
-            raise ValidationError(f"randperm(n, k) needs 0 <= k <= n, got n={n}, k={k}")
+        _check_randperm(n, k)
         return np.argsort(self.rand((1, n))[0], kind="stable")[:k] + 1
 
     def randsample(self, population, k: int, replace: bool) -> np.ndarray:
+        """Draw ``k`` items of ``population``, as MATLAB's ``randsample``.
+
+        Parameters
+        ----------
+        population : array_like
+            The items (flattened).
+        k : int
+            How many.
+        replace : bool
+            With replacement (``floor(n * rand) + 1``) or without (:meth:`randperm`).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[k]`` items.
+
+        Raises
+        ------
+        ValueError
+            For more items than the population has, without replacement.
+        """
         population = np.asarray(population).ravel()
         n = population.size
         if replace:
@@ -132,7 +426,24 @@ class ReplayMismatchError(RuntimeError):
 
 @dataclass
 class RecordedDraw:
-    """One recorded call: function name, its arguments, and what it returned."""
+    """One recorded call: function name, its arguments, and what it returned.
+
+    Parameters
+    ----------
+    func : str
+        ``'randn'``, ``'rand'``, ``'randperm'`` or ``'randsample'``.
+    values : numpy.ndarray
+        What the call returned (MATLAB's shape).
+    args : tuple, optional
+        Its arguments, for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims.random import RecordedDraw
+    >>> RecordedDraw("rand", np.array([[0.5, 0.25]])).func
+    'rand'
+    """
 
     func: str
     values: np.ndarray
@@ -151,6 +462,34 @@ class ReplayStream:
     Each request must match the next recorded call's function and output
     shape; otherwise :class:`ReplayMismatchError` says what was asked, what
     was recorded and where. :attr:`draws_served` counts every draw played.
+
+    Parameters
+    ----------
+    initial : sequence of RecordedDraw, optional
+        The draws made before any ``rng(seed)``.
+    segments : mapping of int to sequence of RecordedDraw, optional
+        For each seed, the draws made after ``rng(seed)``.
+
+    Attributes
+    ----------
+    segments : dict
+        Seed -> list of :class:`RecordedDraw`.
+    position : int
+        Draws played from the current segment.
+    draws_served : int
+        Draws played in all.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims import ReplayStream
+    >>> from opdims.random import RecordedDraw
+    >>> stream = ReplayStream(segments={7: [RecordedDraw("rand", np.array([[0.25, 0.5]]))]})
+    >>> stream.seed(7)
+    >>> stream.rand((1, 2))
+    array([[0.25, 0.5 ]])
+    >>> stream.exhausted
+    True
     """
 
     def __init__(
@@ -167,8 +506,32 @@ class ReplayStream:
 
     @classmethod
     def from_recording(cls, seeds, funcs, values) -> ReplayStream:
-        """Build from parallel lists: ``seeds[i]`` (NaN or None for the
-        initial segment) with its ``funcs[i]`` names and ``values[i]`` arrays."""
+        """Build a replay stream from parallel lists, one entry per segment.
+
+        Parameters
+        ----------
+        seeds : sequence
+            The seed of each segment; NaN or ``None`` for the draws made
+            before any ``rng(seed)``.
+        funcs : sequence of sequence of str
+            The function name of each draw of each segment.
+        values : sequence of sequence of array_like
+            What each draw returned.
+
+        Returns
+        -------
+        ReplayStream
+            The stream, at the start of the initial segment.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from opdims import ReplayStream
+        >>> stream = ReplayStream.from_recording([np.nan, 3], [["randn"], ["rand"]],
+        ...                                      [[np.zeros((2, 1))], [np.ones((1, 1))]])
+        >>> stream.randn((2, 1)).ravel(), sorted(stream.segments)
+        (array([0., 0.]), [3])
+        """
         initial: list[RecordedDraw] = []
         segments: dict[int, list[RecordedDraw]] = {}
         for seed, names, vals in zip(seeds, funcs, values):
@@ -180,7 +543,28 @@ class ReplayStream:
         return cls(initial, segments)
 
     def seed(self, seed: int) -> None:
-        """Restart the sequence recorded after ``rng(seed)``."""
+        """Restart the sequence recorded after ``rng(seed)``.
+
+        Parameters
+        ----------
+        seed : int
+            A seed of the recording.
+
+        Raises
+        ------
+        ReplayMismatchError
+            If nothing was recorded for ``seed``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from opdims import ReplayStream
+        >>> from opdims.random import RecordedDraw
+        >>> stream = ReplayStream(segments={1: [RecordedDraw("randn", np.array([[1.5]]))]})
+        >>> stream.seed(1)
+        >>> float(stream.randn((1, 1))[0, 0])
+        1.5
+        """
         seed = int(seed)
         if seed not in self.segments:
             raise ReplayMismatchError(
@@ -215,16 +599,90 @@ class ReplayStream:
         return values.reshape(shape, order="F").astype(float, copy=True)
 
     def randn(self, shape) -> np.ndarray:
+        """Play the next draw, which must be a recorded ``randn`` of ``shape``.
+
+        Parameters
+        ----------
+        shape : int or tuple of int
+            Output shape (singleton axes aside, as recorded).
+
+        Returns
+        -------
+        numpy.ndarray
+            The recorded values, as float64 of ``shape``.
+
+        Raises
+        ------
+        ReplayMismatchError
+            If the next recorded draw is another function or shape, or none is left.
+        """
         return self._next("randn", _shape(shape))
 
     def rand(self, shape) -> np.ndarray:
+        """Play the next draw, which must be a recorded ``rand`` of ``shape``.
+
+        Parameters
+        ----------
+        shape : int or tuple of int
+            Output shape (singleton axes aside, as recorded).
+
+        Returns
+        -------
+        numpy.ndarray
+            The recorded values, as float64 of ``shape``.
+
+        Raises
+        ------
+        ReplayMismatchError
+            If the next recorded draw is another function or shape, or none is left.
+        """
         return self._next("rand", _shape(shape))
 
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
+        """Play the next draw, which must be a recorded ``randperm`` of ``k`` integers.
+
+        Parameters
+        ----------
+        n : int
+            Largest integer (not checked against the recording).
+        k : int, optional
+            How many (default ``n``).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[k]`` the recorded 1-based integers.
+
+        Raises
+        ------
+        ReplayMismatchError
+            If the next recorded draw is another function or size, or none is left.
+        """
         k = n if k is None else k
         return self._next("randperm", (k,)).astype(int)
 
     def randsample(self, population, k: int, replace: bool) -> np.ndarray:
+        """Play the next draw, which must be a recorded ``randsample`` of ``k`` items.
+
+        Parameters
+        ----------
+        population : array_like
+            The items (not checked: the recorded items are returned).
+        k : int
+            How many.
+        replace : bool
+            With replacement (not checked).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[k]`` the recorded items, as float64.
+
+        Raises
+        ------
+        ReplayMismatchError
+            If the next recorded draw is another function or size, or none is left.
+        """
         return self._next("randsample", (k,))
 
 
@@ -234,7 +692,29 @@ def _squeeze_shape(shape) -> tuple[int, ...]:
 
 
 def as_stream(stream: RandomStream | int | None) -> RandomStream:
-    """Turn ``None`` (fresh entropy) or an int seed into a :class:`NumpyStream`."""
+    """Turn ``None`` (fresh entropy) or an int seed into a :class:`NumpyStream`.
+
+    Parameters
+    ----------
+    stream : RandomStream, int or None
+        A stream (returned as it is), a seed, or ``None``.
+
+    Returns
+    -------
+    RandomStream
+        The stream.
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+
+    Examples
+    --------
+    >>> from opdims.random import as_stream
+    >>> type(as_stream(3)).__name__
+    'NumpyStream'
+    """
     if stream is None or isinstance(stream, (int, np.integer)):
         return NumpyStream(None if stream is None else int(stream))
     if not isinstance(stream, RandomStream):

@@ -20,16 +20,60 @@ DIM_TYPES = ("columns", "rows")
 
 
 def check_dim_type(dim_type: str) -> str:
-    """Return ``dim_type`` if it is ``'columns'`` or ``'rows'``, else raise."""
+    """Return ``dim_type`` if it is ``'columns'`` or ``'rows'``, else raise.
+
+    Parameters
+    ----------
+    dim_type : str
+        The value to check.
+
+    Returns
+    -------
+    str
+        ``dim_type``.
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+
+    Examples
+    --------
+    >>> check_dim_type("rows")
+    'rows'
+    """
     if dim_type not in DIM_TYPES:
         raise ValidationError(f"dim_type: expected 'columns' or 'rows', got {dim_type!r}")
     return dim_type
 
 
 def as_dimension_matrix(dims, n_units: int, name: str = "dims") -> np.ndarray:
-    """Dimensions as columns ``[N, d]``; ``None``, ``[]`` or ``[N, 0]`` give ``d = 0``.
+    """Return dimensions as the columns of a float64 matrix ``[N, d]``.
 
-    A single vector ``[N]`` becomes ``[N, 1]``.
+    Parameters
+    ----------
+    dims : array_like or None
+        ``[N, d]`` dimensions as columns, or one vector ``[N]`` (then
+        ``d = 1``); ``None``, ``[]`` or ``[N, 0]`` give ``d = 0``.
+    n_units : int
+        N.
+    name : str, optional
+        What to call ``dims`` in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N, d]``.
+
+    Raises
+    ------
+    ValueError
+        For another number of rows, more than two axes, or NaN or Inf.
+
+    Examples
+    --------
+    >>> as_dimension_matrix([1.0, 0.0, 0.0], 3).shape, as_dimension_matrix(None, 3).shape
+    ((3, 1), (3, 0))
     """
     if dims is None:
         return np.zeros((n_units, 0))
@@ -46,20 +90,71 @@ def as_dimension_matrix(dims, n_units: int, name: str = "dims") -> np.ndarray:
 
 
 def is_orthonormal(V: np.ndarray, tol: float = 1e-12) -> bool:
-    """Whether the columns of ``V [N, d]`` are orthonormal to ``tol``."""
+    """Return whether the columns of ``V`` are orthonormal.
+
+    Parameters
+    ----------
+    V : numpy.ndarray
+        ``[N, d]``.
+    tol : float, optional
+        Largest allowed deviation of ``V' V`` from the identity, entry by entry.
+
+    Returns
+    -------
+    bool
+        True for orthonormal columns (and for ``d = 0``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_orthonormal(np.eye(3)[:, :2]), is_orthonormal(np.ones((3, 1)))
+    (True, False)
+    """
     gram = V.T @ V
     return bool(np.max(np.abs(gram - np.eye(V.shape[1])), initial=0.0) <= tol)
 
 
 @single_threaded
 def remove_dimensions(W, dims, dim_type: str) -> np.ndarray:
-    """Remove each column of ``dims [N, d]`` from every column or row of ``W [N, N]``.
+    """Remove each column of ``dims`` from every column or row of ``W``.
 
     As in the original, vectors are removed one after another:
     ``W <- W - v (v' W)`` for columns and ``W <- W - (W v) v'`` for rows.
     For non-orthonormal vectors this sequence is not a projection, and it is
     followed literally; orthonormal vectors take the equivalent one-shot
     projection ``W - V (V' W)``.
+
+    Parameters
+    ----------
+    W : array_like
+        ``[N, N]`` recurrent weights.
+    dims : array_like or None
+        ``[N, d]`` dimensions as columns (``[N]`` for one; ``None`` or empty for none).
+    dim_type : str
+        ``'columns'`` (remove from W's columns, i.e. from its range) or
+        ``'rows'`` (from its rows).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N, N]``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``dim_type``, a W that is not square, or dimensions
+        of another length.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W = np.arange(4.0).reshape(2, 2)
+    >>> remove_dimensions(W, [0.0, 1.0], "columns")
+    array([[0., 1.],
+           [0., 0.]])
+    >>> remove_dimensions(W, [0.0, 1.0], "rows")
+    array([[0., 0.],
+           [2., 0.]])
     """
     check_dim_type(dim_type)
     W = np.asarray(W, dtype=np.float64)
@@ -78,12 +173,40 @@ def remove_dimensions(W, dims, dim_type: str) -> np.ndarray:
 
 @single_threaded
 def reduced_rank_stack(W, basis, dim_type: str, ranks) -> np.ndarray:
-    """Matrices ``[K, N, N]``: W with ``basis[:, k:]`` removed, for each rank k.
+    """Return W with ``basis[:, k:]`` removed, for each rank k.
 
-    ``basis [N, N]`` is orthonormal (e.g. global operative dimensions or the
-    left singular vectors of W), ordered by importance; rank k keeps the
-    first k basis vectors, as ``remove_dimension_from_weight_matrix(W,
-    basis(:, k+1:N), dim_type)`` in the original sweeps.
+    Rank k keeps the first k basis vectors, as
+    ``remove_dimension_from_weight_matrix(W, basis(:, k+1:N), dim_type)`` in
+    the original sweeps.
+
+    Parameters
+    ----------
+    W : array_like
+        ``[N, N]`` recurrent weights.
+    basis : array_like
+        ``[N, N]`` orthonormal basis as columns (e.g. global operative
+        dimensions, or W's left singular vectors), ordered by importance.
+    dim_type : str
+        ``'columns'`` or ``'rows'``.
+    ranks : int or array_like of int
+        ``[K]`` ranks, each in ``0..N``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[K, N, N]``: one matrix per rank.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``dim_type``, a basis of another size, or a rank out of range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stack = reduced_rank_stack(np.eye(3), np.eye(3), "columns", [1, 3])
+    >>> stack.shape, [int(np.linalg.matrix_rank(w)) for w in stack]
+    ((2, 3, 3), [1, 3])
     """
     check_dim_type(dim_type)
     W = np.asarray(W, dtype=np.float64)

@@ -32,7 +32,28 @@ TASKS = ("ctxt", "swg")
 
 
 def check_task(task: str) -> str:
-    """Return ``task`` if it is ``'ctxt'`` or ``'swg'``, else raise."""
+    """Return ``task`` if it is ``'ctxt'`` or ``'swg'``, else raise.
+
+    Parameters
+    ----------
+    task : str
+        The network type to check.
+
+    Returns
+    -------
+    str
+        ``task``.
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+
+    Examples
+    --------
+    >>> check_task("swg")
+    'swg'
+    """
     if task not in TASKS:
         raise ValidationError(
             f"network type: expected 'ctxt' (context-dependent integration) or "
@@ -43,9 +64,12 @@ def check_task(task: str) -> str:
 
 @dataclass
 class TaskData:
-    """Trials of one task.
+    """Trials of one task: inputs, targets and what each trial's condition is.
 
-    Attributes
+    Made by :func:`context_integration_trials`, :func:`sine_wave_trials` or
+    :func:`trials_from_arrays`.
+
+    Parameters
     ----------
     task : str
         ``'ctxt'``, ``'swg'``, or the name of a user's task.
@@ -63,6 +87,14 @@ class TaskData:
         swg: ``[B]`` (angular, rad/s).
     labels : numpy.ndarray or None
         A user's task: the condition label of each trial ``[B]``.
+
+    Examples
+    --------
+    >>> data = sine_wave_trials(3)
+    >>> data.n_trials, data.n_steps, data.inputs.shape
+    (3, 500, (3, 500, 1))
+    >>> data.subset([0, 2]).freq_ids.shape
+    (2,)
     """
 
     task: str
@@ -201,7 +233,41 @@ def trials_from_arrays(inputs, targets, labels, condition_ids=None, *, n_context
 
 @dataclass(frozen=True)
 class CtxtConstants:
-    """Constants of context-dependent integration (the original's properties)."""
+    """Constants of context-dependent integration (the original's properties).
+
+    :data:`CTXT` holds the original's values; :func:`dataclasses.replace`
+    makes variants (e.g. a shorter burn-in).
+
+    Parameters
+    ----------
+    n_inputs : int, optional
+        Inputs: two sensory inputs, then three context cues (two are used).
+    n_outputs : int, optional
+        Outputs.
+    n_integrators : int, optional
+        Sensory inputs (and contexts).
+    max_bound : float, optional
+        Upper bound of the target.
+    min_bound : float, optional
+        Lower bound of the target.
+    integration_tau : float, optional
+        Time constant (s) of the target's integration.
+    burn_length : float, optional
+        Burn-in (s) before the sensory inputs start.
+    dt : float, optional
+        Step (s).
+    tau : float, optional
+        Unit time constant (s).
+    time : float, optional
+        Trial length after the burn-in (s).
+    input_noise_scale : float, optional
+        The sensory inputs' noise sigma is this times ``sqrt(dt)``.
+
+    Examples
+    --------
+    >>> CTXT.n_steps, CTXT.n_burn
+    (1400, 650)
+    """
 
     n_inputs: int = 5
     n_outputs: int = 1
@@ -217,14 +283,17 @@ class CtxtConstants:
 
     @property
     def coherencies(self) -> np.ndarray:
+        """The six coherencies ``[6]``, ascending."""
         return np.array([-0.5, -0.12, -0.03, 0.03, 0.12, 0.5]) * 0.3
 
     @property
     def n_burn(self) -> int:
+        """Steps of the burn-in."""
         return int(self.burn_length / self.dt)
 
     @property
     def n_steps(self) -> int:
+        """Steps per trial ``T``, the burn-in included."""
         return int(round(self.time / self.dt) + self.burn_length / self.dt)
 
 
@@ -233,13 +302,39 @@ CTXT = CtxtConstants()
 
 def context_trial(drifts, context_id: int, noise_sigma: float, stream: RandomStream,
                   constants: CtxtConstants = CTXT):
-    """One context-dependent integration trial.
+    """Return one context-dependent integration trial, as the original's ``generate_one_trial``.
 
-    ``drifts [2]``: coherency of sensory inputs 1 and 2; ``context_id``: 1 or 2.
-    Returns ``inputs [T, 5]`` and ``targets [T, 1]``. Draws ``randn(1, T - burn)``
-    per sensory input, also when ``noise_sigma`` is 0 (as the original).
-    The target integrates the contextually relevant input (with its noise)
-    after the burn-in until it reaches a bound, then stays there.
+    Draws ``randn(1, T - burn)`` per sensory input, also when
+    ``noise_sigma`` is 0 (as the original). The target integrates the
+    contextually relevant input (with its noise) after the burn-in until it
+    reaches a bound, then stays there.
+
+    Parameters
+    ----------
+    drifts : array_like
+        ``[2]``: coherency of sensory inputs 1 and 2.
+    context_id : int
+        1 or 2: which input is relevant (and which context cue is on).
+    noise_sigma : float
+        Standard deviation of the sensory inputs' noise per step.
+    stream : RandomStream
+        Where the noise is drawn from.
+    constants : CtxtConstants, optional
+        The task's constants (default :data:`CTXT`).
+
+    Returns
+    -------
+    inputs : numpy.ndarray
+        ``[T, 5]``.
+    targets : numpy.ndarray
+        ``[T, 1]``.
+
+    Examples
+    --------
+    >>> from opdims import NumpyStream
+    >>> inputs, targets = context_trial([0.045, -0.15], 1, 0.0, NumpyStream(0))
+    >>> inputs.shape, round(float(targets[-1, 0]), 6)  # 0.045 per 50 ms, over 750 ms
+    ((1400, 5), 0.675)
     """
     c = constants
     n_steps, n_burn = c.n_steps, c.n_burn
@@ -266,13 +361,43 @@ def context_trial(drifts, context_id: int, noise_sigma: float, stream: RandomStr
 def context_integration_trials(n_trials: int, input_noise: bool = True,
                                stream: RandomStream | int | None = None,
                                constants: CtxtConstants = CTXT) -> TaskData:
-    """Context-dependent integration data set, as the original generator.
+    """Return a context-dependent integration data set, as the original generator.
 
-    ``n_trials`` per context and per coherency: ``B = 12 n_trials`` trials,
-    contexts alternating 1, 2, 1, 2, ... Coherencies are drawn per sensory
-    input and context with ``randperm``. As in the original, the table the
-    coherencies are drawn from has zeros in its first ``2 n`` entries and the
-    largest coherency past its end, so zero coherency occurs and +0.15 never.
+    ``B = 12 n_trials`` trials, contexts alternating 1, 2, 1, 2, ...
+    Coherencies are drawn per sensory input and context with ``randperm``.
+    As in the original, the table the coherencies are drawn from has zeros
+    in its first ``2 n`` entries and the largest coherency past its end, so
+    zero coherency occurs and +0.15 never.
+
+    Parameters
+    ----------
+    n_trials : int
+        Trials per context and coherency.
+    input_noise : bool, optional
+        Add noise to the sensory inputs (default True).
+    stream : RandomStream, int or None, optional
+        Where coherencies and noise are drawn from (an int seeds a
+        :class:`opdims.NumpyStream`; the original: ``MatlabTwisterStream(1000)``).
+    constants : CtxtConstants, optional
+        The task's constants (default :data:`CTXT`).
+
+    Returns
+    -------
+    TaskData
+        ``inputs [B, 1400, 5]``, ``targets [B, 1400, 1]``, ``condition_ids
+        [B]`` (the context), ``coherencies [B, 2]``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_trials`` is not a positive integer.
+
+    Examples
+    --------
+    >>> from opdims import MatlabTwisterStream
+    >>> data = context_integration_trials(5, True, MatlabTwisterStream(1000))  # the s3 script's trials
+    >>> data.inputs.shape, data.condition_ids[:4].tolist()
+    ((60, 1400, 5), [1, 2, 1, 2])
     """
     if int(n_trials) != n_trials or n_trials < 1:
         raise ValidationError(f"n_trials: expected a positive integer (trials per context and coherency), got {n_trials}")
@@ -300,8 +425,30 @@ def context_integration_trials(n_trials: int, input_noise: bool = True,
 
 
 def matlab_colon(start: float, step: float, stop: float) -> np.ndarray:
-    """MATLAB's ``start:step:stop`` for floats: the first half of the elements
-    counted up from ``start``, the second half down from ``stop``."""
+    """Return MATLAB's ``start:step:stop`` for floats, bit for bit.
+
+    MATLAB counts the first half of the elements up from ``start`` and the
+    second half down from ``stop``, which ``numpy.arange`` does not.
+
+    Parameters
+    ----------
+    start : float
+        First element.
+    step : float
+        Increment (positive).
+    stop : float
+        Last element, if reached (within a relative 1e-10 of a step count).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n + 1]`` elements (empty when ``stop < start``).
+
+    Examples
+    --------
+    >>> matlab_colon(1.0, 0.1, 1.5)
+    array([1. , 1.1, 1.2, 1.3, 1.4, 1.5])
+    """
     n = int(np.floor((stop - start) / step * (1 + 1e-10)))
     k = np.arange(n + 1)
     half = n // 2
@@ -311,7 +458,30 @@ def matlab_colon(start: float, step: float, stop: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class SwgConstants:
-    """Constants of sine-wave generation (the original's parameters)."""
+    """Constants of sine-wave generation (the original's parameters).
+
+    :data:`SWG` holds the original's values.
+
+    Parameters
+    ----------
+    dt : float, optional
+        Step (s).
+    time : float, optional
+        Trial length (s).
+    n_freqs : int, optional
+        Frequencies (ids 1..n_freqs).
+    max_freq : float, optional
+        Highest frequency (Hz).
+    min_freq : float, optional
+        Lowest frequency (Hz).
+    seed_freqs : int, optional
+        MATLAB seed the trials' frequencies are drawn with.
+
+    Examples
+    --------
+    >>> SWG.freq_per_id[[0, 1, -1]]
+    array([1. , 1.1, 6. ])
+    """
 
     dt: float = 0.001
     time: float = 0.5
@@ -337,13 +507,40 @@ SWG = SwgConstants()
 
 def sine_wave_trials(n_trials: int, stream: RandomStream | None = None,
                      constants: SwgConstants = SWG) -> TaskData:
-    """Sine-wave generation data set, as the original generator.
+    """Return a sine-wave generation data set, as the original generator.
 
     Frequency ids are drawn with ``randsample(1:51, n_trials, true)``. The
     original reseeds MATLAB's global stream with 2001 first, so its trials
     never change: without ``stream`` this uses a MATLAB twister stream seeded
     2001 (a given ``stream`` is reseeded with 2001 if it has ``seed``).
     Input is the constant ``id/51 + 0.25``, target ``sin(2 pi f t)``.
+
+    Parameters
+    ----------
+    n_trials : int
+        Trials in all.
+    stream : RandomStream, optional
+        Where the frequency ids are drawn from (default
+        ``MatlabTwisterStream(2001)``).
+    constants : SwgConstants, optional
+        The task's constants (default :data:`SWG`).
+
+    Returns
+    -------
+    TaskData
+        ``inputs [B, 500, 1]``, ``targets [B, 500, 1]``, ``condition_ids``
+        (all 1), ``freq_ids [B]`` (1..51), ``freqs [B]`` (rad/s).
+
+    Raises
+    ------
+    ValueError
+        If ``n_trials`` is not a positive integer.
+
+    Examples
+    --------
+    >>> data = sine_wave_trials(255)  # the s3 script's trials
+    >>> data.targets.shape, int(data.freq_ids.min()) >= 1
+    ((255, 500, 1), True)
     """
     if int(n_trials) != n_trials or n_trials < 1:
         raise ValidationError(f"n_trials: expected a positive integer (trials in total), got {n_trials}")

@@ -9,6 +9,23 @@ from ..io import describe_file
 
 
 def register(subparsers) -> None:
+    """Add the ``info`` subcommand to the ``opdims`` command line.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from opdims.cli import info
+    >>> parser = argparse.ArgumentParser(prog="opdims")
+    >>> info.register(parser.add_subparsers())
+    >>> args = parser.parse_args(["info", "a.h5", "b.mat"])
+    >>> args.func is info.run
+    True
+    """
     parser = subparsers.add_parser(
         "info", help="summarise .h5/.mat files: format, networks, arrays and sizes, tasks",
         description="Print the format (detected from the file's header, not its extension) and the contents "
@@ -20,7 +37,31 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    """Describe every file; a file that cannot be read gets one error line and exit code 1."""
+    """Run ``opdims info``: describe every file (:func:`opdims.io.describe_file`).
+
+    A file that cannot be read gets one error line on stderr and exit code 1;
+    the other files are still described.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line; ``files``: the paths.
+
+    Returns
+    -------
+    int
+        0, or 1 if a file could not be read.
+
+    Examples
+    --------
+    >>> import opdims
+    >>> from opdims.cli import main
+    >>> main(["info", str(opdims.default_weights("swg"))])  # doctest: +ELLIPSIS
+    /.../swg_default.h5
+      format: HDF5 (as MATLAB's h5create/h5write write it: the authors' .h5 layout)
+    ...
+    0
+    """
     status = 0
     for index, path in enumerate(args.files):
         try:

@@ -14,6 +14,23 @@ PARITY_DIR = Path(__file__).resolve().parents[2] / "parity_tests"
 
 
 def register(subparsers) -> None:
+    """Add the ``parity`` subcommand to the ``opdims`` command line.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from opdims.cli import parity
+    >>> parser = argparse.ArgumentParser(prog="opdims")
+    >>> parity.register(parser.add_subparsers())
+    >>> args = parser.parse_args(["parity", "--markdown", "parity.md"])
+    >>> args.func is parity.run
+    True
+    """
     p = subparsers.add_parser(
         "parity",
         help="check opdims against numbers produced by the original MATLAB code",
@@ -42,6 +59,34 @@ def _provenance(folder: Path) -> str:
 
 
 def run(args) -> int:
+    """Run ``opdims parity``: the parity suite, then print its table of errors and tolerances.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line: ``fixtures`` (a folder of fixture .mat
+        files, or None for the committed ones) and ``markdown`` (a file to
+        write the table to, or None).
+
+    Returns
+    -------
+    int
+        pytest's exit code: 0 when every comparison passed.
+
+    Raises
+    ------
+    FileNotFoundError
+        Without the source checkout's ``parity_tests`` folder, or for a
+        missing fixtures folder.
+
+    Examples
+    --------
+    In a source checkout (a minute or so; not run as a doctest):
+
+    >>> from opdims.cli import main
+    >>> main(["parity", "--markdown", "parity.md"])  # doctest: +SKIP
+    0
+    """
     import pytest
 
     if not PARITY_DIR.is_dir():

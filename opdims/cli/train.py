@@ -9,6 +9,23 @@ from .batch import parse_net_ids
 
 
 def register(subparsers) -> None:
+    """Add the ``train`` subcommand to the ``opdims`` command line.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from opdims.cli import train
+    >>> parser = argparse.ArgumentParser(prog="opdims")
+    >>> train.register(parser.add_subparsers())
+    >>> args = parser.parse_args(["train", "swg", "--out", "my_swg.h5"])
+    >>> args.func is train.run
+    True
+    """
     parser = subparsers.add_parser(
         "train", help="train vanilla RNNs on ctxt or swg (torch), written in the original HDF5 layout",
         description="Train networks as in the paper (N units, tau 10 ms, dt 1 ms, internal noise 0.1, "
@@ -47,7 +64,33 @@ def register(subparsers) -> None:
 
 
 def command_line(args, config) -> str:
-    """The ``opdims train`` command that repeats this run, every option spelled out."""
+    """Return the ``opdims train`` command that repeats this run, every option spelled out.
+
+    Stored with each trained network.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+    config : opdims.training.TrainingConfig
+        The configuration, task defaults filled in.
+
+    Returns
+    -------
+    str
+        The command, quoted for a POSIX shell.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from opdims.cli import train
+    >>> from opdims.training import TrainingConfig
+    >>> parser = argparse.ArgumentParser(prog="opdims")
+    >>> train.register(parser.add_subparsers())
+    >>> args = parser.parse_args(["train", "swg", "--out", "my_swg.h5", "--units", "50"])
+    >>> train.command_line(args, TrainingConfig("swg", n_units=50))  # doctest: +ELLIPSIS
+    'opdims train swg --out my_swg.h5 --nets 1 --seed 1 --target-cost 0.0002 --max-iterations 16000 ...'
+    """
     words = ["opdims", "train", args.task, "--out", str(args.out), "--nets", args.nets, "--seed", str(args.seed),
              "--target-cost", str(config.target_cost), "--max-iterations", str(config.max_iterations),
              "--batch", str(config.batch), "--lr", str(config.lr), "--lr-decay", str(config.lr_decay),
@@ -61,6 +104,38 @@ def command_line(args, config) -> str:
 
 
 def run(args) -> int:
+    """Run ``opdims train``: train each network of ``--nets`` not yet in the file.
+
+    Network k uses seed ``--seed + k - 1``; each is written to ``/NetNr<k>``
+    of ``--out`` as soon as it is trained (:func:`opdims.training.train_network`).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (see ``opdims train --help``).
+
+    Returns
+    -------
+    int
+        0.
+
+    Raises
+    ------
+    ImportError
+        If torch is not installed.
+    ValueError
+        For bad network ids or training options.
+
+    Examples
+    --------
+    Train a 5-unit swg network for 2 steps (seconds; not run as a doctest):
+
+    >>> from opdims.cli import main
+    >>> main(["train", "swg", "--out", "tiny.h5", "--units", "5", "--max-iterations", "2",
+    ...       "--quiet"])  # doctest: +SKIP
+    tiny.h5: NetNr1 (swg, seed 1): evaluation MSE ... after 2 steps, 0.0 min
+    0
+    """
     import torch
 
     from ..io import network_ids

@@ -19,7 +19,35 @@ __all__ = ["default_weights"]
 
 
 def default_weights(task: str) -> Path:
-    """Path of the bundled default network file of ``task`` (``'ctxt'`` or ``'swg'``)."""
+    """Return the path of the bundled default network file of a task.
+
+    Parameters
+    ----------
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<task>_default.h5``: one trained network, ``/NetNr1``, in the
+        original HDF5 layout.
+
+    Raises
+    ------
+    ValueError
+        For an unknown task.
+    FileNotFoundError
+        If the file is missing from the installation.
+
+    Examples
+    --------
+    >>> from opdims import default_weights
+    >>> from opdims.io import load_network
+    >>> default_weights("ctxt").name
+    'ctxt_default.h5'
+    >>> load_network(default_weights("ctxt")).n_units
+    100
+    """
     check_task(task)
     path = Path(str(resources.files(__name__).joinpath(f"{task}_default.h5")))
     if not path.is_file():

@@ -23,10 +23,33 @@ _HDF5_OFFSETS = (0, 512, 1024, 2048, 4096)  #: where HDF5 looks for its signatur
 
 
 def detect_format(path) -> str:
-    """``'hdf5'``, ``'mat-v5'`` or ``'mat-v7.3'`` (see :data:`FORMATS`).
+    """Return the format of the file at ``path``, from its first bytes (never its extension).
 
-    Raises FileNotFoundError for a missing file and FileFormatError for an
-    empty or unknown one.
+    Parameters
+    ----------
+    path : str or path
+        The file.
+
+    Returns
+    -------
+    str
+        ``'hdf5'``, ``'mat-v5'`` or ``'mat-v7.3'`` (see :data:`FORMATS`).
+
+    Raises
+    ------
+    FileNotFoundError
+        For a missing file.
+    ValueError
+        (:class:`~opdims.io.FileFormatError`) For an empty, damaged or unknown file.
+
+    Examples
+    --------
+    >>> import opdims
+    >>> from opdims.io import detect_format, save_mat
+    >>> detect_format(opdims.default_weights("swg"))
+    'hdf5'
+    >>> detect_format(save_mat("x.mat", {"x": 1.0}))
+    'mat-v5'
     """
     path = existing_file(path)
     with open(path, "rb") as handle:

@@ -51,7 +51,26 @@ LOCATION_NAME = re.compile(r"opt_dims_t(?P<t>\d+)(?:Ctxt(?P<ctxt>\d+)Inps(?P<s1>
 
 
 def task_of_location_names(names) -> str | None:
-    """``'ctxt'`` or ``'swg'`` if every name is a location group of that task, else None."""
+    """Return the task whose location groups these names are.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Group names.
+
+    Returns
+    -------
+    str or None
+        ``'ctxt'`` or ``'swg'`` if every name is a location group of that
+        task, else None (also for no names).
+
+    Examples
+    --------
+    >>> task_of_location_names(["opt_dims_t1Freq1", "opt_dims_t50Freq6"])
+    'swg'
+    >>> task_of_location_names(["opt_dims_t1Freq1", "NetNr1"]) is None
+    True
+    """
     tasks = set()
     for name in names:
         match = LOCATION_NAME.fullmatch(name)
@@ -62,7 +81,28 @@ def task_of_location_names(names) -> str | None:
 
 
 def location_scalars(props: SamplingLocationProperties, loc: int) -> dict:
-    """The scalars of location ``loc`` (0-based): ``t_start_point`` and its condition's ids."""
+    """Return the scalars stored with a location: ``t_start_point`` and its condition's ids.
+
+    Parameters
+    ----------
+    props : opdims.SamplingLocationProperties
+        The task's locations.
+    loc : int
+        0-based location.
+
+    Returns
+    -------
+    dict
+        ``t_start_point`` and ``ctxt_id``, ``signCoh1``, ``signCoh2`` (ctxt)
+        or ``freq_id`` (swg).
+
+    Examples
+    --------
+    >>> import opdims
+    >>> scalars = location_scalars(opdims.sampling_location_properties("swg"), 12)
+    >>> {name: int(value) for name, value in scalars.items()}
+    {'t_start_point': 50, 'freq_id': 6}
+    """
     out = {"t_start_point": props.loc_times[loc]}
     if props.task == "ctxt":
         out.update(ctxt_id=props.loc_contexts[loc], signCoh1=props.loc_sign_coh1[loc],
@@ -73,7 +113,33 @@ def location_scalars(props: SamplingLocationProperties, loc: int) -> dict:
 
 
 def location_fields(local: LocalOperativeDimensions, props: SamplingLocationProperties, loc: int) -> dict:
-    """The datasets of location ``loc`` (0-based), MATLAB orientation, in the original's order."""
+    """Return the datasets of one location group, in MATLAB orientation and the original's order.
+
+    Parameters
+    ----------
+    local : opdims.LocalOperativeDimensions
+        Dimensions at every location of ``props``.
+    props : opdims.SamplingLocationProperties
+        The task's locations.
+    loc : int
+        0-based location.
+
+    Returns
+    -------
+    dict
+        Dataset name -> value (see the module docstring).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> props = opdims.sampling_location_properties("swg")  # 121 locations
+    >>> L, N = props.n_locations, 3
+    >>> local = opdims.LocalOperativeDimensions("columns", np.ones((L, 1, N)) / np.sqrt(N), -np.ones((L, 1)),
+    ...                                         np.zeros((L, N)), np.zeros((L, N)))
+    >>> list(location_fields(local, props, 0))
+    ['local_op_dims', 'all_fvals', 'sampling_loc', 't_start_point', 'freq_id', 'all_trajs_org']
+    """
     return {
         "local_op_dims": local.dims[loc],
         "all_fvals": local.fvals[loc].reshape(-1, 1),
@@ -84,7 +150,39 @@ def location_fields(local: LocalOperativeDimensions, props: SamplingLocationProp
 
 
 def read_location_group(path, name: str) -> dict:
-    """Every dataset of location group ``name`` (MATLAB orientation, float64)."""
+    """Read every dataset of one location group (MATLAB orientation).
+
+    Parameters
+    ----------
+    path : str or path
+        A local-operative-dimension file.
+    name : str
+        The group, e.g. ``'opt_dims_t1Freq1'``.
+
+    Returns
+    -------
+    dict
+        Dataset name -> value.
+
+    Raises
+    ------
+    KeyError
+        If the file has no such group.
+    FileNotFoundError
+        For a missing file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> props = opdims.sampling_location_properties("swg")  # 121 locations
+    >>> L, N = props.n_locations, 3
+    >>> local = opdims.LocalOperativeDimensions("columns", np.ones((L, 1, N)) / np.sqrt(N), -np.ones((L, 1)),
+    ...                                         np.zeros((L, N)), np.zeros((L, N)))
+    >>> _ = save_local_operative_dimensions("localOpDims_swg_columns.h5", local, props)
+    >>> read_location_group("localOpDims_swg_columns.h5", "opt_dims_t1Freq1")["all_trajs_org"].shape
+    (3, 2)
+    """
     with open_tree(path) as (_, tree):
         group = tree.get(name)
         if not isinstance(group, dict):
@@ -112,9 +210,42 @@ def save_local_operative_dimensions(path, local: LocalOperativeDimensions, props
                                     *, overwrite: bool = False) -> Path:
     """Write local dimensions exactly in the authors' layout (see the module docstring).
 
-    ``props`` gives the group names and location properties, in order; every
-    dataset is float64, gzip 9, one chunk. Never overwrites ``path`` unless
-    ``overwrite``; written under a temporary name, then renamed.
+    Every dataset is float64, gzip 9, one chunk; the file is written under a
+    temporary name, then renamed.
+
+    Parameters
+    ----------
+    path : str or path
+        The file.
+    local : opdims.LocalOperativeDimensions
+        Dimensions at every location of ``props`` (``dims [L, D, N]``).
+    props : opdims.SamplingLocationProperties
+        The group names and location properties, in order.
+    overwrite : bool, optional
+        Replace an existing file (default: refuse).
+
+    Returns
+    -------
+    pathlib.Path
+        The path.
+
+    Raises
+    ------
+    ValueError
+        For arrays of inconsistent shapes, or another number of locations than ``props`` has.
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> props = opdims.sampling_location_properties("swg")  # 121 locations
+    >>> L, N = props.n_locations, 3
+    >>> local = opdims.LocalOperativeDimensions("columns", np.ones((L, 1, N)) / np.sqrt(N), -np.ones((L, 1)),
+    ...                                         np.zeros((L, N)), np.zeros((L, N)))
+    >>> save_local_operative_dimensions("local.h5", local, props).name
+    'local.h5'
     """
     _check_local(local, props)
     local = local.padded()
@@ -127,8 +258,25 @@ def save_local_operative_dimensions(path, local: LocalOperativeDimensions, props
 
 
 def guess_dim_type(fvals) -> str:
-    """``'columns'`` if only dimension 1 is set at every location (as the original computes
-    them), else ``'rows'``."""
+    """Guess the dimension type from which fvals are set.
+
+    Parameters
+    ----------
+    fvals : array_like
+        ``[L, D]``, NaN where no dimension was computed.
+
+    Returns
+    -------
+    str
+        ``'columns'`` if only dimension 1 is set at every location (as the
+        original computes them), else ``'rows'``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> guess_dim_type(np.array([[-1.0, np.nan], [-2.0, np.nan]]))
+    'columns'
+    """
     computed = ~np.isnan(np.asarray(fvals))
     return "columns" if computed[:, 0].all() and not computed[:, 1:].any() else "rows"
 
@@ -158,12 +306,50 @@ def _location_values(path, tree: dict, props: SamplingLocationProperties, loc: i
 
 def read_local_operative_dimensions(path, props: SamplingLocationProperties | None = None,
                                     dim_type: str | None = None):
-    """``(LocalOperativeDimensions, props)`` from a file in the authors' layout.
+    """Read local operative dimensions from a file in the authors' layout.
 
-    ``props`` default: the original locations of the task the group names
-    show. ``dim_type`` default: guessed (:func:`guess_dim_type`). Every
-    group is checked: present, its datasets present with consistent sizes,
-    its scalars matching its name.
+    Every group is checked: present, its datasets present with consistent
+    sizes, its scalars matching its name.
+
+    Parameters
+    ----------
+    path : str or path
+        The file (e.g. ``localOpDims_ctxt_columns.h5``).
+    props : opdims.SamplingLocationProperties, optional
+        Which locations to read (default: the original locations of the
+        task the group names show).
+    dim_type : str, optional
+        ``'columns'`` or ``'rows'`` (default: guessed, :func:`guess_dim_type`).
+
+    Returns
+    -------
+    local : opdims.LocalOperativeDimensions
+        The dimensions, ``dims [L, D, N]``.
+    props : opdims.SamplingLocationProperties
+        The locations.
+
+    Raises
+    ------
+    FileNotFoundError
+        For a missing file.
+    KeyError
+        If a location's group is missing.
+    ValueError
+        (:class:`~opdims.io.FileFormatError`) For a file that is not in the
+        layout, or groups of inconsistent sizes or scalars.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> props = opdims.sampling_location_properties("swg")  # 121 locations
+    >>> L, N = props.n_locations, 3
+    >>> local = opdims.LocalOperativeDimensions("columns", np.ones((L, 1, N)) / np.sqrt(N), -np.ones((L, 1)),
+    ...                                         np.zeros((L, N)), np.zeros((L, N)))
+    >>> _ = save_local_operative_dimensions("localOpDims_swg_columns.h5", local, props)
+    >>> local, props = read_local_operative_dimensions("localOpDims_swg_columns.h5")
+    >>> local.dim_type, local.dims.shape, props.task
+    ('columns', (121, 3, 3), 'swg')
     """
     with open_tree(path) as (_, tree):
         if props is None:
@@ -195,8 +381,43 @@ def read_local_operative_dimensions(path, props: SamplingLocationProperties | No
 
 
 def load_local_operative_dimensions(path, props: SamplingLocationProperties, n_units: int):
-    """``dims [L, n_units, n_units]`` and ``fvals [L, n_units]`` of every location of ``props``,
-    as the original ``load_local_op_dims`` (NaN where the file holds none)."""
+    """Read the local dimensions of every location, as the original's ``load_local_op_dims``.
+
+    Parameters
+    ----------
+    path : str or path
+        A file in the authors' layout.
+    props : opdims.SamplingLocationProperties
+        Which locations to read.
+    n_units : int
+        The network's number of units N.
+
+    Returns
+    -------
+    dims : numpy.ndarray
+        ``[L, N, N]``: dimension j of location l is ``dims[l, j]``; NaN where the file holds none.
+    fvals : numpy.ndarray
+        ``[L, N]``, NaN where the file holds none.
+
+    Raises
+    ------
+    ValueError
+        (:class:`~opdims.io.FileFormatError`) If the dimensions have another
+        number of units, or as :func:`read_local_operative_dimensions`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import opdims
+    >>> props = opdims.sampling_location_properties("swg")  # 121 locations
+    >>> L, N = props.n_locations, 3
+    >>> local = opdims.LocalOperativeDimensions("columns", np.ones((L, 1, N)) / np.sqrt(N), -np.ones((L, 1)),
+    ...                                         np.zeros((L, N)), np.zeros((L, N)))
+    >>> _ = save_local_operative_dimensions("localOpDims_swg_columns.h5", local, props)
+    >>> dims, fvals = load_local_operative_dimensions("localOpDims_swg_columns.h5", props, 3)
+    >>> dims.shape, fvals.shape
+    ((121, 3, 3), (121, 3))
+    """
     local, _ = read_local_operative_dimensions(path, props)
     if local.dims.shape[2] != n_units:
         raise FileFormatError(f"{path}: local dimensions have {local.dims.shape[2]} units, expected {n_units}")

@@ -31,11 +31,39 @@ _V73_COMPRESS_BYTES = 1024  #: arrays this large or larger are stored gzip-compr
 
 
 def load_mat(path) -> dict:
-    """Every variable of a MAT-file (v5/v6/v7 or v7.3), in MATLAB orientation.
+    """Read every variable of a MAT-file (v5/v6/v7 or v7.3), in MATLAB orientation.
 
     Numeric arrays keep MATLAB's size (at least 2-D) and class (``double`` ->
     float64, ``single`` -> float32, ``logical`` -> bool, ...); a one-row char
     array is a ``str``; a struct is a dict; a cell is an object array.
+
+    Parameters
+    ----------
+    path : str or path
+        The MAT-file (the format is read from its header).
+
+    Returns
+    -------
+    dict
+        Variable name -> value, in the file's order.
+
+    Raises
+    ------
+    FileNotFoundError
+        For a missing file.
+    ValueError
+        (:class:`~opdims.io.FileFormatError`) For a plain HDF5 file, or a
+        damaged or unknown one; reading a variable of an unsupported class
+        (sparse, objects, struct arrays) raises it too.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims.io import load_mat, save_mat
+    >>> _ = save_mat("vars.mat", {"W": np.eye(2), "name": "ctxt", "s": {"k": 3}})
+    >>> variables = load_mat("vars.mat")
+    >>> variables["W"].shape, variables["name"], variables["s"]["k"]
+    ((2, 2), 'ctxt', array([[3.]]))
     """
     fmt = detect_format(path)
     if fmt == "hdf5":
@@ -46,7 +74,30 @@ def load_mat(path) -> dict:
 
 
 def check_matlab_name(name, where: str) -> str:
-    """``name`` if it is a valid MATLAB variable or field name, else a ValueError."""
+    """Return ``name`` if it is a valid MATLAB variable or field name, else raise.
+
+    Parameters
+    ----------
+    name : str
+        The name: a letter, then up to 62 letters, digits or underscores.
+    where : str
+        What the name is for, for the error message.
+
+    Returns
+    -------
+    str
+        ``name``.
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+
+    Examples
+    --------
+    >>> check_matlab_name("n_Wrr_n", "variable")
+    'n_Wrr_n'
+    """
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise ValidationError(f"{where}: {name!r} is not a valid MATLAB name (a letter, then up to 62 letters, "
                          "digits or underscores)")
@@ -54,15 +105,43 @@ def check_matlab_name(name, where: str) -> str:
 
 
 def matlab_value(value, where: str = "value", oned_as: str = "row"):
-    """``value`` in the form both writers store: a dict (struct), a str (char row),
-    a >= 2-D numeric or bool array, or an object array (cell) of such values.
+    """Return ``value`` in the form both MAT-file writers store.
 
-    Python numbers and lists of them become ``double`` (NumPy arrays keep
-    their class); scalars become ``[1, 1]``; 1-D arrays ``[1, n]``
-    (``oned_as='row'``) or ``[n, 1]`` (``'column'``); ``None`` an empty
-    ``[0, 0]`` double; a list of
-    strings a ``{1, n}`` cell; a Network, Trajectories, TaskData,
-    LocalOperativeDimensions or RankSweep a struct of its MATLAB variables.
+    That is a dict (struct), a str (char row), a >= 2-D numeric or bool
+    array, or an object array (cell) of such values. Python numbers and
+    lists of them become ``double`` (NumPy arrays keep their class);
+    scalars become ``[1, 1]``; 1-D arrays ``[1, n]`` (``oned_as='row'``) or
+    ``[n, 1]`` (``'column'``); ``None`` an empty ``[0, 0]`` double; a list
+    of strings a ``{1, n}`` cell; a Network, Trajectories, TaskData,
+    LocalOperativeDimensions or RankSweep a struct of its MATLAB variables
+    (:func:`opdims.io.matlab_variables`).
+
+    Parameters
+    ----------
+    value : object
+        The value.
+    where : str, optional
+        What the value is, for error messages.
+    oned_as : str, optional
+        ``'row'`` (default) or ``'column'``: how 1-D arrays are stored.
+
+    Returns
+    -------
+    dict, str or numpy.ndarray
+        The value to store.
+
+    Raises
+    ------
+    ValueError
+        For an invalid field name, an unknown ``oned_as``, or a value that
+        cannot be stored (complex numbers, arbitrary objects).
+
+    Examples
+    --------
+    >>> matlab_value([1, 2, 3])
+    array([[1., 2., 3.]])
+    >>> matlab_value({"a": None})["a"].shape
+    (0, 0)
     """
     if oned_as not in ("row", "column"):
         raise ValidationError(f"oned_as: expected 'row' or 'column', got {oned_as!r}")
@@ -107,13 +186,45 @@ def _at_least_2d(arr: np.ndarray, oned_as: str) -> np.ndarray:
 
 def save_mat(path, variables: Mapping, *, version: str = "7", overwrite: bool = False,
              oned_as: str = "row"):
-    """Write ``variables`` (name -> value, MATLAB orientation) to a MAT-file.
+    """Write variables (MATLAB orientation) to a MAT-file.
 
-    ``version``: ``'7'`` (compressed level-5 file, MATLAB's default) or
-    ``'7.3'`` (HDF5 based, needed for variables over 2 GB). Values as
-    :func:`matlab_value` accepts. Never overwrites ``path`` unless
-    ``overwrite``; written under a temporary name and renamed when complete.
-    Returns the path.
+    The file is written under a temporary name and renamed when complete.
+
+    Parameters
+    ----------
+    path : str or path
+        The MAT-file.
+    variables : mapping
+        Variable name -> value, as :func:`matlab_value` accepts.
+    version : str, optional
+        ``'7'`` (compressed level-5 file, MATLAB's default) or ``'7.3'``
+        (HDF5 based, needed for variables over 2 GB).
+    overwrite : bool, optional
+        Replace an existing file (default: refuse).
+    oned_as : str, optional
+        ``'row'`` (default) or ``'column'``: how 1-D arrays are stored.
+
+    Returns
+    -------
+    str or path
+        ``path``, as given.
+
+    Raises
+    ------
+    ValueError
+        For an unknown version, no variables, an invalid name, or a value
+        that cannot be stored.
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims.io import load_mat, save_mat
+    >>> save_mat("weights.mat", {"n_Wrr_n": np.eye(3), "dt": 1e-3}, version="7.3")
+    'weights.mat'
+    >>> load_mat("weights.mat")["n_Wrr_n"].shape
+    (3, 3)
     """
     if str(version) not in MAT_VERSIONS:
         raise ValidationError(f"version: expected one of {MAT_VERSIONS}, got {version!r}")

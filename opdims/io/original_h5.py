@@ -80,9 +80,31 @@ _GZIP_LEVEL = 9
 
 
 def matlab_dataset_value(value, where: str) -> np.ndarray:
-    """``value`` as ``h5create``/``h5write`` would store it: a float64 array, MATLAB orientation.
+    """Return ``value`` as ``h5create``/``h5write`` would store it: a float64 array, MATLAB orientation.
 
     Scalars become ``[1, 1]`` and 1-D arrays rows ``[1, n]`` (MATLAB's ``[a b c]``).
+
+    Parameters
+    ----------
+    value : array_like
+        Real numbers or booleans.
+    where : str
+        What the value is, for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, at least 2-D.
+
+    Raises
+    ------
+    ValueError
+        For non-numeric or empty values.
+
+    Examples
+    --------
+    >>> matlab_dataset_value([1, 2, 3], "x")
+    array([[1., 2., 3.]])
     """
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
@@ -100,7 +122,37 @@ def matlab_dataset_value(value, where: str) -> np.ndarray:
 
 
 def write_matlab_dataset(group: h5py.Group, name: str, value, where: str | None = None) -> h5py.Dataset:
-    """Create dataset ``name`` in ``group`` holding ``value`` (MATLAB orientation) as the original does."""
+    """Create a dataset holding ``value`` (MATLAB orientation) as the original's ``h5create``/``h5write`` do.
+
+    Parameters
+    ----------
+    group : h5py.Group
+        Where to create it.
+    name : str
+        The dataset's name.
+    value : array_like
+        As :func:`matlab_dataset_value` accepts.
+    where : str, optional
+        What the value is, for error messages (default the dataset's path).
+
+    Returns
+    -------
+    h5py.Dataset
+        The dataset: float64, column-major (h5py sees the transpose), gzip 9, one chunk.
+
+    Raises
+    ------
+    ValueError
+        For non-numeric or empty values.
+
+    Examples
+    --------
+    >>> import h5py
+    >>> import numpy as np
+    >>> with h5py.File("data.h5", "w") as f:
+    ...     write_matlab_dataset(f, "W", np.zeros((2, 3))).shape
+    (3, 2)
+    """
     arr = matlab_dataset_value(value, where or f"{group.name.rstrip('/')}/{name}")
     stored = np.ascontiguousarray(arr.T)
     return group.create_dataset(name, data=stored, chunks=stored.shape, compression="gzip",
@@ -116,12 +168,40 @@ def _fields(my_data, where: str) -> dict:
 
 
 def save_to_hdf5(path, group_name: str, my_data) -> Path:
-    """Store every field of ``my_data`` (dict or struct) as ``/<group_name>/<field>``.
+    """Store every field of ``my_data`` as a dataset ``/<group_name>/<field>``.
 
     As the original ``UtilsIO.save_to_hdf5``: creates the file if absent,
     adds to it otherwise, and fails (writing nothing) if a dataset exists.
     A new file is written under a temporary name, then renamed; in an
     existing file, datasets created before a failure are removed again.
+
+    Parameters
+    ----------
+    path : str or path
+        The HDF5 file.
+    group_name : str
+        The group (with or without the leading ``/``).
+    my_data : dict or types.SimpleNamespace
+        Field name -> numeric array (MATLAB orientation).
+
+    Returns
+    -------
+    pathlib.Path
+        The path.
+
+    Raises
+    ------
+    FileExistsError
+        If one of the datasets exists already.
+    ValueError
+        For empty data, non-numeric values, or a file that is not plain HDF5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims.io import save_to_hdf5
+    >>> save_to_hdf5("out.h5", "run1", {"mses": np.array([0.1, 0.2])}).name
+    'out.h5'
     """
     path = Path(os.fspath(path))
     group_name = "/" + str(group_name).strip("/")
@@ -160,11 +240,41 @@ def _write_group(f: h5py.File, group_name: str, values: dict) -> None:
 def save_networks_hdf5(path, networks: Mapping, *, overwrite: bool = False) -> Path:
     """Write networks in the authors' weights layout, ``/NetNr<k>/<stage>/<name>``.
 
-    ``networks``: net id -> Network (stored as ``final``) or net id ->
-    ``{'final': Network, 'init': Network}`` (either stage may be left out).
-    Datasets are written in name order, as in the authors' files. The file
-    reads back with :func:`opdims.io.load_network` and with the original
-    MATLAB ``UtilsIO.load_weights``.
+    Datasets are written in name order, as in the authors' files; the
+    settings (``dt``, ``tau``, ...) as attributes. The file reads back with
+    :func:`opdims.io.load_network` and with the original MATLAB
+    ``UtilsIO.load_weights``.
+
+    Parameters
+    ----------
+    path : str or path
+        The file.
+    networks : mapping
+        Net id -> Network (stored as ``final``) or net id -> ``{'final':
+        Network, 'init': Network}`` (either stage may be left out).
+    overwrite : bool, optional
+        Replace an existing file (default: refuse).
+
+    Returns
+    -------
+    pathlib.Path
+        The path.
+
+    Raises
+    ------
+    ValueError
+        For no networks, or entries that are not networks.
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import opdims
+    >>> from opdims.io import load_network, save_networks_hdf5
+    >>> net = load_network(opdims.default_weights("swg"))
+    >>> path = save_networks_hdf5("my_weights.h5", {1: net, 2: {"final": net, "init": net}})
+    >>> load_network(path, 2, stage="init").n_units
+    100
     """
     if not isinstance(networks, Mapping) or not networks:
         raise ValidationError(f"{path}: expected a non-empty mapping of network ids to networks")

@@ -21,7 +21,41 @@ _MAX_LISTED = 40  #: lines of a variable listing before it is cut short
 
 
 def describe_file(path) -> str:
-    """Format and contents of a weights, local-dimension or MAT file, as text."""
+    """Describe the format and contents of a weights, local-dimension or MAT file, as text.
+
+    What ``opdims info`` prints: the format (from the file's header), and the
+    networks of a weights file (ids, stages, MATLAB sizes, the task each
+    fits, whether its weights load), the sampling locations of a
+    local-operative-dimension file, or the variables of a MAT-file.
+
+    Parameters
+    ----------
+    path : str or path
+        The file.
+
+    Returns
+    -------
+    str
+        Several lines of text.
+
+    Raises
+    ------
+    FileNotFoundError
+        For a missing file.
+    ValueError
+        (:class:`~opdims.io.FileFormatError`) For a damaged or unknown file.
+
+    Examples
+    --------
+    >>> import opdims
+    >>> from opdims.io import describe_file
+    >>> print(describe_file(opdims.default_weights("swg")))  # doctest: +ELLIPSIS
+    /.../swg_default.h5
+      format: HDF5 (as MATLAB's h5create/h5write write it: the authors' .h5 layout)
+      sizes below are MATLAB's (rows, columns, ...)
+      contents: network weights, 1 network(s) (id 1), stage(s): final, init
+    ...
+    """
     fmt = detect_format(path)
     lines = [str(path), f"  format: {FORMATS[fmt]}"]
     with open_tree(path) as (_, tree):

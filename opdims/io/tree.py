@@ -36,7 +36,23 @@ _SKIPPED_HDF5_NAMES = ("#refs#", "#subsystem#")  #: MATLAB's bookkeeping groups 
 class Group(dict):
     """A group of a file's tree (HDF5 group, MATLAB struct, the top level): name -> Group or Leaf.
 
-    ``attrs`` holds the HDF5 group's attributes (empty for other formats).
+    A dict, with the HDF5 group's attributes in ``attrs``.
+
+    Parameters
+    ----------
+    *args
+        As for :class:`dict`: the entries.
+    attrs : dict, optional
+        The group's attributes (empty for other formats than HDF5).
+    **kwargs
+        As for :class:`dict`: more entries.
+
+    Examples
+    --------
+    >>> from opdims.io.tree import Group
+    >>> group = Group({"a": 1}, attrs={"seed": 3})
+    >>> list(group), group.attrs
+    (['a'], {'seed': 3})
     """
 
     def __init__(self, *args, attrs: dict | None = None, **kwargs):
@@ -46,10 +62,28 @@ class Group(dict):
 
 @dataclass(frozen=True)
 class Leaf:
-    """One array of a file: ``where`` (display path), MATLAB ``shape`` and class.
+    """One array of a file: where it is, its MATLAB shape and class; its value on demand.
 
-    ``read()`` returns numeric arrays in MATLAB orientation (at least 2-D),
-    ``str`` for a one-row char array, object arrays for cells.
+    Parameters
+    ----------
+    where : str
+        Display path (:func:`join_path`).
+    shape : tuple of int
+        MATLAB size (at least 2-D).
+    matlab_class : str
+        ``'double'``, ``'single'``, ``'logical'``, ``'char'``, ``'cell'``, an integer class, ...
+    read : callable
+        Returns the value: numeric arrays in MATLAB orientation (at least
+        2-D), ``str`` for a one-row char array, object arrays for cells;
+        only while the file is open (inside :func:`open_tree`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims.io.tree import Leaf
+    >>> leaf = Leaf("/NetNr1/final/n_bx_1", (3, 1), "double", lambda: np.zeros((3, 1)))
+    >>> leaf.is_numeric, leaf.read().shape
+    (True, (3, 1))
     """
 
     where: str
@@ -59,11 +93,30 @@ class Leaf:
 
     @property
     def is_numeric(self) -> bool:
+        """Whether the array is numeric (a float or integer class; not logical)."""
         return self.matlab_class in _DTYPE_OF_CLASS and self.matlab_class != "logical"
 
 
 def join_path(fmt: str, parts) -> str:
-    """Display path: ``/a/b`` for plain HDF5, ``a.b`` (MATLAB syntax) for MAT-files."""
+    """Return the display path of a node: ``/a/b`` for plain HDF5, ``a.b`` (MATLAB syntax) for MAT-files.
+
+    Parameters
+    ----------
+    fmt : str
+        The file's format (:func:`opdims.io.detect_format`).
+    parts : iterable of str
+        Names from the top level down.
+
+    Returns
+    -------
+    str
+        The path (``'(top level)'`` for none in a MAT-file).
+
+    Examples
+    --------
+    >>> join_path("hdf5", ["NetNr1", "final"]), join_path("mat-v5", ["net", "W"])
+    ('/NetNr1/final', 'net.W')
+    """
     parts = list(parts)
     if fmt == "hdf5":
         return "/" + "/".join(parts)
@@ -74,7 +127,38 @@ def join_path(fmt: str, parts) -> str:
 
 @contextmanager
 def open_tree(path):
-    """Yield ``(format, tree)`` for the file at ``path``; leaves are readable inside the block."""
+    """Open a file as a tree of named arrays: a context manager yielding ``(format, tree)``.
+
+    Leaves are readable inside the ``with`` block.
+
+    Parameters
+    ----------
+    path : str or path
+        An HDF5 file or a MAT-file.
+
+    Yields
+    ------
+    format : str
+        As :func:`opdims.io.detect_format` returns it.
+    tree : Group
+        The top level.
+
+    Raises
+    ------
+    FileNotFoundError
+        For a missing file.
+    ValueError
+        (:class:`~opdims.io.FileFormatError`) For a damaged or unknown file.
+
+    Examples
+    --------
+    >>> import opdims
+    >>> from opdims.io.tree import open_tree
+    >>> with open_tree(opdims.default_weights("swg")) as (fmt, tree):
+    ...     leaf = tree["NetNr1"]["final"]["n_Wrr_n"]
+    ...     fmt, leaf.shape, leaf.read().shape
+    ('hdf5', (100, 100), (100, 100))
+    """
     fmt = detect_format(path)
     if fmt == "mat-v5":
         yield fmt, _mat_v5_tree(path)
@@ -94,7 +178,27 @@ def open_tree(path):
 
 
 def materialize(node):
-    """A tree (or leaf) with every leaf read: dicts of values."""
+    """Read every leaf of a tree (or a leaf).
+
+    Parameters
+    ----------
+    node : Group or Leaf
+        A (sub)tree from :func:`open_tree`, inside its ``with`` block.
+
+    Returns
+    -------
+    dict or object
+        Nested dicts of values (for a group), or the leaf's value.
+
+    Examples
+    --------
+    >>> import opdims
+    >>> from opdims.io.tree import materialize, open_tree
+    >>> with open_tree(opdims.default_weights("swg")) as (_, tree):
+    ...     values = materialize(tree["NetNr1"]["final"])
+    >>> sorted(values)
+    ['m_Wzr_n', 'm_bz_1', 'n_Wrr_n', 'n_Wru_v', 'n_bx_1', 'n_x0_c']
+    """
     if isinstance(node, dict):
         return {name: materialize(child) for name, child in node.items()}
     return node.read()

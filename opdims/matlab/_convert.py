@@ -15,7 +15,31 @@ from ..network import DT, TAU, Network
 
 
 class Struct(SimpleNamespace):
-    """A MATLAB struct: attribute access, fields in creation order."""
+    """A MATLAB struct: attribute access, fields in creation order.
+
+    What the compatibility layer returns where the original returns a struct
+    (:func:`opdims.matlab.utils.run_one_forwardPass`, the sampling-location
+    properties, ...). Fields are read as attributes (``fp.n_x_t``) or by name
+    (``fp['n_x_t']``, MATLAB's ``fp.(name)``).
+
+    Parameters
+    ----------
+    **fields
+        Field name -> value, in order.
+
+    Examples
+    --------
+    >>> from opdims.matlab import Struct
+    >>> s = Struct(a=1, b=[2, 3])
+    >>> s.a, s["b"], "b" in s
+    (1, [2, 3], True)
+    >>> s.c = 4
+    >>> s.fields()
+    ['a', 'b', 'c']
+    """
+
+    def __init__(self, /, **fields):
+        super().__init__(**fields)
 
     def __getitem__(self, name):
         return getattr(self, name)
@@ -27,6 +51,19 @@ class Struct(SimpleNamespace):
         return name in self.__dict__
 
     def fields(self) -> list[str]:
+        """Return the field names in creation order, as MATLAB's ``fieldnames(s)``.
+
+        Returns
+        -------
+        list of str
+            The names.
+
+        Examples
+        --------
+        >>> from opdims.matlab import Struct
+        >>> Struct(n_x_t=0, m_z_t=1).fields()
+        ['n_x_t', 'm_z_t']
+        """
         return list(self.__dict__)
 
 
@@ -42,7 +79,16 @@ def field(struct, name: str, what: str = "struct"):
 
 
 def has_field(struct, name: str) -> bool:
+    """Whether a dict, Struct or object has field ``name``."""
     return name in struct if isinstance(struct, dict) else hasattr(struct, name)
+
+
+def scalar(value, name: str):
+    """A MATLAB scalar (a number, or an array of one element such as a ``[1, 1]``) as a Python number."""
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "biuf":
+        raise ValidationError(f"{name}: expected a number (or an array of one), got {value!r}")
+    return arr.reshape(-1)[0].item()
 
 
 def is_empty(value) -> bool:

@@ -36,6 +36,14 @@ def _figure(width_px: int, height_px: int, network_type: str | None = None):
     return fig, ax
 
 
+def _coordinates(proj: np.ndarray, n: int) -> np.ndarray:
+    """The first ``n`` coordinates of ``proj [..., k]``; missing ones (k < n) are 0."""
+    out = np.zeros(proj.shape[:-1] + (n,))
+    k = min(n, proj.shape[-1])
+    out[..., :k] = proj[..., :k]
+    return out
+
+
 def _name_value_pairs(varargin) -> dict:
     if len(varargin) % 2:
         raise ValidationError("plot_lineplot: options come in name-value pairs, e.g. 'display_names', [...]")
@@ -48,17 +56,78 @@ def _name_value_pairs(varargin) -> dict:
 
 
 class UtilsPlotting:
-    """Figures of the original scripts (MATLAB orientation, 1-based ids)."""
+    """Figures of the original scripts, as ``+utils/UtilsPlotting.m``.
+
+    Arrays in MATLAB orientation, 1-based ids; figures are pyplot figures
+    (they show like MATLAB's ``figure``; close them with
+    ``matplotlib.pyplot.close``). The drawing is done by
+    :mod:`opdims.plotting` (named in each method's docstring). A network
+    with fewer units than the 2 (ctxt) or 3 (swg) principal components drawn
+    has the missing coordinates drawn as 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims.matlab import utils
+    >>> fig, ax = utils.UtilsPlotting().plot_lineplot(np.arange(1, 4), np.array([[3.0, 2.0, 1.0]]),
+    ...                                                "title", "x", "y")
+    >>> [round(float(limit), 2) for limit in ax.get_ylim()]
+    [0.0, 3.3]
+    """
 
     my_fontsize = 40
 
     def plot_lineplot(self, x_data, y_data, my_title, my_xlabel, my_ylabel, *varargin, display_names=None,
                       my_mad=None):
-        """Lines ``y_data [M, n]`` against ``x_data [1, n]``; ``(fig, ax)``.
+        """Draw lines against x in a new figure, as the original's ``plot_lineplot``.
 
-        Options as MATLAB name-value pairs (``'display_names', names``,
-        ``'my_mad', mad``) or keywords. y from 0 to 1.1 times the largest
-        value of ``y_data`` and ``my_mad``, as the original.
+        :func:`opdims.plotting.line_plot` in a new pyplot figure with the
+        original's sizes and fonts; the y-axis from 0 to 1.1 times the largest
+        value of ``y_data`` and ``my_mad``.
+
+        Parameters
+        ----------
+        x_data : array_like
+            ``[1, n]`` x values.
+        y_data : array_like
+            ``[M, n]``: one line per row (``[n, M]`` is transposed).
+        my_title : str
+            The title.
+        my_xlabel : str
+            The x-axis label.
+        my_ylabel : str
+            The y-axis label.
+        *varargin
+            Options as MATLAB name-value pairs: ``'display_names', names``
+            and ``'my_mad', mad``.
+        display_names : sequence of str, optional
+            ``[M]`` legend entries (or as a name-value pair).
+        my_mad : array_like, optional
+            ``[1, n]``: a grey band ``y +- my_mad`` around the first line
+            (e.g. a median absolute deviation; or as a name-value pair).
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+            The new figure.
+        ax : matplotlib.axes.Axes
+            Its axes.
+
+        Raises
+        ------
+        ValueError
+            For an unknown option, options not in pairs, or data of
+            inconsistent sizes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from opdims.matlab import utils
+        >>> fig, ax = utils.UtilsPlotting().plot_lineplot(
+        ...     np.arange(1, 4), np.array([[1.0, 2.0, 5.0], [0.0, 1.0, 0.5]]), "cost", "rank", "MSE",
+        ...     "display_names", ["ctxt", "swg"], "my_mad", np.array([0.1, 6.0, 0.1]))
+        >>> len(ax.get_lines()), [round(float(limit), 2) for limit in ax.get_ylim()]
+        (2, [0.0, 6.6])
         """
         options = {"display_names": display_names, "my_mad": my_mad, **_name_value_pairs(varargin)}
         y = np.atleast_2d(np.asarray(y_data, dtype=np.float64))
@@ -78,29 +147,173 @@ class UtilsPlotting:
         return fig, ax
 
     def project_sampling_locs_onto_PCs(self, sampling_locs, PCs):
-        """``[n_inpConds, n_locs_per_cond, n_PCs]`` from ``sampling_locs [n_inpConds, N, n_locs_per_cond]``."""
+        """Project sampling locations onto principal components.
+
+        One call of :func:`opdims.plotting.project`, after reordering the axes.
+
+        Parameters
+        ----------
+        sampling_locs : array_like
+            ``[n_inpConds, N, n_locs_per_cond]`` (as
+            :meth:`UtilsSamplingLocs.get_sampling_locs_on_condAvgTrajs_swg` returns them).
+        PCs : array_like
+            ``[N, n_PCs]`` components as columns.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[n_inpConds, n_locs_per_cond, n_PCs]``.
+
+        Raises
+        ------
+        ValueError
+            If the locations and the components differ in the number of units.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from opdims.matlab import utils
+        >>> sampling_locs = np.ones((2, 3, 4))  # [n_inpConds, N, n_locs_per_cond]
+        >>> utils.UtilsPlotting().project_sampling_locs_onto_PCs(sampling_locs, np.eye(3)[:, :2]).shape
+        (2, 4, 2)
+        """
         return _plotting().project(np.transpose(np.asarray(sampling_locs, dtype=np.float64), (0, 2, 1)), PCs)
 
     def get_PCs_of_network_activity(self, network_activity):
-        """Principal components ``[N, N]`` (columns) of activity ``[N, T, trials]`` over all steps and trials."""
+        """Return the principal components of the network activity over all steps and trials.
+
+        One call of :func:`opdims.principal_components` (MATLAB's ``pca``).
+
+        Parameters
+        ----------
+        network_activity : array_like
+            ``[N, T, trials]`` states.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[N, N]``: components as columns, by variance (``min(N, T
+            trials)`` of them when there are fewer samples than units).
+
+        Raises
+        ------
+        ValueError
+            For fewer than 2 samples.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from opdims.matlab import utils
+        >>> activity = np.zeros((2, 5, 1))  # [N, T, trials], varying along unit 2 only
+        >>> activity[1, :, 0] = np.arange(5.0)
+        >>> utils.UtilsPlotting().get_PCs_of_network_activity(activity)[:, 0]
+        array([0., 1.])
+        """
         states = to_core(network_activity)
         return principal_components(states.reshape(-1, states.shape[-1]))[0]
 
     def project_condition_average_trajectories_onto_PCs(self, network_activity, PCs, network_type,
                                                         sampling_loc_props, all_freq_ids, conditionIds,
                                                         coherencies_trial):
-        """``[n_inpConds, T, n_PCs]``: condition-average activity projected onto ``PCs [N, n_PCs]``."""
+        """Project the condition-average trajectories onto principal components.
+
+        :func:`opdims.condition_averages` of the activity, then
+        :func:`opdims.plotting.project`.
+
+        Parameters
+        ----------
+        network_activity : array_like
+            ``[N, T, trials]`` states.
+        PCs : array_like
+            ``[N, n_PCs]`` components as columns.
+        network_type : str
+            ``'ctxt'`` or ``'swg'``.
+        sampling_loc_props : Struct or dict
+            The task's properties (:meth:`UtilsSamplingLocs.get_sampling_location_properties`).
+        all_freq_ids : array_like of int
+            swg: ``[trials, 1]`` frequency ids (ignored for ctxt).
+        conditionIds : array_like of int
+            ctxt: ``[1, trials]`` contexts (ignored for swg).
+        coherencies_trial : array_like
+            ctxt: ``[2, trials]`` coherencies (ignored for swg).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[n_inpConds, T, n_PCs]``; NaN for a condition without trials.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``network_type`` or arrays of inconsistent sizes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from opdims.matlab import utils
+        >>> USL, UPlt = utils.UtilsSamplingLocs(), utils.UtilsPlotting()
+        >>> weights = np.random.default_rng(0).standard_normal((3, 5))  # a 3-unit swg network
+        >>> n_Wru_v, n_Wrr_n, m_Wzr_n = weights[:, :1], weights[:, 1:4] / 2, weights[:, 4:].T
+        >>> n_x0_c, n_bx_1, m_bz_1 = np.zeros((3, 1)), np.zeros((3, 1)), np.zeros((1, 1))
+        >>> _, all_freq_ids, inputs, _, conditionIds = (
+        ...     utils.input_generation.InputGeneratorSWG().get_sine_wave_generator_inputOutputDataset(510))
+        >>> fp = utils.run_one_forwardPass(n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1,
+        ...                                inputs, conditionIds, 1001, "default")
+        >>> props = USL.get_sampling_location_properties("swg")
+        >>> PCs = UPlt.get_PCs_of_network_activity(fp.n_x_t)[:, :3]
+        >>> UPlt.project_condition_average_trajectories_onto_PCs(fp.n_x_t, PCs, "swg", props, all_freq_ids,
+        ...                                                      [], []).shape
+        (11, 500, 3)
+        """
         means = self._condition_means(network_activity, network_type, sampling_loc_props, all_freq_ids,
                                       conditionIds, coherencies_trial)
         return _plotting().project(means, PCs)
 
     def plot_condAvgTrajs(self, ax, proj_condAvgTrajs, color_per_inpCond, network_type, legend_on, line_style):
-        """Draw ``proj_condAvgTrajs [n_inpConds, T, 2 or 3]`` (3-D for swg) into ``ax``."""
+        """Draw projected condition-average trajectories into ``ax``, one colour per condition.
+
+        :func:`opdims.plotting.plot_condition_trajectories` on the first 2
+        (ctxt) or 3 (swg) coordinates.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes
+            Where to draw; 3-D axes (``projection='3d'``) for swg.
+        proj_condAvgTrajs : array_like
+            ``[n_inpConds, T, n_PCs]``
+            (:meth:`project_condition_average_trajectories_onto_PCs`); fewer
+            than 2 (ctxt) or 3 (swg) coordinates are padded with zeros.
+        color_per_inpCond : array_like
+            ``[n_inpConds, 3 or 4]`` RGB(A) colours, clipped to [0, 1].
+        network_type : str
+            ``'ctxt'`` or ``'swg'``.
+        legend_on : bool
+            Add a figure legend of the conditions (named 1, 2, ...).
+        line_style : str
+            Matplotlib line style, e.g. ``'-'`` or ``':'``.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``network_type``, or swg trajectories and axes that are not 3-D.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from opdims import plotting
+        >>> from opdims.matlab import utils
+        >>> ax = plt.figure().add_subplot()
+        >>> utils.UtilsPlotting().plot_condAvgTrajs(ax, np.zeros((8, 10, 2)), plotting.condition_colors(8),
+        ...                                         "ctxt", False, "-")
+        >>> len(ax.get_lines())
+        8
+        """
         check_task(network_type)
         proj = np.asarray(proj_condAvgTrajs, dtype=np.float64)
         if network_type == "swg" and getattr(ax, "name", "") != "3d":
             raise ValidationError("plot_condAvgTrajs: swg trajectories are 3-D; create ax with projection='3d'")
-        proj = proj[..., :3] if network_type == "swg" else proj[..., :2]
+        proj = _coordinates(proj, self._n_pcs(network_type))
         labels = [str(c + 1) for c in range(proj.shape[0])] if legend_on else None
         _plotting().plot_condition_trajectories(ax, proj, np.clip(np.asarray(color_per_inpCond), 0, 1),
                                              linestyle=line_style, labels=labels)
@@ -110,16 +323,102 @@ class UtilsPlotting:
                              title_fontsize=size)
 
     def plot_sampling_locs(self, ax, proj_sampling_locs, network_type):
-        """Draw ``proj_sampling_locs [n_inpConds, n_locs_per_cond, 2 or 3]`` as black diamonds."""
+        """Draw projected sampling locations into ``ax`` as black diamonds.
+
+        :func:`opdims.plotting.plot_sampling_locations` on the first 2
+        (ctxt) or 3 (swg) coordinates.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes
+            Where to draw; 3-D axes for swg.
+        proj_sampling_locs : array_like
+            ``[n_inpConds, n_locs_per_cond, n_PCs]``
+            (:meth:`project_sampling_locs_onto_PCs`); fewer than 2 (ctxt) or
+            3 (swg) coordinates are padded with zeros.
+        network_type : str
+            ``'ctxt'`` or ``'swg'``.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``network_type``.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from opdims.matlab import utils
+        >>> ax = plt.figure().add_subplot()
+        >>> utils.UtilsPlotting().plot_sampling_locs(ax, np.zeros((8, 15, 2)), "ctxt")
+        >>> ax.collections[0].get_offsets().shape
+        (120, 2)
+        """
         check_task(network_type)
         proj = np.asarray(proj_sampling_locs, dtype=np.float64)
-        _plotting().plot_sampling_locations(ax, proj[..., :3] if network_type == "swg" else proj[..., :2])
+        _plotting().plot_sampling_locations(ax, _coordinates(proj, self._n_pcs(network_type)))
 
     def plot_sampling_locs_on_condAvgTrajs(self, network_activity, sampling_locs, sampling_loc_props,
                                            all_freq_ids, conditionIds, coherencies_trial, network_type):
-        """Sampling locations on the condition-average trajectories (PC space); ``(fig, ax)``."""
+        """Draw the sampling locations on the condition-average trajectories in a new figure.
+
+        Activity projected onto its first 2 (ctxt) or 3 (swg) principal
+        components (:meth:`get_PCs_of_network_activity`,
+        :meth:`project_condition_average_trajectories_onto_PCs`,
+        :meth:`project_sampling_locs_onto_PCs`), drawn with
+        :meth:`plot_condAvgTrajs` and :meth:`plot_sampling_locs`.
+
+        Parameters
+        ----------
+        network_activity : array_like
+            ``[N, T, trials]`` states.
+        sampling_locs : array_like
+            ``[n_inpConds, N, n_locs_per_cond]`` (as
+            :meth:`UtilsSamplingLocs.get_sampling_locs_on_condAvgTrajs_ctxt` returns them).
+        sampling_loc_props : Struct or dict
+            The task's properties (:meth:`UtilsSamplingLocs.get_sampling_location_properties`).
+        all_freq_ids : array_like of int
+            swg: ``[trials, 1]`` frequency ids (ignored for ctxt).
+        conditionIds : array_like of int
+            ctxt: ``[1, trials]`` contexts (ignored for swg).
+        coherencies_trial : array_like
+            ctxt: ``[2, trials]`` coherencies (ignored for swg).
+        network_type : str
+            ``'ctxt'`` (2-D) or ``'swg'`` (3-D).
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+            The new figure.
+        ax : matplotlib.axes.Axes
+            Its axes.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``network_type`` or arrays of inconsistent sizes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from opdims.matlab import utils
+        >>> USL, UPlt = utils.UtilsSamplingLocs(), utils.UtilsPlotting()
+        >>> weights = np.random.default_rng(0).standard_normal((3, 5))  # a 3-unit swg network
+        >>> n_Wru_v, n_Wrr_n, m_Wzr_n = weights[:, :1], weights[:, 1:4] / 2, weights[:, 4:].T
+        >>> n_x0_c, n_bx_1, m_bz_1 = np.zeros((3, 1)), np.zeros((3, 1)), np.zeros((1, 1))
+        >>> _, all_freq_ids, inputs, _, conditionIds = (
+        ...     utils.input_generation.InputGeneratorSWG().get_sine_wave_generator_inputOutputDataset(510))
+        >>> fp = utils.run_one_forwardPass(n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1,
+        ...                                inputs, conditionIds, 1001, "default")
+        >>> props = USL.get_sampling_location_properties("swg")
+        >>> sampling_locs = USL.get_sampling_locs_on_condAvgTrajs_swg(fp.n_x_t, props, all_freq_ids)
+        >>> fig, ax = UPlt.plot_sampling_locs_on_condAvgTrajs(fp.n_x_t, sampling_locs, props, all_freq_ids,
+        ...                                                   [], [], "swg")
+        >>> ax.name, len(ax.get_lines())
+        ('3d', 11)
+        """
         n_pcs = self._n_pcs(network_type)
-        PCs = self.get_PCs_of_network_activity(network_activity)[:, :n_pcs]
+        PCs = _plotting().leading_components(self.get_PCs_of_network_activity(network_activity), n_pcs)
         proj_locs = self.project_sampling_locs_onto_PCs(sampling_locs, PCs)
         proj_trajs = self.project_condition_average_trajectories_onto_PCs(
             network_activity, PCs, network_type, sampling_loc_props, all_freq_ids, conditionIds, coherencies_trial)
@@ -134,10 +433,63 @@ class UtilsPlotting:
 
     def plot_full_and_reduced_rank_condAvgTrajs(self, network_activity_fr, network_activity_rr, sampling_loc_props,
                                                 all_freq_ids, conditionIds, coherencies_trial, network_type, rankW):
-        """Condition-average trajectories of the full-rank (solid) and reduced-rank (dotted) networks,
-        projected onto the full-rank activity's PCs; ``(fig, ax)``."""
+        """Draw the condition-average trajectories of the full-rank and the reduced-rank network.
+
+        Both projected onto the full-rank activity's first 2 (ctxt) or 3
+        (swg) principal components; full rank solid, reduced rank dotted in
+        darker colours, as the original.
+
+        Parameters
+        ----------
+        network_activity_fr : array_like
+            ``[N, T, trials]`` states of the full-rank network.
+        network_activity_rr : array_like
+            ``[N, T, trials]`` states of the reduced-rank network (same trials).
+        sampling_loc_props : Struct or dict
+            The task's properties (:meth:`UtilsSamplingLocs.get_sampling_location_properties`).
+        all_freq_ids : array_like of int
+            swg: ``[trials, 1]`` frequency ids (ignored for ctxt).
+        conditionIds : array_like of int
+            ctxt: ``[1, trials]`` contexts (ignored for swg).
+        coherencies_trial : array_like
+            ctxt: ``[2, trials]`` coherencies (ignored for swg).
+        network_type : str
+            ``'ctxt'`` (2-D) or ``'swg'`` (3-D).
+        rankW : int
+            Rank of the reduced W, for the title.
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+            The new figure.
+        ax : matplotlib.axes.Axes
+            Its axes.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``network_type`` or arrays of inconsistent sizes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from opdims.matlab import utils
+        >>> USL, UPlt = utils.UtilsSamplingLocs(), utils.UtilsPlotting()
+        >>> weights = np.random.default_rng(0).standard_normal((3, 5))  # a 3-unit swg network
+        >>> n_Wru_v, n_Wrr_n, m_Wzr_n = weights[:, :1], weights[:, 1:4] / 2, weights[:, 4:].T
+        >>> n_x0_c, n_bx_1, m_bz_1 = np.zeros((3, 1)), np.zeros((3, 1)), np.zeros((1, 1))
+        >>> _, all_freq_ids, inputs, _, conditionIds = (
+        ...     utils.input_generation.InputGeneratorSWG().get_sine_wave_generator_inputOutputDataset(510))
+        >>> fp = utils.run_one_forwardPass(n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1,
+        ...                                inputs, conditionIds, 1001, "default")
+        >>> props = USL.get_sampling_location_properties("swg")
+        >>> fig, ax = UPlt.plot_full_and_reduced_rank_condAvgTrajs(fp.n_x_t, 0.5 * fp.n_x_t, props, all_freq_ids,
+        ...                                                         [], [], "swg", 29)
+        >>> [line.get_linestyle() for line in ax.get_lines()][10:12]
+        ['-', ':']
+        """
         n_pcs = self._n_pcs(network_type)
-        PCs = self.get_PCs_of_network_activity(network_activity_fr)[:, :n_pcs]
+        PCs = _plotting().leading_components(self.get_PCs_of_network_activity(network_activity_fr), n_pcs)
         args = (network_type, sampling_loc_props, all_freq_ids, conditionIds, coherencies_trial)
         proj_fr = self.project_condition_average_trajectories_onto_PCs(network_activity_fr, PCs, *args)
         proj_rr = self.project_condition_average_trajectories_onto_PCs(network_activity_rr, PCs, *args)
