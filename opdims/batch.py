@@ -35,7 +35,7 @@ __all__ = ["AnalysisJob", "analyse_job", "batch_jobs", "run_batch"]
 class AnalysisJob:
     """One network to analyse.
 
-    Attributes
+    Parameters
     ----------
     task : str
         ``'ctxt'`` or ``'swg'``.

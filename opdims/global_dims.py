@@ -80,6 +80,22 @@ def global_operative_dimensions(local_dims, fvals=None, props: SamplingLocationP
 
 
 def variance_explained(singular_values) -> np.ndarray:
-    """Percentage of variance per dimension, ``100 s^2 / sum(s^2)``."""
+    """Percentage of variance per dimension, ``100 s^2 / sum(s^2)``.
+
+    Parameters
+    ----------
+    singular_values : array_like
+        Singular values ``[k]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Percentages ``[k]`` (summing to 100).
+
+    Examples
+    --------
+    >>> variance_explained([3.0, 4.0])
+    array([36., 64.])
+    """
     var = np.asarray(singular_values, dtype=np.float64) ** 2
     return var / var.sum() * 100

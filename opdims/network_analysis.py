@@ -51,7 +51,7 @@ def settings_key(provenance: dict) -> dict:
 class DimensionResult:
     """Local and global operative dimensions of one type, and the rank sweep they give.
 
-    Attributes
+    Parameters
     ----------
     dim_type : str
         ``'columns'`` or ``'rows'``.
@@ -119,7 +119,7 @@ class DimensionResult:
 class NetworkAnalysis:
     """Everything the analysis chain found for one network.
 
-    Attributes
+    Parameters
     ----------
     provenance : dict
         What made it: task, weights file and sha256, network id, the

@@ -127,7 +127,7 @@ def delta_f(net, location, q, dim_type: str, next_state=None) -> float:
 class LocalOperativeDimensions:
     """Local operative dimensions at ``L`` sampling locations.
 
-    Attributes
+    Parameters
     ----------
     dim_type : str
         ``'columns'`` or ``'rows'``.
@@ -217,8 +217,9 @@ class LocalOperativeDimensions:
                                         self.next_states)
 
     def padded(self, n_dims: int | None = None) -> LocalOperativeDimensions:
-        """The same dimensions with ``n_dims`` slots per location (default N), NaN-padded,
-        as the original stores them.
+        """The same dimensions with ``n_dims`` NaN-padded slots per location, as the original stores them.
+
+        The default ``n_dims`` is N.
 
         Parameters
         ----------
@@ -242,8 +243,9 @@ class LocalOperativeDimensions:
         return LocalOperativeDimensions(self.dim_type, dims, fvals, self.locations, self.next_states)
 
     def select(self, subset: str, props=None) -> LocalOperativeDimensions:
-        """The locations of ``subset`` (``'all'``, or for ctxt ``'ctxt1'``, ``'ctxt2'``,
-        ``'allPosChoice'``, ``'allNegChoice'``).
+        """The locations of a subset (the original's ``sampling_locs_to_combine``).
+
+        ``'all'``, or for ctxt ``'ctxt1'``, ``'ctxt2'``, ``'allPosChoice'``, ``'allNegChoice'``.
 
         Parameters
         ----------
@@ -287,8 +289,9 @@ class LocalOperativeDimensions:
                                         for name in ("dims", "fvals", "locations", "next_states")))
 
     def scaled_dimensions(self) -> np.ndarray:
-        """Every computed dimension times its fval, as columns ``[N, n]``: the
-        original's matrix L whose left singular vectors are the global operative dimensions.
+        """Every computed dimension times its fval, as the columns of the original's matrix L.
+
+        L's left singular vectors are the global operative dimensions.
 
         Returns
         -------

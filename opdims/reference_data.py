@@ -62,7 +62,7 @@ def original_data_dir(start: str | os.PathLike | None = None) -> Path | None:
 class WeightsChoice:
     """Which weights file an analysis uses, and why.
 
-    Attributes
+    Parameters
     ----------
     path : pathlib.Path
         The weights file.

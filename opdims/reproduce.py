@@ -51,7 +51,7 @@ MEASURES = ("variance_explained", "cost", "state_distance")  #: the curves of fi
 class NetworkSet:
     """The networks of one task to analyse.
 
-    Attributes
+    Parameters
     ----------
     task : str
         ``'ctxt'`` or ``'swg'``.
@@ -97,7 +97,7 @@ def network_ids(path) -> tuple[int, ...]:
 class Summary:
     """Curves over networks.
 
-    Attributes
+    Parameters
     ----------
     curves : dict
         ``(task, dim_type, kind) -> {measure: [n_networks, n]}`` (``full_cost``: ``[n_networks]``).

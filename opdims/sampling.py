@@ -40,7 +40,7 @@ _SWG_TIMES = np.array([1] + list(range(50, 501, 50)))
 class SamplingLocationProperties:
     """Where the sampling locations of a task lie: which condition average, which time step.
 
-    Attributes
+    Parameters
     ----------
     task : str
         ``'ctxt'``, ``'swg'`` (the original's locations), or the name of a
@@ -227,7 +227,23 @@ def _frozen(a) -> np.ndarray:
 
 
 def sampling_location_properties(task: str) -> SamplingLocationProperties:
-    """The original's sampling locations for ``'ctxt'`` (120) or ``'swg'`` (121)."""
+    """The original's sampling locations of ``'ctxt'`` (120) or ``'swg'`` (121).
+
+    Parameters
+    ----------
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+
+    Returns
+    -------
+    SamplingLocationProperties
+        Conditions, times and locations in the original's order.
+
+    Examples
+    --------
+    >>> sampling_location_properties("ctxt").n_locations
+    120
+    """
     check_task(task)
     if task == "swg":
         cond_freqs = np.arange(1, 52, 5)
@@ -264,7 +280,29 @@ def sampling_location_properties(task: str) -> SamplingLocationProperties:
 
 def location_name(task: str, t_start: int, context_id=None, sign_coh1=None, sign_coh2=None,
                   freq_id=None) -> str:
-    """Group name of a location: ``opt_dims_t<T>Ctxt<c>Inps<s1>_<s2>`` or ``opt_dims_t<T>Freq<f>``."""
+    """Group name of a location, as the original's ``get_name_of_local_operative_dims``.
+
+    Parameters
+    ----------
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+    t_start : int
+        The location's time step.
+    context_id, sign_coh1, sign_coh2 : int, optional
+        ctxt: the context and the coherency signs.
+    freq_id : int, optional
+        swg: the frequency id.
+
+    Returns
+    -------
+    str
+        ``opt_dims_t<T>Ctxt<c>Inps<s1>_<s2>`` or ``opt_dims_t<T>Freq<f>``.
+
+    Examples
+    --------
+    >>> location_name("swg", 50, freq_id=6)
+    'opt_dims_t50Freq6'
+    """
     check_task(task)
 
     def num(v) -> str:
@@ -423,8 +461,10 @@ def locations_from_averages(averages, props: SamplingLocationProperties) -> np.n
 
 def condition_sampling_scheme(labels, n_steps: int, *, every: int | None = None, times=None,
                               name: str = "custom") -> SamplingLocationProperties:
-    """Sampling locations of a user's task: condition averages (one per distinct label),
-    sampled every ``every`` steps or at the given ``times``.
+    """Sampling locations of a user's task, on the condition averages of labelled trials.
+
+    One condition per distinct label, sampled every ``every`` steps or at the
+    given ``times``.
 
     Parameters
     ----------

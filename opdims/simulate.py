@@ -31,7 +31,7 @@ _SUMMARY_CHUNK = 32  #: trials summed together by summarise_states (fixed, so re
 class Trajectories:
     """States of one forward pass.
 
-    Attributes
+    Parameters
     ----------
     x, r : numpy.ndarray
         ``[(K,) B, T, N]``: states and rates ``φ(x)`` after each step.
@@ -352,7 +352,7 @@ def simulate(
 class StateSummary:
     """What a forward pass leaves when its trajectories are not kept.
 
-    Attributes
+    Parameters
     ----------
     sums : numpy.ndarray
         ``[G, T, N]``: sum of the states of the trials of each group at each step.

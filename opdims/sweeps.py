@@ -102,7 +102,7 @@ def settled_rank(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANC
 class RankSweep:
     """Output cost and state distance of reduced-rank networks, per rank.
 
-    Attributes
+    Parameters
     ----------
     ranks : numpy.ndarray
         ``[K]`` ranks k (the network keeps the first k basis vectors).

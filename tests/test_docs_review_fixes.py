@@ -12,7 +12,7 @@ from synthetic import random_network
 
 from opdims import NumpyStream, plotting, simulate
 from opdims.matlab import utils
-from opdims.matlab._convert import to_matlab
+from opdims.matlab.convert import to_matlab
 from opdims.metrics import mse
 from opdims.pipelines import (
     s1_high_variance_dimensions,

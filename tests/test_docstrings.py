@@ -166,7 +166,7 @@ def numpydoc_errors(name: str) -> list[str]:
 
 def test_the_walk_reaches_every_subpackage():
     for expected in ("opdims.network.Network", "opdims.io.networks.load_network",
-                     "opdims.matlab.rnn.run_rnn", "opdims.matlab._rng.rng", "opdims.matlab._convert.Struct",
+                     "opdims.matlab.rnn.run_rnn", "opdims.matlab.global_stream.rng", "opdims.matlab.convert.Struct",
                      "opdims.matlab.utils.classes.UtilsIO.load_weights",
                      "opdims.matlab.utils.input_generation.InputGeneratorSWG.get_input_parameters",
                      "opdims.matlab.utils.plotting.UtilsPlotting.plot_lineplot",

@@ -8,7 +8,7 @@ from test_pipelines import CTXT_TRIALS, N, ctxt_net, swg_net
 
 from opdims import plotting
 from opdims.matlab import utils
-from opdims.matlab._convert import to_matlab
+from opdims.matlab.convert import to_matlab
 from opdims.matlab.utils.plotting import UtilsPlotting
 from opdims.pipelines import (
     s1_high_variance_dimensions,

@@ -19,7 +19,13 @@ OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summ
 
 
 def register(subparsers) -> None:
-    """Add ``analyse`` to the ``opdims`` command."""
+    """Add ``analyse`` to the ``opdims`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``opdims`` parser's subcommands.
+    """
     parser = subparsers.add_parser(
         "analyse", aliases=["analyze"],
         help="operative dimensions of your own network: weights (.h5, .mat, .npz, PyTorch) and trials in, "
@@ -92,7 +98,18 @@ def _times(text):
 
 
 def run(args) -> int:
-    """Run ``opdims analyse``."""
+    """Run ``opdims analyse`` with parsed options.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options.
+
+    Returns
+    -------
+    int
+        The exit code (0).
+    """
     started = time.perf_counter()
     dim_types = _dim_types(args.dim_types)
     ranks = parse_ranks(args.ranks)

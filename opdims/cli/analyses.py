@@ -29,7 +29,21 @@ TASK_NAMES = {"ctxt": "context-dependent integration", "swg": "sine-wave generat
 
 @dataclass(frozen=True)
 class Analysis:
-    """One subcommand: its texts, the pipeline it runs, its outputs."""
+    """One subcommand: its texts, the pipeline it runs, its outputs.
+
+    Parameters
+    ----------
+    name : str
+        ``'s1'`` ... ``'s4'``.
+    alias : str
+        A descriptive alias (``'local-dims'``, ...).
+    summary : str
+        The one-line help.
+    description : str
+        The subcommand's description.
+    figures : tuple of str
+        Names of the figures it writes.
+    """
 
     name: str
     alias: str
@@ -59,7 +73,13 @@ ANALYSES = {
 
 
 def register(subparsers) -> None:
-    """Add ``s1`` ... ``s4`` (and their aliases) to the ``opdims`` command."""
+    """Add ``s1 ... s4`` to the ``opdims`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``opdims`` parser's subcommands.
+    """
     for spec in ANALYSES.values():
         parser = subparsers.add_parser(spec.name, aliases=[spec.alias], help=spec.summary,
                                        description=f"{spec.summary}. {spec.description}")
@@ -315,7 +335,18 @@ RUNNERS = {"s1": _run_s1, "s2": _run_s2, "s3": _run_s3, "s4": _run_s4}
 
 
 def run(args) -> int:
-    """Run one analysis: check everything, compute, summarise, write."""
+    """Run ``opdims s1 ... s4`` with parsed options.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options.
+
+    Returns
+    -------
+    int
+        The exit code (0).
+    """
     spec = ANALYSES[args.analysis]
     common = _common(args)
     if args.analysis == "s3":

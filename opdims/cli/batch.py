@@ -94,7 +94,13 @@ def executor_settings(args) -> dict:
 
 
 def register(subparsers) -> None:
-    """Add ``batch`` to the ``opdims`` command."""
+    """Add ``batch`` to the ``opdims`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``opdims`` parser's subcommands.
+    """
     parser = subparsers.add_parser(
         "batch", help="the analysis chain (s2 + s3: local and global operative dimensions, rank sweep) of many "
                       "networks, on local processes or a Dask cluster",
@@ -126,7 +132,18 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    """Run ``opdims batch``."""
+    """Run ``opdims batch`` with parsed options.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options.
+
+    Returns
+    -------
+    int
+        The exit code (0).
+    """
     executor = executor_settings(args)
     options = AnalysisOptions(dim_types=tuple(args.dim_types), random_control=args.random_control,
                               ranks=parse_ranks(args.ranks))

@@ -58,7 +58,7 @@ def run(args) -> int:
     >>> from opdims.cli import main
     >>> main(["info", str(opdims.default_weights("swg"))])  # doctest: +ELLIPSIS
     /.../swg_default.h5
-      format: HDF5 (as MATLAB's h5create/h5write write it: the authors' .h5 layout)
+      format: HDF5
     ...
     0
     """

@@ -15,7 +15,13 @@ TABLE_NAME = "rank_thresholds.md"
 
 
 def register(subparsers) -> None:
-    """Add ``reproduce`` to the ``opdims`` command."""
+    """Add ``reproduce`` to the ``opdims`` command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``opdims`` parser's subcommands.
+    """
     parser = subparsers.add_parser(
         "reproduce", help="figure 3 b-g of the paper (global operative dimensions, cost and state distance "
                           "against rank) over all networks, with the random-location control",
@@ -51,7 +57,18 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    """Run ``opdims reproduce``."""
+    """Run ``opdims reproduce`` with parsed options.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options.
+
+    Returns
+    -------
+    int
+        The exit code (0).
+    """
     from ..reproduce import NetworkSet, figure3, network_ids, rank_thresholds, reproduce, threshold_table
 
     executor = executor_settings(args)

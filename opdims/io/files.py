@@ -110,8 +110,10 @@ def check_output_folder(folder, what: str = "--out", create: bool = True) -> Pat
 
 
 def check_output_file(path, overwrite: bool = False, what: str = "") -> Path:
-    """Check before any work that ``path`` may be written: not present (unless ``overwrite``),
-    not a folder, in an existing, writable folder.
+    """Check before any work that ``path`` may be written.
+
+    It must not exist (unless ``overwrite``), must not be a folder, and its
+    folder must exist and be writable.
 
     Parameters
     ----------

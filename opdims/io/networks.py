@@ -60,13 +60,26 @@ _MAX_DEPTH = 4
 class NetworkEntry:
     """One set of weights in a file.
 
-    ``net_id``: from the ``NetNr<k>`` name, else numbered 1, 2, ... in file
-    order; ``stage``: ``'final'`` or ``'init'``; ``container``: display path
-    of the network's group or struct; ``where``: of the group holding the
-    arrays; ``shapes``: MATLAB size of each weight array present (by the
-    original's names); ``naming``: how the file names them: ``'original'``
-    (``n_Wrr_n``, ...), ``'generic'`` (``W_in, W, W_out, x0, b_x, b_z``) or
-    ``'torch'`` (an ``nn.RNN`` state dict with an ``nn.Linear`` readout).
+    Parameters
+    ----------
+    net_id : int
+        From the ``NetNr<k>`` name, else numbered 1, 2, ... in file order.
+    stage : str
+        ``'final'`` or ``'init'``.
+    container : str
+        Display path of the network's group, struct or module.
+    where : str
+        Display path of the group holding the arrays.
+    shapes : dict
+        MATLAB size of each weight array present, by the original's names.
+    parts : tuple of str
+        Path of that group in the file's tree.
+    naming : str
+        How the file names the arrays: ``'original'`` (``n_Wrr_n``, ...),
+        ``'generic'`` (``W_in, W, W_out, x0, b_x, b_z``) or ``'torch'`` (an
+        ``nn.RNN`` state dict with an ``nn.Linear`` readout).
+    label : str
+        Prefix of the torch module's keys (``''`` otherwise).
     """
 
     net_id: int
@@ -96,7 +109,23 @@ class NetworkEntry:
 
 
 def guess_task(n_inputs: int, n_outputs: int, n_contexts: int) -> str | None:
-    """``'ctxt'`` (5 inputs, 1 output, 2 contexts), ``'swg'`` (1, 1, 1), else None."""
+    """The task whose array sizes these are.
+
+    Parameters
+    ----------
+    n_inputs, n_outputs, n_contexts : int
+        Inputs, outputs and initial states of a network.
+
+    Returns
+    -------
+    str or None
+        ``'ctxt'`` (5 inputs, 1 output, 2 contexts), ``'swg'`` (1, 1, 1), else ``None``.
+
+    Examples
+    --------
+    >>> guess_task(5, 1, 2)
+    'ctxt'
+    """
     if (n_inputs, n_outputs, n_contexts) == (CTXT.n_inputs, CTXT.n_outputs, 2):
         return "ctxt"
     if (n_inputs, n_outputs, n_contexts) == (1, 1, 1):
@@ -105,7 +134,23 @@ def guess_task(n_inputs: int, n_outputs: int, n_contexts: int) -> str | None:
 
 
 def id_ranges(ids) -> str:
-    """``[1, 2, 3, 5]`` as ``'1-3, 5'``."""
+    """Network ids as ranges for messages.
+
+    Parameters
+    ----------
+    ids : iterable of int
+        The ids.
+
+    Returns
+    -------
+    str
+        E.g. ``'1-3, 5'`` for ``[1, 2, 3, 5]``.
+
+    Examples
+    --------
+    >>> id_ranges([1, 2, 3, 5])
+    '1-3, 5'
+    """
     ids = sorted(set(int(i) for i in ids))
     runs = []
     for i in ids:
@@ -220,8 +265,10 @@ def _torch_view(group: dict) -> list[tuple[str, dict]]:
 
 
 def network_views(fmt: str, group: dict) -> list[tuple[str, str, dict]]:
-    """The weight sets of one group as ``(naming, label, view)``; a view maps the original names to
-    leaves in MATLAB orientation (see :class:`NetworkEntry` for the namings).
+    """The weight sets of one group as ``(naming, label, view)``.
+
+    A view maps the original names to leaves in MATLAB orientation (see
+    :class:`NetworkEntry` for the namings).
 
     Parameters
     ----------
@@ -282,7 +329,18 @@ def find_networks(fmt: str, tree: dict) -> list[NetworkEntry]:
 
 
 def list_networks(path) -> list[NetworkEntry]:
-    """The networks in a weights file (HDF5 or MAT), sorted by id then stage."""
+    """The networks in a weights file (any format :func:`load_network` reads).
+
+    Parameters
+    ----------
+    path : path
+        The file.
+
+    Returns
+    -------
+    list of NetworkEntry
+        Sorted by id, then stage.
+    """
     with open_tree(path) as (fmt, tree):
         return find_networks(fmt, tree)
 
@@ -428,7 +486,31 @@ def _read_weight(path, leaf: Leaf) -> np.ndarray:
 
 
 def network_from_group(path, where: str, group: dict, *, settings: dict | None = None, attrs=None) -> Network:
-    """A checked Network from a group of a file's tree holding the six weight arrays."""
+    """A checked Network from a group holding the six weight arrays (original names).
+
+    Parameters
+    ----------
+    path : path
+        The file, for messages.
+    where : str
+        Display path of the group, for messages.
+    group : dict
+        The group (or a view of it) of the file's tree.
+    settings : dict, optional
+        ``dt``, ``tau``, ``noise_sigma``, ``nonlinearity`` that override the stored ones.
+    attrs : object, optional
+        Where the stored settings' attributes are (default ``group``).
+
+    Returns
+    -------
+    opdims.Network
+        The network.
+
+    Raises
+    ------
+    FileFormatError
+        For missing arrays, wrong sizes or values.
+    """
     missing = [name for name in _NAMES if not isinstance(group.get(name), Leaf)]
     if missing:
         hints = "".join(_did_you_mean(name, group) for name in missing)
@@ -502,10 +584,28 @@ def _check_sizes(path, group: dict, arrays: dict) -> None:
 
 
 def save_network(path, net: Network, *, version: str = "7", overwrite: bool = False):
-    """Write a network's six arrays to a MAT-file under the original's names.
+    """Write a network to a MAT-file under the original's names.
 
-    MATLAB then gets them with ``load(path)``, as ``UtilsIO.load_weights``
-    returns them; :func:`load_network` reads the file back as network 1.
+    MATLAB then gets the six arrays with ``load(path)``, as
+    ``UtilsIO.load_weights`` returns them, plus ``dt``, ``tau``,
+    ``noise_sigma`` and ``nonlinearity``; :func:`load_network` reads the file
+    back as network 1.
+
+    Parameters
+    ----------
+    path : path
+        The ``.mat`` file.
+    net : opdims.Network
+        The network.
+    version : str, optional
+        ``'7'`` (default) or ``'7.3'``.
+    overwrite : bool, optional
+        Replace an existing file.
+
+    Returns
+    -------
+    path
+        The path.
     """
     return save_mat(path, network_variables(net), version=version, overwrite=overwrite)
 

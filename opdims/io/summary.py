@@ -51,7 +51,7 @@ def describe_file(path) -> str:
     >>> from opdims.io import describe_file
     >>> print(describe_file(opdims.default_weights("swg")))  # doctest: +ELLIPSIS
     /.../swg_default.h5
-      format: HDF5 (as MATLAB's h5create/h5write write it: the authors' .h5 layout)
+      format: HDF5
       sizes below are MATLAB's (rows, columns, ...)
       contents: network weights, 1 network(s) (id 1), stage(s): final, init
     ...

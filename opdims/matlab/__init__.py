@@ -10,8 +10,8 @@ ids, struct outputs with attribute access, and a global random stream set by
 """
 
 from . import utils
-from ._convert import Struct
-from ._rng import get_stream, rng, set_stream
+from .convert import Struct
+from .global_stream import get_stream, rng, set_stream
 from .rnn import run_rnn, vec
 
 __all__ = ["Struct", "get_stream", "rng", "run_rnn", "set_stream", "utils", "vec"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..simulate import simulate
-from ._convert import network_from_matlab, scalar, to_core, to_matlab
-from ._rng import get_stream
+from .convert import network_from_matlab, scalar, to_core, to_matlab
+from .global_stream import get_stream
 
 __all__ = ["run_rnn", "vec"]
 

@@ -67,7 +67,7 @@ RANDOM_LOCATION_SEED = 2022  #: first entry of the random-location control's see
 class AnalysisOptions:
     """How the chain runs (everything that changes its numbers, except the network and trials).
 
-    Attributes
+    Parameters
     ----------
     dim_types : tuple of str
         ``'columns'`` and/or ``'rows'``.
@@ -281,8 +281,10 @@ def global_dimensions(local: LocalOperativeDimensions, props: SamplingLocationPr
 
 def check_local_dimensions_of(net: Network, local: LocalOperativeDimensions, where: str = "local dimensions",
                               tolerance: float = 1e-9) -> None:
-    """Raise unless ``local`` was computed for ``net``: its stored next states must be the network's
-    relaxation step from its locations (the original's ``all_trajs_org``).
+    """Raise unless ``local`` was computed for ``net``.
+
+    Its stored next states must be the network's relaxation step from its
+    locations (the original's ``all_trajs_org``).
 
     Parameters
     ----------
@@ -356,8 +358,10 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
                     local_dims: dict | None = None, stream: RandomStream | None = None,
                     threads: int | None = None, progress: bool = False, provenance: dict | None = None,
                     **option_overrides) -> NetworkAnalysis:
-    """The whole analysis of one network: sampling locations, local and global
-    operative dimensions of each type, and the rank sweep.
+    """The whole analysis of one network: the one chain of opdims.
+
+    Sampling locations, local and global operative dimensions of each type,
+    and the rank sweep.
 
     Parameters
     ----------

@@ -18,7 +18,25 @@ RESULT_FORMATS = ("mat", "h5")
 
 
 def result_paths(stem, formats) -> list[Path]:
-    """``<stem>.<format>`` for each of ``formats`` (a subset of :data:`RESULT_FORMATS`)."""
+    """The result files ``<stem>.<format>`` for each format.
+
+    Parameters
+    ----------
+    stem : path
+        Folder and start of the file name.
+    formats : iterable of str
+        A subset of :data:`RESULT_FORMATS` (``'mat'``, ``'h5'``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        One path per format.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format.
+    """
     bad = [f for f in formats if f not in RESULT_FORMATS]
     if bad:
         raise ValidationError(f"result format: expected some of {', '.join(RESULT_FORMATS)}, got {', '.join(bad)}")
@@ -36,12 +54,33 @@ def _write_h5(path: Path, arrays: dict, attributes: dict, overwrite: bool) -> No
 
 
 def save_result(result, stem, formats=RESULT_FORMATS, overwrite: bool = False) -> list[Path]:
-    """Write ``result`` (an S1/S3/S4 result) to ``<stem>.mat`` and/or ``<stem>.h5``.
+    """Write an S1/S3/S4 result to ``<stem>.mat`` and/or ``<stem>.h5``.
 
     The ``.mat`` holds the original script's variables plus a ``settings``
-    struct; the ``.h5`` holds :meth:`arrays` with the settings as root
-    attributes. Refuses existing files unless ``overwrite`` (checked for
+    struct; the ``.h5`` holds the result's ``arrays()`` with the settings as root
+    attributes. Existing files are refused unless ``overwrite`` (checked for
     every file before any is written).
+
+    Parameters
+    ----------
+    result : S1Result, S3Result or S4Result
+        The result.
+    stem : path
+        Folder and start of the file names.
+    formats : iterable of str, optional
+        ``'mat'`` and/or ``'h5'`` (default both).
+    overwrite : bool, optional
+        Replace existing files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    FileExistsError
+        If a file exists and ``overwrite`` is false.
     """
     paths = result_paths(stem, formats)
     if not overwrite:

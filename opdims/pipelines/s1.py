@@ -22,12 +22,21 @@ __all__ = ["S1Result", "s1_high_variance_dimensions"]
 class S1Result:
     """What ``s1_analysis_high_variance_dimensions.m`` computes.
 
-    ``w_singular_values [N]``: of W, descending; ``w_variance_explained [N]``
-    (%): ``100 s^2 / sum(s^2)``; ``activity_variances [N]``: PCA variances of
-    the full-rank states ``x`` of all trials and time steps (MATLAB's
-    ``pca`` latent) and ``activity_variance_explained [N]`` (%); ``sweep``:
-    cost (MSE of output 1) and state distance to the full-rank trajectories
-    when W keeps its top-k left singular vectors (``'columns'``), k = 1..N.
+    Parameters
+    ----------
+    settings : RunSettings
+        The script's parameters.
+    w_singular_values : numpy.ndarray
+        ``[N]``: singular values of W, descending.
+    w_variance_explained : numpy.ndarray
+        ``[N]`` (%): ``100 s^2 / sum(s^2)``.
+    activity_variances : numpy.ndarray
+        ``[N]``: PCA variances of the full-rank states of all trials and steps (MATLAB's ``pca`` latent).
+    activity_variance_explained : numpy.ndarray
+        ``[N]`` (%).
+    sweep : RankSweep
+        Cost (MSE of output 1) and state distance to the full-rank trajectories
+        when W keeps its top-k left singular vectors (``'columns'``), k = 1..N.
     """
 
     settings: RunSettings
@@ -38,7 +47,13 @@ class S1Result:
     sweep: RankSweep
 
     def arrays(self) -> dict:
-        """Results by name, this package's orientation (for ``.h5``)."""
+        """Results by name, this package's orientation (for ``.h5``).
+
+        Returns
+        -------
+        dict
+            Name -> array.
+        """
         return {"w_singular_values": self.w_singular_values, "w_variance_explained": self.w_variance_explained,
                 "activity_variances": self.activity_variances,
                 "activity_variance_explained": self.activity_variance_explained,
@@ -48,9 +63,12 @@ class S1Result:
     def matlab_variables(self) -> dict:
         """Results under the original script's variable names (for ``.mat``).
 
-        ``S [N, 1]``: squared singular values of W; ``LATENT [N, 1]``:
-        activity PCA variances; ``ranks``, ``mses``, ``statedists_to_org
-        [N, 1]``: per rank; ``mse_full_rank``.
+        Returns
+        -------
+        dict
+            ``S [N, 1]``: squared singular values of W; ``LATENT [N, 1]``:
+            activity PCA variances; ``ranks``, ``mses``, ``statedists_to_org
+            [N, 1]``: per rank; ``mse_full_rank``.
         """
         return {"S": (self.w_singular_values**2).reshape(-1, 1), "LATENT": self.activity_variances.reshape(-1, 1),
                 **io.rank_sweep_variables(self.sweep)}
@@ -63,11 +81,31 @@ def s1_high_variance_dimensions(network, task: str, *, net_id: int = 1, net_nois
                                 progress: bool = False) -> S1Result:
     """The analysis of ``s1_analysis_high_variance_dimensions.m``.
 
-    ``network``: a Network or a weights file; ``task``: ``'ctxt'`` or
-    ``'swg'``; the other parameters are those of the script (see
-    :func:`~opdims.pipelines.prepare_run`; ``n_trials`` defaults to 5 per
-    context and coherency for ctxt, 153 in total for swg). ``ranks``
-    default ``1..N``; ``progress`` shows a progress bar over the ranks.
+    Parameters
+    ----------
+    network : opdims.Network or path
+        The network or a weights file.
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+    net_id : int, optional
+        Which network of the file.
+    net_noise, input_noise : bool, optional
+        Internal noise; ctxt input noise.
+    seed_run, seed_input : int, optional
+        The script's seeds.
+    n_trials : int, optional
+        ctxt per context and coherency (default 5), swg in total (default 153).
+    stream : RandomStream, optional
+        Plays MATLAB's global stream.
+    ranks : sequence of int, optional
+        Ranks of the sweep (default 1..N).
+    progress : bool, optional
+        A progress bar over the ranks.
+
+    Returns
+    -------
+    S1Result
+        The variances and the sweep.
     """
     run = prepare_run("s1", network, task, net_id=net_id, net_noise=net_noise, input_noise=input_noise,
                       seed_run=seed_run, seed_input=seed_input, n_trials=n_trials, stream=stream)

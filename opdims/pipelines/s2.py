@@ -37,7 +37,7 @@ def default_row_method() -> str:
 class S2Result:
     """What ``s2_generate_operative_dimensions.m`` computes.
 
-    Attributes
+    Parameters
     ----------
     settings : RunSettings
         The script's parameters.

@@ -27,7 +27,7 @@ __all__ = ["GlobalDimensions", "S3Result", "global_dimensions_for", "s3_global_o
 class GlobalDimensions:
     """Global operative dimensions and where their local dimensions came from.
 
-    Attributes
+    Parameters
     ----------
     dim_type : str
         ``'columns'`` or ``'rows'``.
@@ -111,7 +111,7 @@ def global_dimensions_for(network, task: str, dim_type: str, *, local_dims=None,
 class S3Result:
     """What ``s3_analysis_global_operative_dimensions.m`` computes.
 
-    Attributes
+    Parameters
     ----------
     settings : RunSettings
         The script's parameters (of the sweep's run).

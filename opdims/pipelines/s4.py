@@ -29,13 +29,26 @@ DEFAULT_RANKS = {"columns": {"ctxt": 15, "swg": 29}, "rows": {"ctxt": 27, "swg":
 class S4Result:
     """What ``s4_run_reduced_rank_network.m`` computes.
 
-    ``rank``: of the reduced W (keeps the top-``rank`` global operative
-    dimensions); ``trials``: inputs and targets ``[B, T, n_out]``;
-    ``z_full``, ``z_reduced [B, T, n_out]``: outputs;
-    ``condition_averages_full``, ``condition_averages_reduced [n_cond, T,
-    N]``: condition-average states (NaN for a condition without trials); ``activity_pcs [N, 3]``: first principal
-    components of the full-rank states; ``cost_full``, ``cost_reduced``: MSE
-    of output 1; ``state_distance``: reduced to full-rank trajectories.
+    Parameters
+    ----------
+    settings : RunSettings
+        The script's parameters.
+    global_dims : GlobalDimensions
+        The global operative dimensions used.
+    rank : int
+        Rank of the reduced W (it keeps the top-``rank`` global operative dimensions).
+    trials : opdims.TaskData
+        The trials.
+    z_full, z_reduced : numpy.ndarray
+        ``[B, T, n_out]``: outputs of the two networks.
+    condition_averages_full, condition_averages_reduced : numpy.ndarray
+        ``[n_cond, T, N]``: condition-average states (NaN for a condition without trials).
+    activity_pcs : numpy.ndarray
+        ``[N, 3]``: first principal components of the full-rank states.
+    cost_full, cost_reduced : float
+        MSE of output 1.
+    state_distance : float
+        Reduced to full-rank trajectories.
     """
 
     settings: RunSettings
@@ -52,7 +65,13 @@ class S4Result:
     state_distance: float
 
     def arrays(self) -> dict:
-        """Results by name, this package's orientation (for ``.h5``)."""
+        """Results by name, this package's orientation (for ``.h5``).
+
+        Returns
+        -------
+        dict
+            Name -> array.
+        """
         return {"rank": self.rank, "targets": self.trials.targets, "z_full": self.z_full,
                 "z_reduced": self.z_reduced, "condition_averages_full": self.condition_averages_full,
                 "condition_averages_reduced": self.condition_averages_reduced, "activity_pcs": self.activity_pcs,
@@ -60,10 +79,15 @@ class S4Result:
                 "cost_reduced": self.cost_reduced, "state_distance": self.state_distance}
 
     def matlab_variables(self) -> dict:
-        """Results under the original script's names and orientation (for ``.mat``):
-        ``rankW``, the global dimensions (as s3), the trials (``inputs``,
-        ``targets``, ``conditionIds``, ...), outputs ``m_z_t_fullRank``,
-        ``m_z_t_reducedRank [n_out, T, B]``, costs and state distance."""
+        """Results under the original script's names and orientation (for ``.mat``).
+
+        Returns
+        -------
+        dict
+            ``rankW``, the global dimensions (as s3), the trials (``inputs``,
+            ``targets``, ``conditionIds``, ...), outputs ``m_z_t_fullRank``,
+            ``m_z_t_reducedRank [n_out, T, B]``, costs and state distance.
+        """
         gd = self.global_dims
         return {"rankW": self.rank, **io.global_dims_variables(gd.basis, gd.singular_values),
                 **io.task_variables(self.trials), "m_z_t_fullRank": reversed_axes(self.z_full),

@@ -60,13 +60,26 @@ DEFAULT_N_TRIALS = {
 class RunSettings:
     """The parameters at the top of an original script.
 
-    ``task``: ``'ctxt'`` or ``'swg'`` (the script's ``network_type``);
-    ``weights``: the weights file (or the in-memory network's ``source``);
-    ``net_id``; ``net_noise``: internal noise (sigma 0.1) on or off;
-    ``input_noise``: noise on the ctxt sensory inputs on or off (swg has
-    none); ``seed_run``, ``seed_input``; ``n_trials``: ctxt trials per context
-    and coherency (12 ``n_trials`` trials in all), swg trials in total;
-    ``stream``: the kind of random stream.
+    Parameters
+    ----------
+    analysis : str
+        ``'s1'`` ... ``'s4'`` (or what the run is for).
+    task : str
+        ``'ctxt'`` or ``'swg'`` (the script's ``network_type``), or a user's task.
+    weights : str
+        The weights file (or the in-memory network's ``source``).
+    net_id : int
+        The network's number in the file.
+    net_noise : bool
+        Internal noise (sigma 0.1) on or off.
+    input_noise : bool
+        Noise on the ctxt sensory inputs on or off (swg has none).
+    seed_run, seed_input : int
+        Seeds of the forward passes' noise and of the trials.
+    n_trials : int
+        ctxt trials per context and coherency (12 ``n_trials`` in all), else trials in total.
+    stream : str
+        The kind of random stream.
     """
 
     analysis: str
@@ -81,6 +94,13 @@ class RunSettings:
     stream: str
 
     def as_dict(self) -> dict:
+        """The settings as a plain dict.
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         return asdict(self)
 
 
@@ -88,7 +108,7 @@ class RunSettings:
 class Run:
     """A prepared run: settings, network (noise sigma 0 when noise is off), trials and stream.
 
-    Attributes
+    Parameters
     ----------
     settings : RunSettings
         The parameters that made it.
@@ -108,7 +128,7 @@ class Run:
     trials: TaskData
     stream: RandomStream
     noise_seed: int | None
-    _noise: np.ndarray | None = field(default=None, repr=False)
+    _noise: np.ndarray | None = field(default=None, repr=False, init=False)
 
     @property
     def noise(self) -> np.ndarray | None:
@@ -136,7 +156,15 @@ class Run:
 
 
 def reseed(stream: RandomStream, seed: int) -> None:
-    """``rng(seed)`` on ``stream`` if it can be reseeded (else draws just go on)."""
+    """``rng(seed)`` on ``stream`` if it can be reseeded (else the draws just go on).
+
+    Parameters
+    ----------
+    stream : RandomStream
+        The stream.
+    seed : int
+        The seed.
+    """
     if hasattr(stream, "seed"):
         stream.seed(int(seed))
 
@@ -189,13 +217,37 @@ def prepare_run(analysis: str, network, task: str, *, net_id: int = 1, net_noise
                 n_trials: int | None = None, stream: RandomStream | None = None) -> Run:
     """Network, trials and noise of an analysis, as the top of its original script.
 
-    ``analysis``: ``'s1'`` ... ``'s4'`` (picks the default ``n_trials``);
-    ``network``: a :class:`~opdims.Network` or the path of a weights file
-    (network ``net_id``, ``final`` weights); ``net_noise``: internal noise
-    with the network's ``noise_sigma`` (0.1 for loaded networks) or none;
-    ``input_noise``: ctxt sensory-input noise. ``stream`` defaults to a MATLAB
-    twister stream; it is reseeded with ``seed_input`` before the trials and
-    with ``seed_run`` before the noise.
+    Parameters
+    ----------
+    analysis : str
+        ``'s1'`` ... ``'s4'`` (picks the default ``n_trials``).
+    network : opdims.Network or path
+        The network or a weights file (network ``net_id``, ``final`` weights).
+    task : str
+        ``'ctxt'`` or ``'swg'``.
+    net_id : int, optional
+        Which network of the file.
+    net_noise : bool, optional
+        Internal noise with the network's ``noise_sigma`` (0.1 for loaded networks), or none.
+    input_noise : bool, optional
+        ctxt sensory-input noise.
+    seed_run, seed_input : int, optional
+        The stream is reseeded with ``seed_input`` before the trials and with
+        ``seed_run`` before the noise (drawn when first used).
+    n_trials : int, optional
+        ctxt per context and coherency, swg in total (default the script's).
+    stream : RandomStream, optional
+        Default a MATLAB twister stream.
+
+    Returns
+    -------
+    Run
+        The run.
+
+    Raises
+    ------
+    ValueError
+        For a bad task, network id or number of trials, or a network that does not fit the task.
     """
     check_task(task)
     net_id = check_positive_int(net_id, "net_id", "the network's number in the weights file")

@@ -14,7 +14,7 @@ from ...sampling import (
     sampling_location_properties,
 )
 from ...tasks import check_task
-from .._convert import Struct, field, has_field, is_empty, scalar, to_core
+from ..convert import Struct, field, has_field, is_empty, scalar, to_core
 
 __all__ = ["UtilsIO", "UtilsOpDims", "UtilsSamplingLocs", "props_from_struct", "props_to_struct"]
 

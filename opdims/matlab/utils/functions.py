@@ -10,8 +10,8 @@ from ...network import DT, NOISE_SIGMA, TAU
 from ...operative import orthonormalize_against
 from ...reduce import as_dimension_matrix, remove_dimensions
 from ...tasks import check_task
-from .._convert import Struct, field, is_empty, to_core
-from .._rng import rng
+from ..convert import Struct, field, is_empty, to_core
+from ..global_stream import rng
 from ..rnn import run_rnn
 
 __all__ = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...tasks import CTXT, SWG, context_integration_trials, context_trial, sine_wave_trials
-from .._convert import Struct, scalar, to_matlab
-from .._rng import get_stream
+from ..convert import Struct, scalar, to_matlab
+from ..global_stream import get_stream
 
 __all__ = ["InputGeneratorCtxt", "InputGeneratorSWG"]
 

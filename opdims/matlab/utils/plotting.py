@@ -13,7 +13,7 @@ from ...errors import ValidationError
 from ...metrics import principal_components
 from ...sampling import condition_averages
 from ...tasks import check_task
-from .._convert import is_empty, to_core
+from ..convert import is_empty, to_core
 from .classes import props_from_struct
 
 __all__ = ["UtilsPlotting"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import ValidationError
 from ..random import MatlabTwisterStream, RandomStream
-from ._convert import scalar
+from .convert import scalar
 
 _stream: RandomStream = MatlabTwisterStream(0)
 
