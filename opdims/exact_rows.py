@@ -656,7 +656,8 @@ def _exact_rows(net: Network, loc, previous, n_dims: int, threshold: float, thre
     """
     n_loc, n_units = loc.shape
     max_rank = _max_update_rank(n_units) if max_rank is None else int(max_rank)
-    next_states = relax_step(net, loc)
+    with single_threaded_blas():
+        next_states = relax_step(net, loc)
     stats = {"closed form": 0, "update": 0, "rebase (fallback)": 0, "rebase (rank)": 0}
     if n_loc == 0 or n_dims == 0:
         return np.zeros((n_loc, 0, n_units)), np.zeros((n_loc, 0)), next_states, stats
@@ -782,8 +783,9 @@ def exact_row_dimensions(net: Network, locations, *, previous=None, n_dims: int 
     if not threshold >= 0:
         raise ValueError(f"threshold: expected a number >= 0, got {threshold!r}")
     threads = check_threads(threads)
-    prev = _check_previous(previous, len(loc), n_units)
-    dims, fvals, next_states, _ = _exact_rows(net, loc, prev, n_dims, threshold, threads, progress)
+    with single_threaded_blas():
+        prev = _check_previous(previous, len(loc), n_units)
+        dims, fvals, next_states, _ = _exact_rows(net, loc, prev, n_dims, threshold, threads, progress)
     return LocalOperativeDimensions("rows", dims, fvals, loc, next_states).trimmed()
 
 
@@ -832,8 +834,8 @@ def best_row_dimension(net: Network, location, previous=None):
     j = previous.shape[1]
     if j >= n:
         raise ValueError(f"previous dimensions: {j} given, so no direction of {n} units is left")
-    prev = _check_previous([previous.T], 1, n)
     with single_threaded_blas():
+        prev = _check_previous([previous.T], 1, n)
         dims, _, next_states, _ = _exact_rows(net, loc[None], prev, 1, 0.0, 1)
         q = orthonormalize_against(dims[0, 0], previous)
         return q, delta_f(net, loc, q, "rows", next_states[0])
