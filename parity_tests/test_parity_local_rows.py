@@ -8,13 +8,15 @@ gives it the reference's earlier dimensions, every location and step in one
 call), whose update path is what ``local_row_dimensions`` runs.
 
 Where both land on the same optimum, how far apart may the directions be?
-The reference is Octave's ``fminunc`` with ``TolX`` 1e-6; in these fixtures
-it stops on the relative change of the objective (``TolFun``, default 1e-6;
-exit flag 3 at 23 of the 25 steps), not on the step, so its direction is off
-the optimum by whatever leaves Δf short by a relative ``gamma`` of order
-1e-6. Δf is stationary at the optimum q*: with ``h`` the curvature of
-``log Δf`` on the allowed unit sphere in the direction of the error,
-``gamma ≈ h θ^2 / 2`` and ``1 - |q'q_ref| ≈ θ^2 / 2 ≈ gamma / h``. So the
+The reference is Octave's ``fminunc`` with ``TolX`` 1e-6 (``TolFun`` at
+Octave's default 1e-7); in these fixtures it stops on the objective (exit
+flag 3, the last step's scaled relative decrease below ``TolFun``, at 23 of
+the 25 steps; 1, a small gradient, at the others), never on the step, so its
+direction is off the optimum by whatever leaves Δf short by a relative
+``gamma`` (8.7e-11 to 6.4e-6 here). Δf is stationary at the optimum q*:
+with ``h`` the curvature of ``log Δf`` on the allowed unit sphere in the
+direction of the error, ``gamma ≈ h θ^2 / 2`` and
+``1 - |q'q_ref| ≈ θ^2 / 2 ≈ gamma / h``. So the
 alignment error follows from the shortfall and the curvature's extreme
 eigenvalues ``h_min <= h <= h_max`` at q* (computed below, 0.4 to 2.7 in these
 fixtures):

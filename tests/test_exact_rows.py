@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq, minimize
 from synthetic import random_network
 
-from opdims import Network, delta_f, local_column_dimensions, local_row_dimensions, orthonormalize_against
-from opdims import exact_rows
+from opdims import Network, delta_f, exact_rows, local_column_dimensions, local_row_dimensions, orthonormalize_against
 from opdims.exact_rows import (
     _best_in_eigenbasis,
     _check_previous,
