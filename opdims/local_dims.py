@@ -144,7 +144,7 @@ def local_row_dimensions_reference(net, location, *, n_dims: int | None = None,
 
 def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int | None = None,
                          stream: RandomStream | int | None = None, threshold: float = FVAL_THRESHOLD,
-                         progress: bool = False) -> LocalOperativeDimensions:
+                         progress: bool = False, previous=None, threads: int | None = None) -> LocalOperativeDimensions:
     """Local operative row dimensions at every location of ``locations [L, N]``.
 
     Parameters
@@ -167,6 +167,11 @@ def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int |
         Stop a location once ``|fval|`` falls below this (the original's 1e-8).
     progress : bool, optional
         Show a progress bar.
+    previous : array_like or list, optional
+        Exact method: the dimensions already found at each location (see
+        :func:`opdims.exact_rows.exact_row_dimensions`); the search goes on from them.
+    threads : int, optional
+        Exact method: worker threads over locations.
 
     Returns
     -------
@@ -182,7 +187,10 @@ def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int |
         raise ValidationError(f"method: expected one of {ROW_METHODS}, got {method!r}")
     loc = check_locations(net, locations).reshape(-1, net.n_units)
     if method == "exact":
-        return exact_row_dimensions(net, loc, n_dims=n_dims, threshold=threshold, progress=progress)
+        return exact_row_dimensions(net, loc, n_dims=n_dims, threshold=threshold, progress=progress,
+                                    previous=previous, threads=threads)
+    if previous is not None:
+        raise ValidationError("previous: only the exact method continues from given dimensions")
     stream = as_stream(stream)
     parts = [local_row_dimensions_reference(net, x, n_dims=n_dims, stream=stream, threshold=threshold)
              for x in tqdm(loc, desc="row dimensions", unit="location", disable=not progress)]

@@ -26,6 +26,7 @@ from opdims.io import (
     load_mat,
     load_network,
     matlab_variables,
+    network_variables,
     save_mat,
     save_network,
     save_networks_hdf5,
@@ -115,9 +116,9 @@ def test_mat_files_hold_matlab_orientation(tmp_path, version):
 
 def test_format_comes_from_the_header_not_the_extension(tmp_path):
     net = random_network()
-    as_h5 = save_network(tmp_path / "weights.h5", net)
+    as_h5 = save_mat(tmp_path / "weights.h5", network_variables(net))  # a MAT-file named .h5
     as_mat = save_networks_hdf5(tmp_path / "weights.mat", {1: net})
-    as_v73 = save_network(tmp_path / "noext", net, version="7.3")
+    as_v73 = save_mat(tmp_path / "noext", network_variables(net), version="7.3")
     assert (detect_format(as_h5), detect_format(as_mat), detect_format(as_v73)) == ("mat-v5", "hdf5", "mat-v7.3")
     for path in (as_h5, as_mat, as_v73):
         assert same_network(load_network(path), net)

@@ -19,7 +19,19 @@ from ..errors import OpdimsError
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with one-line usage errors: ``opdims <command>: error: <what is wrong>`` (exit code 2)."""
+    """An argparse parser whose usage errors are one line.
+
+    ``opdims <command>: error: <what is wrong> (see opdims <command> --help)``,
+    exit code 2.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As :class:`argparse.ArgumentParser`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         """Print one line naming the option and what is wrong, and exit with code 2.

@@ -248,7 +248,7 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
             if row_method == "reference":
                 break
     if row_method == "exact":
-        return local_row_dimensions(net, locations, method="exact", progress=progress)
+        return local_row_dimensions(net, locations, method="exact", progress=progress, threads=threads)
     parts = []
     for k, loc in enumerate(tqdm(locations, desc="row dimensions", unit="location", disable=not progress)):
         if stream is not None and k:
