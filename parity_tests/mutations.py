@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARITY = ROOT / "parity_tests"
+FIXTURES = ROOT / "parity_tests" / "fixtures"
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,11 @@ def apply(mutation: Mutation, tree: Path) -> None:
 
 def run_suite(package_root: Path, timeout: float) -> tuple[int, float]:
     """Exit code and seconds of the parity suite run against the package copy in ``package_root``."""
-    env = {**os.environ, "PYTHONPATH": str(package_root), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONPATH": str(package_root), "PYTHONDONTWRITEBYTECODE": "1",
+           "OPDIMS_PARITY_FIXTURES": str(FIXTURES)}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", str(PARITY), "-x", "-q", "-p", "no:cacheprovider",
+    done = subprocess.run([sys.executable, "-m", "pytest", str(package_root / "opdims" / "parity"), "-x", "-q",
+                           "-p", "no:cacheprovider",
                            "--no-header", "-o", "addopts="], cwd=package_root, env=env, capture_output=True,
                           text=True, timeout=timeout)
     return done.returncode, time.perf_counter() - start
@@ -112,6 +114,7 @@ def main(argv=None) -> int:
         for m in chosen:
             tree = Path(tmp) / m.name
             shutil.copytree(ROOT / "opdims", tree / "opdims", ignore=shutil.ignore_patterns("__pycache__"))
+            (tree / "conftest.py").write_text("")  # pytest's rootdir: the copy, not the checkout
             apply(m, tree)
             code, seconds = run_suite(tree, args.timeout)
             caught = code == 1

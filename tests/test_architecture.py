@@ -20,6 +20,7 @@ LAYERS = [
     ("pipelines", 5), ("training", 5), ("plotting", 5), ("reference_data", 5),
     ("matlab", 6), ("batch", 6), ("reproduce", 6),
     ("cli", 7), ("__main__", 7),
+    ("parity", 8),
 ]
 
 
@@ -53,9 +54,9 @@ def imports(module: str, path: Path, is_package: bool):
             else:
                 continue
             names = [a.name for a in node.names]
-            if not target:  # "from .. import io" imports modules; "from .. import __version__" the facade's
+            if not target:  # "from .. import io" imports modules; other names come from the facade
                 for name in names:
-                    if not name.startswith("__"):
+                    if (PACKAGE / name).is_dir() or (PACKAGE / f"{name}.py").is_file():
                         yield name, [], id(node) in top_level
             else:
                 yield target, names, id(node) in top_level

@@ -86,9 +86,10 @@ DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 def _all_modules():
-    """Every module of the package except ``__main__``, by name."""
+    """Every module of the package except ``__main__`` and the parity suite's test code (``opdims.parity``)."""
     names = ["opdims"] + [info.name for info in pkgutil.walk_packages(opdims.__path__, prefix="opdims.")
-                          if info.name.rsplit(".", 1)[-1] != "__main__"]
+                          if info.name.rsplit(".", 1)[-1] != "__main__"
+                          and not info.name.startswith("opdims.parity")]
     return [importlib.import_module(name) for name in sorted(names)]
 
 

@@ -8,9 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingFileError
+from ..errors import MissingDependencyError, MissingFileError
 
-PARITY_DIR = Path(__file__).resolve().parents[2] / "parity_tests"
+#: the parity suite's test modules (installed with the package)
+PARITY_DIR = Path(__file__).resolve().parents[1] / "parity"
+#: the fixtures of a source checkout (not installed with the package)
+SOURCE_FIXTURES = Path(__file__).resolve().parents[2] / "parity_tests" / "fixtures"
+FIXTURES_ENV = "OPDIMS_PARITY_FIXTURES"
 
 
 def register(subparsers) -> None:
@@ -38,7 +42,9 @@ def register(subparsers) -> None:
                     "original code (committed ones, or your own made with matlab_ref/), and print a table of "
                     "errors and tolerances.",
     )
-    p.add_argument("--fixtures", metavar="DIR", help="folder of fixture .mat files (default: the committed ones)")
+    p.add_argument("--fixtures", metavar="DIR",
+                   help=f"folder of fixture .mat files (default: ${FIXTURES_ENV}, else the source checkout's "
+                        "parity_tests/fixtures)")
     p.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown to FILE")
     p.set_defaults(func=run)
 
@@ -76,8 +82,9 @@ def run(args) -> int:
     Raises
     ------
     FileNotFoundError
-        Without the source checkout's ``parity_tests`` folder, or for a
-        missing fixtures folder.
+        When no fixtures folder is given and none is found.
+    ImportError
+        Without pytest.
 
     Examples
     --------
@@ -87,16 +94,26 @@ def run(args) -> int:
     >>> main(["parity", "--markdown", "parity.md"])  # doctest: +SKIP
     0
     """
-    import pytest
-
-    if not PARITY_DIR.is_dir():
-        raise MissingFileError(f"{PARITY_DIR}: the parity suite ships with the opdims source checkout, not with the wheel")
-    folder = Path(args.fixtures) if args.fixtures else PARITY_DIR / "fixtures"
-    if not folder.is_dir():
-        raise MissingFileError(f"{folder}: no such fixtures folder")
+    try:
+        import pytest
+    except ImportError as exc:
+        raise MissingDependencyError("opdims parity runs the parity suite with pytest: pip install 'opdims[test]'") \
+            from exc
+    if args.fixtures:
+        folder, where = Path(args.fixtures), "--fixtures"
+    elif os.environ.get(FIXTURES_ENV):
+        folder, where = Path(os.environ[FIXTURES_ENV]), f"${FIXTURES_ENV}"
+    else:
+        folder, where = SOURCE_FIXTURES, "the source checkout"
+        if not folder.is_dir():
+            raise MissingFileError("the parity fixtures (about 25 MB) are not installed with opdims: get the folder "
+                                   "parity_tests/fixtures of the opdims source repository and run "
+                                   "opdims parity --fixtures DIR")
+    if not folder.is_dir() or not any(folder.glob("*.mat")):
+        raise MissingFileError(f"{where} {folder}: no folder of fixture .mat files")
     with tempfile.TemporaryDirectory() as tmp:
         table_path = Path(tmp) / "parity.md"
-        os.environ["OPDIMS_PARITY_FIXTURES"] = str(folder.resolve())
+        os.environ[FIXTURES_ENV] = str(folder.resolve())
         os.environ["OPDIMS_PARITY_REPORT"] = str(table_path)
         code = pytest.main([str(PARITY_DIR), "-q", "-p", "no:cacheprovider", "--no-header", "-rs"])
         table = table_path.read_text() if table_path.is_file() else "(no comparison ran)\n"

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from _parity import compare
+from opdims.parity.machinery import compare
 
 from opdims.matlab import utils
 

@@ -23,7 +23,8 @@ from opdims.random import ReplayStream
 from opdims.reference_data import ENV_VAR, original_data_dir
 
 FIXTURES_ENV = "OPDIMS_PARITY_FIXTURES"
-DEFAULT_FIXTURES = Path(__file__).parent / "fixtures"
+#: the fixtures of a source checkout (they are not installed with the package)
+DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "parity_tests" / "fixtures"
 
 # tolerances of the parity ladder (DESIGN §4), relative to the quantity's scale
 KERNEL = 1e-12
@@ -40,6 +41,13 @@ ROW_DIRECTION = 1e-5
 
 
 def fixtures_dir() -> Path:
+    """The fixture folder: ``$OPDIMS_PARITY_FIXTURES``, else the source checkout's ``parity_tests/fixtures``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (which may not exist in an installed package).
+    """
     return Path(os.environ.get(FIXTURES_ENV, DEFAULT_FIXTURES))
 
 
@@ -90,7 +98,7 @@ class Fixture:
         self.name = name
         path = fixtures_dir() / f"{name}.mat"
         if not path.is_file():
-            if fixtures_dir() == DEFAULT_FIXTURES:
+            if fixtures_dir() == DEFAULT_FIXTURES and DEFAULT_FIXTURES.is_dir():
                 pytest.fail(f"committed parity fixture {path} is missing")
             pytest.skip(f"parity fixture {path} not found in {fixtures_dir()}")
         self.path = path

@@ -1,14 +1,11 @@
 """Parity suite: opdims against fixtures written by the original MATLAB code."""
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from _parity import RECORDS, Fixture, report_table
+from opdims.parity.machinery import RECORDS, Fixture, report_table
 
 
 @pytest.fixture(scope="module")

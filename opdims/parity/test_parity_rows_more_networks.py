@@ -12,7 +12,7 @@ applies."""
 
 import numpy as np
 import pytest
-from _parity import KERNEL, ROW_DIRECTION, ROW_SAME_OPTIMUM, ROW_SHORTFALL, compare
+from opdims.parity.machinery import KERNEL, ROW_DIRECTION, ROW_SAME_OPTIMUM, ROW_SHORTFALL, compare
 
 import opdims
 from opdims.exact_rows import best_row_dimension

@@ -2,7 +2,7 @@
 
 import pytest
 import numpy as np
-from _parity import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, backend_label, compare
+from opdims.parity.machinery import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, backend_label, compare
 
 import opdims
 from opdims.matlab import get_stream, rng, run_rnn, set_stream, utils

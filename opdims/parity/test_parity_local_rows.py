@@ -32,7 +32,7 @@ fminunc's ``1 - |q'q_ref|`` reaches 1.25e-6 (ctxt net 1) and 6.9e-6 (synthetic).
 
 import numpy as np
 import pytest
-from _parity import KERNEL, compare
+from opdims.parity.machinery import KERNEL, compare
 
 import opdims
 from opdims import exact_rows

@@ -3,7 +3,7 @@ removal, get_mse, get_state_distance_between_trajs."""
 
 import numpy as np
 import pytest
-from _parity import KERNEL, compare
+from opdims.parity.machinery import KERNEL, compare
 
 from opdims.matlab import utils, vec
 

@@ -3,7 +3,7 @@ and global operative dimensions for every subset option."""
 
 import numpy as np
 import pytest
-from _parity import KERNEL, LONG_NOISY, SINGULAR_VALUES, compare, compare_up_to_sign
+from opdims.parity.machinery import KERNEL, LONG_NOISY, SINGULAR_VALUES, compare, compare_up_to_sign
 
 import opdims
 from opdims.matlab import set_stream, utils

@@ -1,7 +1,7 @@
 """Both input generators with the original's random draws replayed."""
 
 import pytest
-from _parity import KERNEL, compare
+from opdims.parity.machinery import KERNEL, compare
 
 from opdims.matlab import rng, set_stream, utils
 

@@ -13,7 +13,7 @@ code run under Octave (fixtures ``all_networks_forward`` and
 
 import numpy as np
 import pytest
-from _parity import BACKEND_IDS, BACKENDS, KERNEL, backend_label, compare
+from opdims.parity.machinery import BACKEND_IDS, BACKENDS, KERNEL, backend_label, compare
 
 import opdims
 

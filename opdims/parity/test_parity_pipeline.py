@@ -5,7 +5,7 @@ reduced-rank network."""
 
 import numpy as np
 import pytest
-from _parity import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, SINGULAR_VALUES, backend_label, compare, compare_up_to_sign
+from opdims.parity.machinery import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, SINGULAR_VALUES, backend_label, compare, compare_up_to_sign
 
 import opdims
 from opdims.io import load_local_operative_dimensions

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from _parity import KERNEL, compare
+from opdims.parity.machinery import KERNEL, compare
 
 from opdims.matlab import set_stream, utils
 
