@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .backend import usable_cores
 from .batch import batch_jobs, run_batch
 from .io import AnalysisStore, list_networks
 from .network_analysis import LOCATION_KINDS
@@ -311,7 +312,8 @@ def figure3(summary: Summary, dim_types=DIM_TYPES):
 
 
 def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler: str | None = None,
-              dask_local: int | None = None, recompute: bool = False, progress: bool = True) -> Summary:
+              dask_local: int | None = None, threads: int | None = None, recompute: bool = False,
+              progress: bool = True) -> Summary:
     """Compute (or resume) every network of ``sets``, then summarise.
 
     Parameters
@@ -328,6 +330,8 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         A Dask scheduler's address instead.
     dask_local : int, optional
         A Dask ``LocalCluster`` of this many workers instead.
+    threads : int, optional
+        Threads per network (default: the usable cores shared among the local workers).
     recompute : bool, optional
         Recompute finished networks.
     progress : bool, optional
@@ -341,7 +345,10 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
     dim_types = tuple(dim_types)
     options = AnalysisOptions(dim_types=dim_types, random_control=True)
     store = AnalysisStore(Path(out_dir) / "networks", keep_local=False)
-    jobs = batch_jobs({nets.task: nets.path for nets in sets}, {nets.task: nets.net_ids for nets in sets}, options)
+    if threads is None:
+        threads = max(1, usable_cores() // (dask_local or workers)) if scheduler is None else 1
+    jobs = batch_jobs({nets.task: nets.path for nets in sets}, {nets.task: nets.net_ids for nets in sets}, options,
+                      threads=threads)
     results = run_batch(jobs, store, workers=workers, scheduler=scheduler, dask_local=dask_local,
                         recompute=recompute, progress=progress)
     analyses = {(job.task, job.net_id): res for job, res in zip(jobs, results)}

@@ -72,7 +72,6 @@ def run(args) -> int:
     from ..reproduce import NetworkSet, figure3, network_ids, rank_thresholds, reproduce, threshold_table
 
     executor = executor_settings(args)
-    executor.pop("threads")
     if not args.tolerance >= 0:
         raise ValidationError(f"--tolerance: expected a number >= 0, got {args.tolerance}")
     sets = []
