@@ -30,6 +30,7 @@ WORKLOADS = {
     "rows_location": "all row dimensions of one location (exact, until abs(fval) < 1e-8)",
     "global_dims": "global dimensions from 120 column dimensions (SVD of L)",
     "s3_rank": "s3: one more rank of the sweep (60 trials x 1400 steps; sweeps of 8 and 16 ranks)",
+    "analyse": "opdims analyse, columns + rows, 32 trials x 300 steps, every 20th step, ranks 1-50,60-N:10",
 }
 S3_BLOCK = 8  #: ranks simulated to time one rank
 GRID = "1-50,60-N:10"  #: the rank grid of the s3 row
@@ -83,6 +84,28 @@ def run_one(n: int, workload: str) -> dict:
                               run.trials.targets, noise=noise, ranks=list(range(1, block + 1)))
             times.append(time.perf_counter() - start)
         start = time.perf_counter() - (times[1] - times[0])
+    elif workload == "analyse":
+        import tempfile
+
+        from opdims.cli import main as opdims_main
+        from opdims.io import save_network
+
+        folder = Path(tempfile.mkdtemp())
+        save_network(folder / "net.h5", net)
+        rng = np.random.default_rng(0)
+        labels = np.repeat(np.arange(8), 4)
+        inputs = np.zeros((32, 300, 5))
+        inputs[:, 50:150, 0] = np.cos(labels * np.pi / 4)[:, None]
+        inputs[:, 50:150, 1] = np.sin(labels * np.pi / 4)[:, None]
+        inputs += 0.05 * rng.standard_normal(inputs.shape)
+        np.savez(folder / "trials.npz", inputs=inputs, targets=np.zeros((32, 300, 1)), labels=labels,
+                 condition_ids=1 + labels % 2)
+        start = time.perf_counter()
+        code = opdims_main(["analyse", "--weights", str(folder / "net.h5"), "--trials", str(folder / "trials.npz"),
+                            "--every", "20", "--ranks", f"1-{min(50, n)},60-{n}:10", "--out", str(folder / "out"),
+                            "--quiet"])
+        if code:
+            raise SystemExit(f"opdims analyse failed with exit code {code}")
     else:
         raise SystemExit(f"unknown workload {workload}")
     seconds = time.perf_counter() - start
