@@ -70,8 +70,9 @@ def test_noise_from_a_stream_equals_the_same_noise_given():
 
 
 @pytest.mark.parametrize("kernel", AVAILABLE_KERNELS)
-def test_threads_and_blocks_do_not_change_a_bit(kernel):
-    net, basis, inputs, ids, targets, noise = sweep_problem(n=8, B=40, T=20, seed=5)
+@pytest.mark.parametrize("n_trials", [40, 1])
+def test_threads_and_blocks_do_not_change_a_bit(kernel, n_trials):
+    net, basis, inputs, ids, targets, noise = sweep_problem(n=8, B=n_trials, T=20, seed=5)
     one = rank_sweep(net, basis, "columns", inputs, ids, targets, noise=noise, threads=1, kernel=kernel)
     for threads, block_size in [(2, 3), (2, 1), (3, 8), (1, 2)]:
         other = rank_sweep(net, basis, "columns", inputs, ids, targets, noise=noise, threads=threads,
