@@ -46,7 +46,8 @@ import numpy as np
 from .errors import MissingDependencyError, ValidationError
 from .nonlinearity import apply_nonlinearity
 
-__all__ = ["KERNELS", "KERNEL_ENV", "check_kernel", "numba_available", "run_block", "update_distance_output"]
+__all__ = ["KERNELS", "KERNEL_ENV", "check_kernel", "numba_available", "run_block", "unit_sum",
+           "update_distance_output"]
 
 KERNELS = ("numba", "numpy")  #: implementations of the sweep step
 KERNEL_ENV = "OPDIMS_KERNEL"  #: environment variable choosing the default kernel ("numba" or "numpy")
@@ -275,15 +276,37 @@ def run_block(W, x0, chunks, ref, target, w_out, b_out, alpha, keep, nonlinearit
             if distance:
                 np.subtract(x, ref[t], out=diff)
                 np.square(diff, out=diff)
-                dist += np.sqrt(np.add.reduce(diff, axis=1)).T
+                dist += np.sqrt(unit_sum(diff)).T
             np.multiply(r, w_col, out=diff)
-            err = np.add.reduce(diff, axis=1)
+            err = unit_sum(diff)
             err += b_out
             err -= target[t]
             sq_err += (err * err).T
             if record is not None:
                 record[t] = x[0]
     return _total(sq_err), _total(dist)
+
+
+def unit_sum(a) -> np.ndarray:
+    """``[K, N, B]`` -> ``[K, B]``: the sum over units, added unit after unit (``((a_0 + a_1) + a_2) + ...``).
+
+    NumPy reduces a middle axis that way (element by element over the
+    trials); with a single trial the units are the contiguous axis, which
+    ``np.add.reduce`` would add pairwise, so a running sum is taken instead.
+
+    Parameters
+    ----------
+    a : ndarray ``[K, N, B]``
+        The terms.
+
+    Returns
+    -------
+    ndarray ``[K, B]``
+        The sums.
+    """
+    if a.shape[2] > 1:
+        return np.add.reduce(a, axis=1)
+    return np.add.accumulate(a, axis=1)[:, -1]
 
 
 def _total(per_trial) -> np.ndarray:

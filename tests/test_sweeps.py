@@ -104,6 +104,19 @@ def test_numba_kernel_equals_numpy_kernel(nonlinearity, alpha):
     assert fast.full_cost == pytest.approx(slow.full_cost, rel=1e-12, abs=0)
 
 
+@pytest.mark.parametrize("shape", [(1, 100, 1), (5, 100, 1), (3, 9, 1), (1, 100, 60), (7, 100, 60), (2, 17, 255),
+                                   (4, 8, 2), (12, 130, 3)])
+def test_unit_sums_add_unit_after_unit(shape):
+    """The order both kernels rely on for their bits (and that NumPy could change)."""
+    a = np.random.default_rng(9).standard_normal(shape)
+    sequential = a[:, 0].copy()
+    for n in range(1, shape[1]):
+        sequential += a[:, n]
+    np.testing.assert_array_equal(kernels.unit_sum(a), sequential)
+    for k in range(shape[0]):
+        np.testing.assert_array_equal(kernels.unit_sum(a[k:k + 1].copy())[0], sequential[k])
+
+
 @needs_numba
 def test_numba_kernel_states_equal_numpy_kernel_states_bit_for_bit():
     """Both kernels take the rates from NumPy (np.tanh); the update is the same formula, so the states agree
