@@ -343,8 +343,8 @@ def _numpy_sweep(net, basis, dim_type, inputs, condition_ids, targets, ranks, no
 
     def run(sel):
         W = reduced_rank_stack(net.W, basis, dim_type, ranks[sel])
-        return run_block(np.ascontiguousarray(W, dtype=np_dtype), x0, chunks, reference, target, w_out, b_out, alpha, keep,
-                         net.nonlinearity, kernel)
+        return run_block(np.ascontiguousarray(W, dtype=np_dtype), x0, chunks, reference, target, w_out, b_out,
+                         alpha, keep, net.nonlinearity, kernel)
 
     with tqdm(total=ranks.size, desc="rank sweep", unit="network", disable=not progress) as bar, \
             single_threaded_blas(), ThreadPoolExecutor(max(1, min(threads, len(blocks)))) as pool:
