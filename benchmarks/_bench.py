@@ -120,7 +120,32 @@ def machine_line() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (f"{platform.processor() or platform.machine()}, {usable_cores()} cores, load average {load:.2f} "
             f"at the start, BLAS {blas.get('internal_api', '?')} {blas.get('version', '')} "
-            f"({blas.get('architecture', '?')} kernels), numpy {np.__version__}, float64")
+            f"({blas.get('architecture', '?')} kernels), numpy {np.__version__}, float64{_kernel_note()}")
+
+
+def _kernel_note() -> str:
+    """The rank sweep's step kernel (opdims.kernels), where this version of opdims has one."""
+    try:
+        from opdims.kernels import check_kernel
+    except ImportError:
+        return ""
+    kernel = check_kernel(None)
+    if kernel == "numba":
+        import numba
+
+        return f", sweep kernel numba {numba.__version__}"
+    return ", sweep kernel numpy"
+
+
+def add_kernel_option(parser) -> None:
+    """``--kernel numba|numpy``: the sweep's step kernel, for this process and its workers ($OPDIMS_KERNEL)."""
+    parser.add_argument("--kernel", choices=("numba", "numpy"), default=None,
+                        help="rank-sweep step kernel (default: numba when installed)")
+
+
+def apply_kernel_option(args) -> None:
+    if args.kernel is not None:
+        os.environ["OPDIMS_KERNEL"] = args.kernel
 
 
 def report(name: str, title: str, rows: list[Row], notes: list[str], command: str) -> str:

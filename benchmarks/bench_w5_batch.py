@@ -1,13 +1,14 @@
 """W5: s2 + s3 for both dimension types on all 20 networks of both tasks (80 jobs).
 
-Run: python benchmarks/bench_w5_batch.py [--workers 2] [--nets 1-20]
+Run: python benchmarks/bench_w5_batch.py [--workers 2] [--nets 1-20] [--kernel numba|numpy]
 """
 
 import argparse
 import resource
 
 import numpy as np
-from _bench import Row, data_dir, gemm_throughput, max_rss_bytes, once, report, s3_run
+from _bench import (Row, add_kernel_option, apply_kernel_option, data_dir, gemm_throughput, max_rss_bytes,
+                    once, report, s3_run)
 
 from opdims import MatlabTwisterStream, simulate
 from opdims import AnalysisOptions
@@ -68,7 +69,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--dask-local", type=int, default=None, help="run on a Dask LocalCluster of N workers")
     parser.add_argument("--nets", default="1-20")
+    add_kernel_option(parser)
     args = parser.parse_args()
+    apply_kernel_option(args)
     net_ids = parse_net_ids(args.nets)
     dim_types = ("columns", "rows")
     weights = {t: data_dir() / ORIGINAL_FILES[f"{t}_weights"] for t in TASKS}
@@ -88,7 +91,8 @@ def main():
                      f"{slowest.provenance['net_id']}, {slowest.provenance['seconds']:.1f} s"),
                     "target scaled to the number of networks run (15 min for 20)",
                     "peak memory: largest resident size of this process or one worker"],
-           f"python benchmarks/bench_w5_batch.py --workers {args.workers} --nets {args.nets}")
+           f"python benchmarks/bench_w5_batch.py --workers {args.workers} --nets {args.nets}"
+           + (f" --kernel {args.kernel}" if args.kernel else ""))
 
 
 if __name__ == "__main__":

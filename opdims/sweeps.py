@@ -9,7 +9,6 @@ device (CPU or GPU).
 
 from __future__ import annotations
 
-import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -18,16 +17,20 @@ from tqdm.auto import tqdm
 
 from .backend import check_backend, check_threads, single_threaded_blas, split, torch_device, torch_threads
 from .errors import ValidationError
+from .kernels import check_kernel, run_block
 from .network import Network
 from .nonlinearity import apply_nonlinearity
 from .random import RandomStream, as_stream
-from .reduce import reduced_rank_stack
+from .reduce import as_dimension_matrix, reduced_rank_stack
 from .simulate import draw_noise, drive_chunks, euler_steps, simulate
 from .validation import check_condition_ids, check_inputs, check_noise, check_targets
 
-__all__ = ["COST_TOLERANCE", "RankSweep", "check_ranks", "rank_sweep", "rank_within_full_cost", "settled_rank", "sweep_blocks"]
+__all__ = ["COST_TOLERANCE", "RankSweep", "check_ranks", "default_block_size", "rank_sweep", "rank_within_full_cost",
+           "settled_rank", "sweep_blocks"]
 
 COST_TOLERANCE = 0.10  #: default tolerance of the rank thresholds (cost within 10 % of the full-rank cost)
+_BLOCK_BYTES = 512 * 2**10  #: target size of one [K, N, B] array of a block (see default_block_size)
+_TORCH_BLOCK_SIZE = 25  #: default networks per block of the torch back end
 
 
 def rank_within_full_cost(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANCE) -> int | None:
@@ -159,24 +162,37 @@ def sweep_blocks(n_ranks: int, block_size: int, parallel: int = 1) -> list[slice
     return split(n_ranks, min(n_blocks, max(n_ranks, 1)))
 
 
-def _numpy_block(net: Network, W, x0, inputs, noise, reference_x, target, dtype):
-    """Summed squared output error and summed state distance ``[K]`` of each of ``W [K, N, N]``."""
-    alpha, keep = dtype(net.alpha), dtype(1.0 - net.alpha)
-    WT = np.swapaxes(W.astype(dtype, copy=False), -1, -2)
-    x = np.array(np.broadcast_to(x0.astype(dtype), (W.shape[0],) + x0.shape))
-    r = apply_nonlinearity(net.nonlinearity, x)
-    diff = np.empty_like(x)
-    w_out, b_out = net.W_out[0].astype(dtype), dtype(net.b_z[0])
-    sq_err = np.zeros(x.shape[:2])
-    dist = np.zeros(x.shape[:2])
-    chunks = drive_chunks(net, inputs, noise, net.noise_sigma, dtype)
-    for t in euler_steps(np, x, r, WT, chunks, alpha, keep, net.nonlinearity):
-        np.subtract(x, reference_x[:, t], out=diff)
-        np.square(diff, out=diff)
-        dist += np.sqrt(diff.sum(axis=-1))
-        err = r @ w_out + b_out - target[:, t]
-        sq_err += err * err
-    return sq_err.sum(axis=1), dist.sum(axis=1)
+def _drive_by_step(net: Network, inputs, noise, dtype) -> np.ndarray:
+    """Input, bias and scaled noise of every step, ``[T, N, B]`` (the drive of :func:`drive_chunks`)."""
+    n_trials, n_steps, _ = inputs.shape
+    drive = np.empty((n_steps, net.n_units, n_trials), dtype=dtype)
+    for t0, chunk in drive_chunks(net, inputs, noise, net.noise_sigma, dtype):
+        drive[t0:t0 + chunk.shape[1]] = chunk.transpose(1, 2, 0)
+    return drive
+
+
+def default_block_size(n_trials: int, n_units: int, itemsize: int = 8) -> int:
+    """Networks advanced together by default: about 512 KiB per ``[K, N, B]`` array (state, rates,
+    product), so that a block's working set stays near a core's L2 cache.
+
+    Parameters
+    ----------
+    n_trials, n_units : int
+        ``B`` and ``N``.
+    itemsize : int, optional
+        Bytes per number (8 for float64).
+
+    Returns
+    -------
+    int
+        The block size, at least 1.
+
+    Examples
+    --------
+    >>> default_block_size(60, 100)
+    11
+    """
+    return max(1, round(_BLOCK_BYTES / max(n_trials * n_units * itemsize, 1)))
 
 
 def _torch_block(net: Network, W, x0, inputs, noise, reference_x, target, tdtype, dev):
@@ -234,8 +250,8 @@ def check_ranks(ranks, n_units: int) -> np.ndarray:
 
 def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, targets, *,
                ranks=None, noise=None, stream: RandomStream | int | None = None,
-               block_size: int = 25, progress: bool = False, backend: str = "numpy", device=None,
-               dtype: str = "float64", threads: int | None = None) -> RankSweep:
+               block_size: int | None = None, progress: bool = False, backend: str = "numpy", device=None,
+               dtype: str = "float64", threads: int | None = None, kernel: str | None = None) -> RankSweep:
     """Cost and state distance when W keeps only ``basis[:, :k]``, for each rank k.
 
     ``basis [N, N]``: orthonormal dimensions ordered by importance (global
@@ -243,9 +259,18 @@ def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, target
     n_in]``, ``targets [B, T, n_out]``. Every network gets the same noise
     (the original reseeds before each run): ``noise [B, T, N]`` standard
     normal, or drawn once from ``stream`` in MATLAB's order. ``ranks``
-    default ``1..N``; at most ``block_size`` networks are simulated at a time.
+    default ``1..N``; at most ``block_size`` networks are simulated at a time
+    (numpy default: :func:`default_block_size`; torch: 25).
     ``backend``, ``device``, ``dtype``, ``threads`` as :func:`opdims.simulate`
-    (numpy: blocks run on ``threads`` CPU threads).
+    (numpy: blocks run on ``threads`` CPU threads). ``kernel`` (numpy back
+    end): ``'numba'`` or ``'numpy'``, see :mod:`opdims.kernels`; default
+    numba when installed (``pip install 'opdims[fast]'``).
+
+    With the numpy back end the full-rank network is simulated first (its
+    states are the reference of the distance) and the rank that keeps the
+    whole basis, which is the full-rank network itself, is not simulated
+    again: its cost is the full-rank cost and its distance 0. Each network's
+    numbers depend neither on ``threads`` nor on ``block_size``.
     """
     check_backend(backend, dtype, device)
     inputs = check_inputs(net, inputs)
@@ -257,40 +282,75 @@ def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, target
     if noise is not None:
         noise = check_noise(noise, (n_trials, n_steps, net.n_units))
     threads = check_threads(threads)
+    if backend == "numpy":
+        return _numpy_sweep(net, basis, dim_type, inputs, condition_ids, targets, ranks, noise, block_size,
+                            progress, dtype, threads, check_kernel(kernel))
     full = simulate(net, inputs, condition_ids, noise=noise, backend=backend, device=device, dtype=dtype,
                     threads=threads)
     x0 = net.x0[:, check_condition_ids(net, condition_ids, n_trials)].T
     target = targets[..., 0]
-    parallel = threads if backend == "numpy" else 1
-    blocks = sweep_blocks(ranks.size, block_size, parallel)
+    blocks = sweep_blocks(ranks.size, _TORCH_BLOCK_SIZE if block_size is None else block_size, 1)
 
-    if backend == "numpy":
-        np_dtype = np.dtype(dtype).type
-        reference_x = full.x
+    import torch
 
-        def run(sel):
-            W = reduced_rank_stack(net.W, basis, dim_type, ranks[sel])
-            return _numpy_block(net, W, x0, inputs, noise, reference_x, target, np_dtype)
-    else:
-        import torch
-
-        dev, tdtype = torch_device(device), getattr(torch, dtype)
-        reference_x = torch.as_tensor(full.x, dtype=tdtype, device=dev)
-        target_t = torch.as_tensor(target, dtype=tdtype, device=dev)
-
-        def run(sel):
-            W = reduced_rank_stack(net.W, basis, dim_type, ranks[sel])
-            return _torch_block(net, W, x0, inputs, noise, reference_x, target_t, tdtype, dev)
+    dev, tdtype = torch_device(device), getattr(torch, dtype)
+    reference_x = torch.as_tensor(full.x, dtype=tdtype, device=dev)
+    target_t = torch.as_tensor(target, dtype=tdtype, device=dev)
 
     cost = np.empty(ranks.size)
     dist = np.empty(ranks.size)
     n_samples = n_trials * n_steps
-    device_threads = torch_threads(dev, 1) if backend == "torch" else contextlib.nullcontext()
     with tqdm(total=ranks.size, desc="rank sweep", unit="network", disable=not progress) as bar, \
-            single_threaded_blas(), device_threads, ThreadPoolExecutor(max(1, min(parallel, len(blocks)))) as pool:
-        for sel, (sq_err, d) in zip(blocks, pool.map(run, blocks)):
+            single_threaded_blas(), torch_threads(dev, 1):
+        for sel in blocks:
+            W = reduced_rank_stack(net.W, basis, dim_type, ranks[sel])
+            sq_err, d = _torch_block(net, W, x0, inputs, noise, reference_x, target_t, tdtype, dev)
             cost[sel] = sq_err / n_samples
             dist[sel] = d / n_samples
             bar.update(sel.stop - sel.start)
     full_cost = float(np.mean((full.z[..., 0] - target) ** 2))
+    return RankSweep(ranks, cost, dist, full_cost)
+
+
+def _numpy_sweep(net, basis, dim_type, inputs, condition_ids, targets, ranks, noise, block_size, progress,
+                 dtype, threads, kernel) -> RankSweep:
+    """The numpy back end of :func:`rank_sweep`: the full-rank pass, then blocks of networks on threads."""
+    n_trials, n_steps, _ = inputs.shape
+    np_dtype = np.dtype(dtype).type
+    basis = as_dimension_matrix(basis, net.n_units, "basis")
+    if ranks[-1] > basis.shape[1]:
+        raise ValidationError(f"ranks: expected values in 0..{basis.shape[1]} (the basis vectors), got {ranks[-1]}")
+    x0 = np.ascontiguousarray(net.x0[:, check_condition_ids(net, condition_ids, n_trials)], dtype=np_dtype)  # [N, B]
+    target = np.ascontiguousarray(targets[..., 0].T, dtype=np_dtype)  # [T, B]
+    w_out, b_out = net.W_out[0], net.b_z[0]
+    alpha, keep = net.alpha, 1.0 - net.alpha
+    n_samples = n_trials * n_steps
+
+    with single_threaded_blas():
+        drive = _drive_by_step(net, inputs, noise, np_dtype)
+        chunks = [(0, drive)]
+        reference = np.empty_like(drive)
+        full_sq, _ = run_block(net.W[None].astype(np_dtype), x0, chunks, None, target, w_out, b_out, alpha,
+                               keep, net.nonlinearity, kernel, record=reference)
+    full_cost = float(full_sq[0] / n_samples)
+
+    cost = np.full(ranks.size, full_cost)
+    dist = np.zeros(ranks.size)
+    todo = np.flatnonzero(ranks != basis.shape[1])  # keeping every basis vector leaves W as it is
+    if block_size is None:
+        block_size = default_block_size(n_trials, net.n_units, np.dtype(dtype).itemsize)
+    blocks = [todo[sel] for sel in sweep_blocks(todo.size, block_size, threads)]
+
+    def run(sel):
+        W = reduced_rank_stack(net.W, basis, dim_type, ranks[sel])
+        return run_block(np.ascontiguousarray(W, dtype=np_dtype), x0, chunks, reference, target, w_out, b_out,
+                         alpha, keep, net.nonlinearity, kernel)
+
+    with tqdm(total=ranks.size, desc="rank sweep", unit="network", disable=not progress) as bar, \
+            single_threaded_blas(), ThreadPoolExecutor(max(1, min(threads, len(blocks)))) as pool:
+        bar.update(ranks.size - todo.size)
+        for sel, (sq_err, d) in zip(blocks, pool.map(run, blocks)):
+            cost[sel] = sq_err / n_samples
+            dist[sel] = d / n_samples
+            bar.update(sel.size)
     return RankSweep(ranks, cost, dist, full_cost)
