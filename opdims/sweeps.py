@@ -89,7 +89,7 @@ def settled_rank(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANC
 
     Examples
     --------
-    >>> settled_rank([1, 2, 3, 4], [9.0, 1.2, 1.05, 1.0], 1.0)
+    >>> settled_rank([1, 2, 3, 4], [9.0, 2.0, 1.05, 1.0], 1.0)
     3
     """
     ranks = np.asarray(ranks).reshape(-1)
@@ -154,8 +154,29 @@ class RankSweep:
 
 
 def sweep_blocks(n_ranks: int, block_size: int, parallel: int = 1) -> list[slice]:
-    """Split ``n_ranks`` networks into blocks of at most ``block_size``, at least
-    ``parallel`` of them (a multiple of ``parallel``, so that workers stay busy)."""
+    """Split ``n_ranks`` networks into blocks of at most ``block_size``.
+
+    At least ``parallel`` blocks, a multiple of ``parallel``, so that workers stay busy.
+
+    Parameters
+    ----------
+    n_ranks : int
+        Networks of the sweep.
+    block_size : int
+        Most networks per block.
+    parallel : int, optional
+        Workers.
+
+    Returns
+    -------
+    list of slice
+        The blocks, in order.
+
+    Examples
+    --------
+    >>> sweep_blocks(10, 4, parallel=2)
+    [slice(0, 2, None), slice(2, 5, None), slice(5, 8, None), slice(8, 10, None)]
+    """
     block_size = max(1, int(block_size))
     n_blocks = max(-(-n_ranks // block_size), 1)
     n_blocks = -(-n_blocks // parallel) * parallel
@@ -172,8 +193,9 @@ def _drive_by_step(net: Network, inputs, noise, dtype) -> np.ndarray:
 
 
 def default_block_size(n_trials: int, n_units: int, itemsize: int = 8) -> int:
-    """Networks advanced together by default: about 512 KiB per ``[K, N, B]`` array (state, rates,
-    product), so that a block's working set stays near a core's L2 cache.
+    """Networks advanced together by default: about 512 KiB per ``[K, N, B]`` array.
+
+    The state, the rates and the product of a block then stay near a core's L2 cache.
 
     Parameters
     ----------
@@ -254,23 +276,70 @@ def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, target
                dtype: str = "float64", threads: int | None = None, kernel: str | None = None) -> RankSweep:
     """Cost and state distance when W keeps only ``basis[:, :k]``, for each rank k.
 
-    ``basis [N, N]``: orthonormal dimensions ordered by importance (global
-    operative dimensions, or W's left singular vectors). ``inputs [B, T,
-    n_in]``, ``targets [B, T, n_out]``. Every network gets the same noise
-    (the original reseeds before each run): ``noise [B, T, N]`` standard
-    normal, or drawn once from ``stream`` in MATLAB's order. ``ranks``
-    default ``1..N``; at most ``block_size`` networks are simulated at a time
-    (numpy default: :func:`default_block_size`; torch: 25).
-    ``backend``, ``device``, ``dtype``, ``threads`` as :func:`opdims.simulate`
-    (numpy: blocks run on ``threads`` CPU threads). ``kernel`` (numpy back
-    end): ``'numba'`` or ``'numpy'``, see :mod:`opdims.kernels`; default
-    numba when installed (``pip install 'opdims[fast]'``).
+    Every network gets the same noise (the original reseeds before each run).
+    With the numpy back end the full-rank network is simulated first (its states
+    are the reference of the distance), and the rank that keeps the whole basis,
+    which is the full-rank network itself, is not simulated again: its cost is
+    the full-rank cost and its distance 0. Each network's numbers depend neither
+    on ``threads`` nor on ``block_size``.
 
-    With the numpy back end the full-rank network is simulated first (its
-    states are the reference of the distance) and the rank that keeps the
-    whole basis, which is the full-rank network itself, is not simulated
-    again: its cost is the full-rank cost and its distance 0. Each network's
-    numbers depend neither on ``threads`` nor on ``block_size``.
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    basis : array_like
+        ``[N, N]`` orthonormal dimensions ordered by importance (global
+        operative dimensions, or W's left singular vectors).
+    dim_type : str
+        ``'columns'`` or ``'rows'``: where the dimensions are removed.
+    inputs : array_like
+        ``[B, T, n_in]``.
+    condition_ids : array_like of int
+        1-based initial-state column of each trial.
+    targets : array_like
+        ``[B, T, n_out]`` (the cost is the MSE of output 1).
+    ranks : sequence of int, optional
+        Ranks k (default ``1..N``).
+    noise : array_like, optional
+        Standard-normal noise ``[B, T, N]``.
+    stream : RandomStream or int, optional
+        Source of the noise when not given (drawn once, in MATLAB's order).
+    block_size : int, optional
+        Most networks simulated at a time (numpy default: :func:`default_block_size`; torch: 25).
+    progress : bool, optional
+        A progress bar over the networks.
+    backend : str, optional
+        ``'numpy'`` (default) or ``'torch'``.
+    device : str, optional
+        torch device.
+    dtype : str, optional
+        ``'float64'`` (default) or ``'float32'``.
+    threads : int, optional
+        numpy back end: blocks run on this many CPU threads (default all cores).
+    kernel : str, optional
+        numpy back end: ``'numba'`` or ``'numpy'`` (see :mod:`opdims.kernels`);
+        default numba when installed (``pip install 'opdims[fast]'``).
+
+    Returns
+    -------
+    RankSweep
+        Ranks, cost, state distance and the full-rank cost.
+
+    Raises
+    ------
+    ValueError
+        For inputs, targets, ranks, noise or back-end options that do not fit (checked before any work).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims import Network
+    >>> rng = np.random.default_rng(0)
+    >>> net = Network(W_in=rng.standard_normal((4, 1)), W=rng.standard_normal((4, 4)), W_out=rng.standard_normal((1, 4)),
+    ...               x0=np.zeros(4), b_x=np.zeros(4), b_z=np.zeros(1), noise_sigma=0.0)
+    >>> sweep = rank_sweep(net, np.eye(4), "columns", np.ones((2, 20, 1)), [1, 1], np.zeros((2, 20, 1)))
+    >>> sweep.ranks, float(sweep.state_distance[-1])
+    (array([1, 2, 3, 4]), 0.0)
     """
     check_backend(backend, dtype, device)
     inputs = check_inputs(net, inputs)
