@@ -140,3 +140,12 @@ def report(name: str, title: str, rows: list[Row], notes: list[str], command: st
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.md").write_text(text)
     return text
+
+
+def report_text(name: str, title: str, lines: list[str]) -> str:
+    """Print a free-form result and write it to ``benchmarks/results/<name>.md``."""
+    text = "\n".join([f"## {title}", "", *lines, ""])
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(text)
+    return text

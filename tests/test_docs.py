@@ -34,7 +34,7 @@ from opdims.reference_data import ENV_VAR, original_data_dir
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```", re.M | re.S)
-NEEDS_DATA = ("OPDIMS_ORIGINAL_DATA", "shared/reference/original", "DATA", "original_data_dir")
+NEEDS_DATA = ("OPDIMS_ORIGINAL_DATA", "shared/reference/original", "DATA", "original_data_dir", "--original")
 SHELLS = ("bash", "sh")
 BLOCK_SECONDS = 300  #: most seconds one block may take (a guard against a hang, not a target)
 

@@ -1,5 +1,7 @@
 """The exact row solver: optimal at every greedy step, degenerate cases, parity fixtures."""
 
+import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -7,11 +9,21 @@ import pytest
 import scipy.io
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import minimize
+from scipy.optimize import brentq, minimize
 from synthetic import random_network
 
-from opdims import Network, delta_f, local_column_dimensions, local_row_dimensions, orthonormalize_against
-from opdims.exact_rows import best_directions, best_row_dimension, exact_row_dimensions, secular_maximiser
+from opdims import Network, delta_f, exact_rows, local_column_dimensions, local_row_dimensions, orthonormalize_against
+from opdims.exact_rows import (
+    _best_in_eigenbasis,
+    _check_previous,
+    _exact_rows,
+    _max_update_rank,
+    _update_directions,
+    best_directions,
+    best_row_dimension,
+    exact_row_dimensions,
+    secular_maximiser,
+)
 from opdims.io import load_network
 from opdims.operative import FVAL_THRESHOLD
 
@@ -196,3 +208,327 @@ def test_exact_reaches_the_reference_optimiser_step_by_step(name, request):
             _, exact = best_row_dimension(net, locations[loc], dims[:j, :, loc].T)
             reference = -fvals[j, loc]
             assert exact >= reference - 1e-9, f"location {loc + 1}, dimension {j + 1}: {exact} < {reference}"
+
+
+# --------------------------------------------------------------------------------------------------
+# any nonlinearity and alpha
+
+
+def _network(n, seed, gain, nonlinearity="tanh", alpha=0.1):
+    """A random network with the given nonlinearity; alpha = dt / tau (dt = 1)."""
+    return replace(random_network(n, seed=seed, gain=gain), nonlinearity=nonlinearity, dt=1.0, tau=1.0 / alpha)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.1])
+@pytest.mark.parametrize("nonlinearity", ["relu", "softplus", "linear"])
+@settings(max_examples=3, deadline=None)
+@given(n=st.integers(3, 5), seed=st.integers(0, 2**20), gain=st.floats(0.3, 3.0))
+def test_exact_beats_random_start_optimisation_for_any_nonlinearity_and_alpha(nonlinearity, alpha, n, seed, gain):
+    """Δf = a |q'r| ||Wq|| with r = φ(x) for every φ and a: the exact dimensions beat BFGS on the
+    one-step simulation (the original's objective) at every greedy step."""
+    net = _network(n, seed, gain, nonlinearity, alpha)
+    assert net.alpha == pytest.approx(alpha)
+    location = np.random.default_rng(seed + 1).standard_normal(n) * 1.5
+    res = exact_row_dimensions(net, location[None], threshold=0.0)
+    assert res.counts[0] == n
+    for j in range(n):
+        exact = -res.fvals[0, j]
+        best = best_of_random_starts(net, location, res.dims[0, :j].T, n_starts=4, seed=seed + j)
+        assert exact >= best * (1 - 1e-10) - 1e-15, f"step {j + 1}: exact {exact} < BFGS {best}"
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu", "softplus", "linear"])
+def test_alpha_scales_the_fvals_and_leaves_the_dimensions(nonlinearity):
+    """The maximiser does not depend on a; Δf is proportional to it (alpha 1 is PyTorch's nn.RNN)."""
+    location = np.random.default_rng(11).standard_normal((3, 10)) * 1.5
+    one = exact_row_dimensions(_network(10, 11, 1.5, nonlinearity, 1.0), location, threshold=0.0)
+    tenth = exact_row_dimensions(_network(10, 11, 1.5, nonlinearity, 0.1), location, threshold=0.0)
+    np.testing.assert_allclose(tenth.fvals, 0.1 * one.fvals, rtol=1e-9, atol=1e-14 * np.abs(one.fvals).max())
+    weight = np.abs(one.fvals) / np.abs(one.fvals[:, :1])
+    signs = np.sign(np.sum(one.dims * tenth.dims, axis=2))[..., None]
+    assert np.max(np.linalg.norm(one.dims - signs * tenth.dims, axis=2) * weight) < 1e-10
+
+
+# --------------------------------------------------------------------------------------------------
+# previous=: continuing the greedy search
+
+
+@pytest.mark.parametrize("k", [1, 3, 6])
+def test_continuing_from_the_first_k_dimensions_reproduces_the_rest(k):
+    net = random_network(12, seed=21, gain=1.8)
+    locations = np.random.default_rng(21).standard_normal((4, 12)) * 1.5
+    full = exact_row_dimensions(net, locations)
+    assert full.counts.min() > k
+    rest = exact_row_dimensions(net, locations, previous=full.dims[:, :k])
+    np.testing.assert_array_equal(rest.counts, full.counts - k)
+    np.testing.assert_allclose(rest.fvals, full.fvals[:, k:], rtol=1e-9, atol=1e-12, equal_nan=True)
+    ok = ~np.isnan(rest.fvals)
+    weight = np.abs(rest.fvals[ok]) / np.abs(full.fvals[:, :1].repeat(rest.fvals.shape[1], 1)[ok])
+    assert np.max(np.linalg.norm(rest.dims[ok] - full.dims[:, k:][ok], axis=1) * weight) < 1e-10
+    np.testing.assert_array_equal(rest.next_states, full.next_states)
+
+
+def test_previous_per_location_lengths_and_forms():
+    """Ragged lists, a NaN-padded LocalOperativeDimensions, an [L, j, N] array and one location's
+    [j, N] give the same continuation; only the new dimensions are returned."""
+    net = random_network(9, seed=22, gain=2.0)
+    locations = np.random.default_rng(22).standard_normal((3, 9)) * 1.5
+    full = exact_row_dimensions(net, locations, threshold=0.0)
+    lengths = [0, 2, 5]
+    ragged = exact_row_dimensions(net, locations, previous=[full.dims[i, :j] for i, j in enumerate(lengths)],
+                                  threshold=0.0)
+    for i, j in enumerate(lengths):
+        assert ragged.counts[i] == 9 - j
+        np.testing.assert_allclose(ragged.fvals[i, :9 - j], full.fvals[i, j:], rtol=1e-9, atol=1e-13)
+        alone = exact_row_dimensions(net, locations[i], previous=full.dims[i, :j], threshold=0.0)
+        np.testing.assert_allclose(alone.fvals[0], ragged.fvals[i, :9 - j], rtol=1e-12, atol=1e-15)
+    cut = full[np.arange(3)]
+    cut.fvals[:, 4:] = np.nan  # a NaN-padded run of 4 dimensions per location
+    cut.dims[:, 4:] = np.nan
+    from_result = exact_row_dimensions(net, locations, previous=cut, threshold=0.0)
+    from_array = exact_row_dimensions(net, locations, previous=full.dims[:, :4], threshold=0.0)
+    np.testing.assert_allclose(from_result.fvals, from_array.fvals, rtol=1e-12)
+    np.testing.assert_allclose(from_result.fvals, full.fvals[:, 4:], rtol=1e-9, atol=1e-13)
+    # only the span of the earlier dimensions matters (QR, as the original)
+    mixed = full.dims[:, :4].copy()
+    mixed[:, 0] += 0.5 * mixed[:, 1]
+    np.testing.assert_allclose(exact_row_dimensions(net, locations, previous=2.0 * mixed, threshold=0.0).fvals,
+                               from_array.fvals, rtol=1e-9, atol=1e-13)
+    # no direction left: nothing new at that location
+    none_left = exact_row_dimensions(net, locations, previous=[full.dims[0], None, full.dims[2, :8]])
+    assert list(none_left.counts) == [0, full.counts[1], 1]
+
+
+def test_previous_is_checked():
+    net = random_network(5, seed=23)
+    locations = np.random.default_rng(23).standard_normal((2, 5))
+    dims = np.linalg.qr(np.random.default_rng(23).standard_normal((5, 2)))[0].T
+    with pytest.raises(ValueError, match="2 locations"):
+        exact_row_dimensions(net, locations, previous=[dims])
+    with pytest.raises(ValueError, match="expected \\[j, 5\\]"):
+        exact_row_dimensions(net, locations, previous=[dims[:, :4], dims])
+    with pytest.raises(ValueError, match="NaN"):
+        exact_row_dimensions(net, locations, previous=np.stack([dims, np.full_like(dims, np.nan)]))
+    with pytest.raises(ValueError, match="linearly dependent"):
+        exact_row_dimensions(net, locations, previous=[np.stack([dims[0], 2 * dims[0]]), None])
+    with pytest.raises(ValueError, match="\\[L, j, N\\]"):
+        exact_row_dimensions(net, locations, previous=dims)
+    with pytest.raises(ValueError, match="threshold"):
+        exact_row_dimensions(net, locations, threshold=-1.0)
+    with pytest.raises(ValueError, match="threads"):
+        exact_row_dimensions(net, locations, threads=0)
+
+
+def test_best_row_dimension_is_the_first_continued_dimension(small_net):
+    rng = np.random.default_rng(24)
+    location = rng.standard_normal(small_net.n_units)
+    previous = np.linalg.qr(rng.standard_normal((small_net.n_units, 2)))[0]
+    q, df = best_row_dimension(small_net, location, previous)
+    res = exact_row_dimensions(small_net, location, previous=previous.T, n_dims=1)
+    assert df == pytest.approx(-res.fvals[0, 0], rel=1e-12)
+    assert abs(q @ res.dims[0, 0]) == pytest.approx(1.0, abs=1e-12)
+
+
+# --------------------------------------------------------------------------------------------------
+# the update path (Schur complement in a shared eigenbasis) against the recompute path
+
+
+def _problem(kind, n, seed):
+    """A network and 3 locations: generic or degenerate (equal or clustered singular values, low
+    rank, sparse rates, rates orthogonal to the top right singular vector of W: the hard case)."""
+    rng = np.random.default_rng(seed)
+    net = random_network(n, seed=seed, gain=1.5)
+    U, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    V, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    locations = rng.standard_normal((3, n)) * 1.5
+    if kind == "orthogonal":
+        net = net.with_recurrent(1.7 * U)
+    elif kind == "clustered":
+        sv = np.repeat([2.0, 1.0, 0.3], -(-n // 3))[:n]
+        net = net.with_recurrent(U @ np.diag(sv) @ V.T)
+    elif kind == "low rank":
+        net = net.with_recurrent(rng.standard_normal((n, 2)) @ rng.standard_normal((2, n)) / np.sqrt(n))
+    elif kind == "sparse rates":
+        net = replace(net, nonlinearity="relu")
+        locations[:, : n // 2] = -np.abs(locations[:, : n // 2])
+    elif kind == "hard case":
+        net = replace(net.with_recurrent(U @ np.diag(np.r_[5.0, np.linspace(1.0, 0.2, n - 1)]) @ V.T),
+                      nonlinearity="linear")
+        locations -= np.outer(locations @ V[:, 0], V[:, 0])  # r = x has no weight on the top eigenvector
+    return net, locations
+
+
+def _recompute(net, locations, previous, n_dims, threshold=0.0):
+    dims, fvals, _, stats = _exact_rows(net, locations, previous, n_dims, threshold, 1, max_rank=0)
+    assert stats["update"] == 0
+    return dims, fvals
+
+
+KINDS = ["generic", "orthogonal", "clustered", "low rank", "sparse rates", "hard case"]
+# Kinds whose optimum is unique at every step with Δf > 0. With a repeated top eigenvalue a
+# greedy step leaves an eigenvector of the deflated problem that r has no weight on (the hard
+# case): the optimum is then unique only up to a symmetry of the problem (e.g. the sign of
+# that eigenvector's component), so only Δf is compared there.
+UNIQUE = ("generic", "low rank", "sparse rates")
+
+
+@settings(max_examples=30, deadline=None)
+@given(kind=st.sampled_from(KINDS), n=st.integers(4, 24), seed=st.integers(0, 2**20))
+def test_update_path_equals_recompute_path_step_by_step(kind, n, seed):
+    """Given the recompute path's own earlier dimensions, the update path's next dimension has the
+    same Δf (1e-10 of the first) and, where the optimum is unique, the same direction."""
+    net, locations = _problem(kind, n, seed)
+    none = _check_previous(None, 3, n)
+    dims, fvals = _recompute(net, locations, none, n)
+    steps = [(i, j) for i in range(3) for j in range(1, min(n - 2, _max_update_rank(n)) + 1)]
+    previous = _check_previous([dims[i, :j] for i, j in steps], len(steps), n)
+    new, new_fvals, _, stats = _exact_rows(net, locations[[i for i, _ in steps]], previous, 1, 0.0, 1)
+    assert stats["update"] + stats["rebase (fallback)"] == len(steps)
+    if kind == "generic":
+        assert stats["update"] >= len(steps) // 2
+    scale = np.abs(fvals[:, :1])
+    for p, (i, j) in enumerate(steps):
+        assert abs(new_fvals[p, 0] - fvals[i, j]) <= 1e-10 * scale[i, 0]
+        if kind in UNIQUE and abs(fvals[i, j]) > 1e-6 * scale[i, 0]:
+            # unique optimum; rounding grows like |f_1| / |f_j| (|r| / |r_S|)
+            gap = np.linalg.norm(new[p, 0] - np.sign(new[p, 0] @ dims[i, j]) * dims[i, j])
+            assert gap * abs(fvals[i, j]) <= 1e-10 * scale[i, 0]
+
+
+@settings(max_examples=20, deadline=None)
+@given(kind=st.sampled_from(["generic", "orthogonal", "clustered", "low rank", "sparse rates"]),
+       n=st.integers(4, 40), seed=st.integers(0, 2**20))
+def test_update_path_equals_recompute_path_whole_sequence(kind, n, seed):
+    """All N greedy steps: fvals (and, where the optimum is unique, dims * fval) agree to 1e-10
+    of the first fval (the update path recomputes its base only after max(8, N/4) steps or where
+    its error check says so; symmetric problems stay symmetric, so their fvals agree as well)."""
+    net, locations = _problem(kind, n, seed)
+    none = _check_previous(None, 3, n)
+    dims_r, fvals_r = _recompute(net, locations, none, n)
+    dims_u, fvals_u, _, stats = _exact_rows(net, locations, none, n, 0.0, 1)
+    assert stats["update"] > 0
+    scale = np.abs(fvals_r[:, :1])
+    assert np.all(np.abs(fvals_u - fvals_r) <= 1e-10 * scale)
+    if kind in UNIQUE:
+        signs = np.sign(np.sum(dims_u * dims_r, axis=2))[..., None]
+        assert np.all(np.linalg.norm(dims_u - signs * dims_r, axis=2) * np.abs(fvals_r) <= 1e-10 * scale)
+
+
+def _dense_step(lam, c, Y):
+    """The recompute path's step in base coordinates: decompose M~ on Y⊥, closed form."""
+    k = Y.shape[1]
+    Z = np.linalg.qr(Y, mode="complete")[0][:, k:]
+    mu, U = np.linalg.eigh(Z.T @ (lam[:, None] * Z))
+    u, value = _best_in_eigenbasis(mu[None], (U.T @ (Z.T @ c))[None])
+    return Z @ U @ u[0], value[0], 2 * u[0] @ (mu * u[0])
+
+
+@pytest.mark.parametrize("distance", [1e-3, 1e-7, 1e-10, -1e-10])
+def test_update_is_accurate_with_sigma_next_to_a_top_eigenvalue(distance):
+    """sigma a relative 1e-10 from the top base eigenvalue, which the removed dimensions touch:
+    the plain Schur complement Y'(sigma - lam)^{-1}Y loses ~7 digits there (2e-7 in the direction
+    here); the update keeps 1e-10 without falling back."""
+    rng = np.random.default_rng(25)
+    n, k = 14, 3
+    lam = np.sort(rng.uniform(0.0, 1.0, n))
+    lam[-3:] = [2.0, 3.0, 4.0]
+    Y = np.linalg.qr(rng.standard_normal((n, k)))[0]
+    c = rng.standard_normal(n)
+
+    def with_top(x):
+        out = lam.copy()
+        out[-1] = x
+        return out
+
+    # the top eigenvalue at which sigma equals it, then moved by a relative `distance`
+    x = brentq(lambda x: _dense_step(with_top(x), c, Y)[2] - x, 4.0, 6.0, xtol=1e-15, rtol=1e-15)
+    lam = with_top(x * (1 + distance))
+    u_dense, value_dense, sigma = _dense_step(lam, c, Y)
+    assert abs(sigma - lam[-1]) / sigma < abs(distance)
+    u, value, ok = _update_directions(lam[None], c[None], Y[None])
+    assert ok[0]
+    assert value[0] == pytest.approx(value_dense, rel=1e-12)
+    assert np.linalg.norm(u[0] - np.sign(u[0] @ u_dense) * u_dense) < 1e-10
+
+
+def test_hard_case_after_earlier_dimensions_falls_back_to_the_exact_path():
+    """r has no weight on the top eigenvector of the deflated problem (and that eigenvalue
+    dominates): the update cannot bracket sigma, the location recomputes its base, and the
+    result is the dense kernel's."""
+    rng = np.random.default_rng(26)
+    n = 8
+    U, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    V, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    W = U @ np.diag(np.r_[20.0, np.linspace(1.0, 0.5, n - 1)]) @ V.T
+    net = replace(random_network(n, seed=26), W=W, nonlinearity="linear")
+    previous = np.linalg.qr(rng.standard_normal((n, 1)))[0]
+    B = np.linalg.qr(np.column_stack([previous, np.eye(n)]), mode="complete")[0][:, 1:]
+    top = B @ np.linalg.eigh((W @ B).T @ (W @ B))[1][:, -1]
+    location = rng.standard_normal(n) * 0.1
+    location -= previous[:, 0] * (previous[:, 0] @ location) + top * (top @ location)
+    dims, fvals, _, stats = _exact_rows(net, location[None], _check_previous([previous.T], 1, n), 1, 0.0, 1)
+    assert stats["rebase (fallback)"] == 1
+    y, value = best_directions((W @ B)[None], (B.T @ location)[None])
+    assert -fvals[0, 0] == pytest.approx(net.alpha * value[0], rel=1e-10)
+    assert abs(dims[0, 0] @ top) > 0.5  # the missing norm on the top eigenvector
+    assert abs(dims[0, 0] @ (B @ y[0])) == pytest.approx(1.0, abs=1e-10)
+
+
+# --------------------------------------------------------------------------------------------------
+# chunks, threads, memory, BLAS threads
+
+
+def test_chunks_and_threads_give_the_same_dimensions(monkeypatch):
+    net = random_network(16, seed=27, gain=1.8)
+    locations = np.random.default_rng(27).standard_normal((7, 16)) * 1.5
+    one = exact_row_dimensions(net, locations, threads=1)
+    monkeypatch.setattr(exact_rows, "_MEMORY_BYTES", 8 * 16 * (2 * 16 + 64) * 2)  # 2 locations a chunk
+    calls = []
+    original = exact_rows._greedy_chunk
+    monkeypatch.setattr(exact_rows, "_greedy_chunk", lambda net, loc, *a: calls.append(len(loc)) or original(net, loc, *a))
+    many = exact_row_dimensions(net, locations, threads=3)
+    assert sorted(calls) == [1, 2, 2, 2]
+    # the same to rounding (batches of other sizes round differently), relative to the first fval
+    scale = np.abs(one.fvals[:, :1])
+    np.testing.assert_array_equal(np.isnan(many.fvals), np.isnan(one.fvals))
+    assert np.nanmax(np.abs(many.fvals - one.fvals) / scale) < 1e-12
+    assert np.nanmax(np.linalg.norm(many.dims - one.dims, axis=2) * np.abs(one.fvals) / scale) < 1e-12
+
+
+def test_memory_stays_bounded_with_many_locations():
+    """No per-location N x N arrays for all locations at once (the former solver held two
+    [L, N, d] bases: 19 MB here)."""
+    n, n_loc = 200, 30
+    net = random_network(n, seed=28, gain=0.9)
+    locations = np.random.default_rng(28).standard_normal((n_loc, n)) * 1.5
+    tracemalloc.start()
+    try:
+        res = exact_row_dimensions(net, locations, n_dims=4, threads=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert res.counts.min() == 4
+    assert peak < 12 * 8 * n * n, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_kernels_run_with_single_threaded_blas(small_net):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    seen = []
+    originals = {name: getattr(exact_rows, name) for name in ("_best_in_eigenbasis", "_update_directions")}
+
+    def recording(name):
+        def kernel(*args):
+            seen.append(max(info["num_threads"] for info in threadpoolctl.threadpool_info()))
+            return originals[name](*args)
+        return kernel
+
+    location = np.random.default_rng(29).standard_normal(small_net.n_units)
+    with pytest.MonkeyPatch.context() as mp, threadpoolctl.threadpool_limits(2):
+        if max(info["num_threads"] for info in threadpoolctl.threadpool_info()) < 2:
+            pytest.skip("BLAS cannot run 2 threads here")
+        for name in originals:
+            mp.setattr(exact_rows, name, recording(name))
+        best_directions(small_net.W[None], location[None])
+        best_row_dimension(small_net, location, np.eye(small_net.n_units)[:, :2])
+        exact_row_dimensions(small_net, location, threads=2)
+    assert len(seen) >= 3 and max(seen) == 1, seen

@@ -18,6 +18,20 @@ from .. import __version__
 from ..errors import OpdimsError
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors: ``opdims <command>: error: <what is wrong>`` (exit code 2)."""
+
+    def error(self, message):
+        """Print one line naming the option and what is wrong, and exit with code 2.
+
+        Parameters
+        ----------
+        message : str
+            argparse's message.
+        """
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``opdims`` argument parser with every subcommand.
 
@@ -26,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     argparse.ArgumentParser
         The parser.
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="opdims",
         description="Operative dimensions of recurrent neural networks (Krause et al., NeurIPS 2022).",
     )

@@ -164,6 +164,11 @@ def matlab_value(value, where: str = "value", oned_as: str = "row"):
         raise ValidationError(f"{where}: cannot store a {type(value).__name__} ({exc})") from exc
     if python_numbers and arr.dtype.kind in "iu":
         arr = arr.astype(np.float64)  # MATLAB's numbers are double; NumPy integer arrays keep their class
+    if arr.dtype == object and arr.ndim == 0:
+        raise ValidationError(f"{where}: cannot store a {type(value).__name__} in a MAT-file; expected numbers, "
+                              "text, booleans, dicts (structs), lists (cells) or opdims results")
+    if arr.dtype.kind == "c":
+        raise ValidationError(f"{where}: cannot store complex values; expected real numbers")
     arr = _at_least_2d(arr, oned_as)
     if arr.dtype == object or arr.dtype.kind in "US":
         cell = np.empty(arr.shape, dtype=object)

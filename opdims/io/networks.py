@@ -23,7 +23,7 @@ from ..network import TAU, Network, NetworkError
 from ..tasks import CTXT
 from .files import FileFormatError, NotInFileError
 from .matfile import save_mat
-from .original_h5 import NETWORK_SETTINGS, STAGES, WEIGHT_NAMES
+from .original_h5 import NETWORK_SETTINGS, STAGES, WEIGHT_NAMES, save_networks_hdf5
 from .results import network_variables
 from .tree import Leaf, join_path, open_tree
 
@@ -584,21 +584,22 @@ def _check_sizes(path, group: dict, arrays: dict) -> None:
 
 
 def save_network(path, net: Network, *, version: str = "7", overwrite: bool = False):
-    """Write a network to a MAT-file under the original's names.
+    """Write a network: a ``.mat`` under the original's names, or an ``.h5`` in the authors' layout.
 
-    MATLAB then gets the six arrays with ``load(path)``, as
+    A ``.mat`` gives MATLAB the six arrays with ``load(path)``, as
     ``UtilsIO.load_weights`` returns them, plus ``dt``, ``tau``,
-    ``noise_sigma`` and ``nonlinearity``; :func:`load_network` reads the file
-    back as network 1.
+    ``noise_sigma`` and ``nonlinearity``; an ``.h5`` holds ``/NetNr1/final``
+    (as :func:`save_networks_hdf5`). :func:`load_network` reads either back as
+    network 1.
 
     Parameters
     ----------
     path : path
-        The ``.mat`` file.
+        A ``.mat`` or ``.h5`` file name (the suffix chooses the format).
     net : opdims.Network
         The network.
     version : str, optional
-        ``'7'`` (default) or ``'7.3'``.
+        MAT-file version, ``'7'`` (default) or ``'7.3'``.
     overwrite : bool, optional
         Replace an existing file.
 
@@ -606,7 +607,23 @@ def save_network(path, net: Network, *, version: str = "7", overwrite: bool = Fa
     -------
     path
         The path.
+
+    Raises
+    ------
+    ValueError
+        For another suffix.
+    FileExistsError
+        If the file exists and ``overwrite`` is false.
     """
+    suffix = Path(os.fspath(path)).suffix.lower()
+    if suffix in (".h5", ".hdf5"):
+        if str(version) != "7":
+            raise ValidationError(f"{path}: version={version!r} is for MAT-files; an .h5 file is written in the "
+                                  "authors' HDF5 layout")
+        return save_networks_hdf5(path, {1: net}, overwrite=overwrite)
+    if suffix != ".mat":
+        raise ValidationError(f"{path}: expected a .mat (MAT-file) or .h5 (the authors' HDF5 layout) file name, "
+                              f"got {suffix or 'no extension'}")
     return save_mat(path, network_variables(net), version=version, overwrite=overwrite)
 
 

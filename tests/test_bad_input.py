@@ -1,0 +1,304 @@
+"""Every bad input a user can hand in gets one clear line, a non-zero exit code, and nothing written.
+
+Table-driven: each row is a command line with one bad file or argument; the expected message names the
+file or option and what was expected. The cases are listed in docs/io.md ("Bad input").
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+import scipy.io
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from synthetic import random_network
+
+import opdims
+from opdims import io
+from opdims.cli import main
+from opdims.errors import OpdimsError
+
+N = 6
+
+
+def write_weights(path, net, net_id=1):
+    io.add_network_hdf5(path, net_id, net)
+    return path
+
+
+def mat_network(path, **override):
+    net = random_network(N, n_in=1, n_out=1, n_ctx=1, seed=1)
+    arrays = {"n_Wru_v": net.W_in, "n_Wrr_n": net.W, "m_Wzr_n": net.W_out, "n_x0_c": net.x0,
+              "n_bx_1": net.b_x[:, None], "m_bz_1": net.b_z[:, None]}
+    arrays.update(override)
+    arrays = {k: v for k, v in arrays.items() if v is not None}
+    scipy.io.savemat(path, arrays)
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """One file of every kind of bad input, and good ones to pair them with."""
+    d = tmp_path_factory.mktemp("bad")
+    good = write_weights(d / "good.h5", random_network(N, n_in=1, n_out=1, n_ctx=1, seed=0))
+    (d / "folder").mkdir()
+    (d / "empty.h5").write_bytes(b"")
+    (d / "noise.h5").write_bytes(np.random.default_rng(0).bytes(4096))
+    data = good.read_bytes()
+    (d / "truncated.h5").write_bytes(data[: len(data) // 2])
+    mat = mat_network(d / "full.mat")
+    (d / "truncated.mat").write_bytes(mat.read_bytes()[:300])
+    mat_network(d / "shape.mat", n_Wrr_n=np.ones((N, N + 1)))
+    w_nan = np.eye(N)
+    w_nan[2, 3] = np.nan
+    mat_network(d / "nan.mat", n_Wrr_n=w_nan)
+    mat_network(d / "complex.mat", n_Wrr_n=np.eye(N) * (1 + 1j))
+    mat_network(d / "integer.mat", n_Wrr_n=np.eye(N, dtype=np.int32))
+    net = random_network(N, n_in=1, n_out=1, n_ctx=1, seed=1)
+    io.save_mat(d / "boolean.mat", {**{k: v for k, v in io.network_variables(net).items()},
+                                     "n_Wrr_n": np.eye(N, dtype=bool)}, version="7.3")
+    mat_network(d / "missing.mat", n_Wru_v=None, m_bz_1=None)
+    rng = np.random.default_rng(1)
+    trials = {"inputs": rng.standard_normal((4, 30, 1)), "targets": np.zeros((4, 30, 1)), "labels": [0, 0, 1, 1]}
+    np.savez(d / "trials.npz", **trials)
+    np.savez(d / "trials_inputs.npz", **{**trials, "inputs": rng.standard_normal((4, 30, 2))})
+    np.savez(d / "trials_labels.npz", **{**trials, "labels": [0, 1, 1]})
+    bad_inputs = trials["inputs"].copy()
+    bad_inputs[1, 5, 0] = np.inf
+    np.savez(d / "trials_inf.npz", **{**trials, "inputs": bad_inputs})
+    np.savez(d / "trials_missing.npz", inputs=trials["inputs"], labels=trials["labels"])
+    (d / "a_file").write_text("x")
+    return d
+
+
+ANALYSE = ["analyse", "--every", "5", "--quiet", "--no-figures"]
+
+# (command line, expected pieces of the message); {d}: the folder of bad files, {out}: the output folder
+CASES = {
+    "missing file": (["s1", "--weights", "{d}/missing.h5"], ["--weights", "missing.h5: no such file"]),
+    "a folder": (["s1", "--weights", "{d}/folder"], ["--weights", "is a folder"]),
+    "empty file": (["s1", "--weights", "{d}/empty.h5"], ["empty.h5: empty file (0 bytes)"]),
+    "random bytes": (["s1", "--weights", "{d}/noise.h5"], ["noise.h5: neither an HDF5 file nor a MAT-file"]),
+    "truncated HDF5": (["s1", "--weights", "{d}/truncated.h5"], ["truncated.h5", "truncated or damaged"]),
+    "truncated MAT": (["s1", "--weights", "{d}/truncated.mat"], ["truncated.mat", "truncated or damaged"]),
+    "wrong shape": (["s1", "--weights", "{d}/shape.mat"], ["shape.mat", "n_Wrr_n", "square"]),
+    "NaN weights": (["s1", "--weights", "{d}/nan.mat"], ["nan.mat", "n_Wrr_n", "non-finite", "(3, 4)"]),
+    "complex weights": (["s1", "--weights", "{d}/complex.mat"], ["complex.mat", "n_Wrr_n"]),
+    "integer weights": (["s1", "--weights", "{d}/integer.mat"], ["integer.mat", "n_Wrr_n", "int32"]),
+    "boolean weights": (["s1", "--weights", "{d}/boolean.mat"], ["boolean.mat", "n_Wrr_n", "logical"]),
+    "missing variables": (["s1", "--weights", "{d}/missing.mat"], ["missing.mat", "missing n_Wru_v, m_bz_1"]),
+    "network id out of range": (["s1", "--weights", "{d}/good.h5", "--net-id", "7"], ["good.h5: no network 7"]),
+    "network id zero": (["s1", "--weights", "{d}/good.h5", "--net-id", "0"], ["--net-id", ">= 1"]),
+    "task does not fit": (["s1", "--weights", "{d}/good.h5", "--task", "ctxt"], ["input(s)", "--task"]),
+    "local dims: not a local-dims file": (["s3", "--task", "swg", "--weights", "{d}/good.h5", "--local-dims",
+                                           "{d}/good.h5"], ["good.h5", "no group"]),
+    "trials: missing file": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/none.npz"],
+                             ["--trials", "none.npz: no such file"]),
+    "trials: inputs do not fit": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_inputs.npz"],
+                                  ["1 input(s)", "have 2"]),
+    "trials: labels not per trial": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_labels.npz"],
+                                     ["trials_labels.npz", "labels: expected one condition label per trial (4)"]),
+    "trials: Inf inputs": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_inf.npz"],
+                           ["trials_inf.npz", "inputs", "non-finite"]),
+    "trials: missing array": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_missing.npz"],
+                              ["trials_missing.npz", "no targets array"]),
+    "output folder is a file": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials.npz",
+                                           "--out", "{d}/a_file"], ["--out", "a_file: is a file"]),
+    "output under a file": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials.npz",
+                                       "--out", "{d}/a_file/sub"], ["--out", "cannot create the folder"]),
+    "batch: missing weights": (["batch", "--tasks", "swg", "--swg-weights", "{d}/none.h5"],
+                               ["--swg-weights", "none.h5: no such file"]),
+    "batch: network not in the file": (["batch", "--tasks", "swg", "--swg-weights", "{d}/good.h5", "--nets", "3"],
+                                       ["good.h5: no network(s) [3]"]),
+    "reproduce: random bytes": (["reproduce", "--tasks", "swg", "--swg", "{d}/noise.h5", "--quiet"],
+                                ["noise.h5: neither an HDF5 file nor a MAT-file"]),
+    "info: random bytes": (["info", "{d}/noise.h5"], ["noise.h5: neither an HDF5 file nor a MAT-file"]),
+    "train: output in a missing folder": (["train", "swg", "--out", "{d}/nowhere/w.h5", "--quiet"],
+                                          ["nowhere", "does not exist"]),
+}
+
+
+def run(capsys, argv):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, err
+
+
+def has_out(argv):
+    return "--out" in argv
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_is_one_clear_line_and_nothing_is_written(case, files, tmp_path, capsys):
+    pytest.importorskip("torch") if case.startswith("train") else None
+    argv, pieces = CASES[case]
+    out = tmp_path / "out"
+    argv = [a.format(d=files, out=out) for a in argv]
+    if not has_out(argv):
+        argv += ["--out", str(out)] if argv[0] not in ("info",) else []
+    code, err = run(capsys, argv)
+    lines = err.strip().splitlines()
+    assert code != 0, f"{case}: exit code 0"
+    assert len(lines) == 1, f"{case}: expected one line, got:\n{err}"
+    for piece in pieces:
+        assert piece in lines[0], f"{case}: {piece!r} not in {lines[0]!r}"
+    assert "Traceback" not in err
+    assert not out.exists() or not any(p for p in out.rglob("*") if p.is_file()), f"{case}: something was written"
+
+
+def test_usage_errors_are_one_line_too(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["s1", "--net-id", "abc"])
+    assert exc.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "--net-id: invalid int value: 'abc'" in lines[0]
+
+
+def test_existing_outputs_need_force(files, tmp_path, capsys):
+    argv = ANALYSE + ["--weights", str(files / "good.h5"), "--trials", str(files / "trials.npz"), "--out",
+                      str(tmp_path / "o"), "--dim-types", "columns", "--ranks", "1-6:5"]
+    assert run(capsys, argv)[0] == 0
+    stamp = (tmp_path / "o" / "analysis.h5").stat().st_mtime_ns
+    code, err = run(capsys, argv)
+    assert code == 1 and "analysis.h5: exists already; pass --force" in err
+    assert (tmp_path / "o" / "analysis.h5").stat().st_mtime_ns == stamp
+    assert run(capsys, argv + ["--force"])[0] == 0
+
+
+@pytest.mark.skipif(shutil.which("chattr") is None or os.geteuid() != 0,
+                    reason="needs root and chattr to make a folder read-only even for root")
+def test_a_read_only_output_folder_is_found_before_the_work(files, tmp_path, capsys):
+    out = tmp_path / "ro"
+    out.mkdir()
+    if subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode:
+        pytest.skip("chattr +i not supported on this file system")
+    try:
+        code, err = run(capsys, ANALYSE + ["--weights", str(files / "good.h5"), "--trials",
+                                           str(files / "trials.npz"), "--out", str(out)])
+    finally:
+        subprocess.run(["chattr", "-i", str(out)])
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"--out {out}: cannot write in folder" in err
+
+
+# ---- hypothesis: random bytes and random shapes -------------------------------------------------
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(min_size=0, max_size=2048))
+def test_random_bytes_are_a_file_format_error_naming_the_file(tmp_path, data):
+    path = tmp_path / "random.bin"
+    path.write_bytes(data)
+    with pytest.raises(OpdimsError, match="random.bin"):
+        io.load_network(path)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=st.tuples(st.integers(0, 4), st.integers(0, 4)), name=st.sampled_from(
+    ["n_Wru_v", "n_Wrr_n", "m_Wzr_n", "n_x0_c", "n_bx_1", "m_bz_1"]))
+def test_random_shapes_are_refused_with_the_array_named(tmp_path, shape, name):
+    path = mat_network(tmp_path / "w.mat", **{name: np.ones(shape)})
+    try:
+        net = io.load_network(path)
+    except OpdimsError as exc:
+        assert name in str(exc) and "w.mat" in str(exc)
+    else:  # only shapes that fit (a scalar bias of a 1-output network, ...)
+        assert net.n_units == N
+
+
+# ---- the Python API -----------------------------------------------------------------------------
+
+def test_python_api_bad_arguments():
+    net = random_network(N, n_in=1, n_out=1, n_ctx=1, seed=0)
+    inputs = np.zeros((2, 5, 1))
+    W = net.W.copy()
+    W[0, 0] = np.nan
+    cases = [
+        (lambda: opdims.simulate(net, inputs, [1, 1], W=W), "W: 1 non-finite"),
+        (lambda: opdims.simulate(net, inputs, [1, 1], noise_sigma=-1), "noise_sigma: expected a number >= 0"),
+        (lambda: opdims.simulate(net, np.zeros((0, 5, 1)), []), "inputs: expected at least one trial"),
+        (lambda: opdims.simulate(net, inputs, [1, 2]), "condition_ids: expected ids in 1..1"),
+        (lambda: opdims.simulate(net, inputs.astype(complex), [1, 1]), "inputs: expected real numbers"),
+        (lambda: opdims.simulate(net, inputs, [1, 1], backend="jax"), "backend: expected one of"),
+        (lambda: io.load_network(io.save_network("/tmp/opdims-api.mat", net, overwrite=True), None),
+         "net_id: expected a whole number"),
+        (lambda: io.save_mat("/tmp/opdims-api.mat", {"a": object()}, overwrite=True), "cannot store a object"),
+        (lambda: io.save_network("/tmp/opdims-api.txt", net), "expected a .mat"),
+        (lambda: opdims.Network(W_in=np.ones((N, 1)), W=np.eye(N), W_out=np.ones((1, N)), x0=np.zeros(N),
+                                b_x=np.zeros(N), b_z=np.zeros(1), dt=0.02), "dt / tau: expected at most 1"),
+        (lambda: opdims.trials_from_arrays(inputs, np.zeros((2, 5, 1)), [0, 1, 2]), "labels"),
+        (lambda: opdims.analyse_network(net, "mine", trials=opdims.trials_from_arrays(
+            np.zeros((2, 5, 3)), np.zeros((2, 5, 1)), [0, 1]), every=2), "input(s)"),
+    ]
+    for call, message in cases:
+        with pytest.raises(OpdimsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            call()
+
+
+def test_cuda_without_cuda_is_a_clear_error():
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    net = random_network(N, n_in=1, n_out=1, n_ctx=1, seed=0)
+    with pytest.raises(OpdimsError, match="no CUDA device"):
+        opdims.simulate(net, np.zeros((1, 3, 1)), [1], backend="torch", device="cuda")
+
+
+def test_global_dimensions_take_what_the_readers_return(files):
+    local = opdims.local_column_dimensions(random_network(N, seed=0), np.random.default_rng(0).standard_normal((5, N)))
+    U, s = opdims.global_operative_dimensions(local)
+    assert U.shape == (N, N)
+
+
+# ---- interruptions: Ctrl-C and kill -9 ----------------------------------------------------------
+
+def test_ctrl_c_during_a_batch_leaves_whole_files_and_a_rerun_resumes(files, tmp_path):
+    weights = tmp_path / "w.h5"
+    for k in (1, 2, 3, 4):
+        write_weights(weights, random_network(20, n_in=1, n_out=1, n_ctx=1, seed=k), k)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "opdims", "batch", "--tasks", "swg", "--swg-weights", str(weights), "--out", str(out),
+           "--dim-types", "columns", "--ranks", "1-20:6", "--quiet"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    first = out / "swg" / "NetNr1.h5"
+    deadline = time.time() + 240
+    while not first.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=240)
+    assert proc.returncode in (130, 0), err
+    if proc.returncode == 130:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "interrupted" in lines[0] and "resume" in lines[0], err
+    assert not list(out.rglob("*.part"))
+    for path in out.rglob("*.h5"):
+        io.load_analysis(path)  # every file whole
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (out / "swg").glob("*.h5")) == [f"NetNr{k}.h5" for k in (1, 2, 3, 4)]
+
+
+def test_kill_9_mid_write_leaves_no_file_and_the_next_write_cleans_up(tmp_path):
+    target = tmp_path / "big.mat"
+    script = ("import numpy as np, opdims.io as io\n"
+              f"io.save_mat({str(target)!r}, {{'x': np.random.default_rng(0).standard_normal((4000, 4000))}})\n")
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".big.mat.*.part")) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    if proc.returncode == 0:
+        pytest.skip("the write finished before the kill")
+    assert not target.exists()
+    assert list(tmp_path.glob(".big.mat.*.part"))  # the killed process's temporary file
+    io.save_mat(target, {"x": np.ones(3)})
+    assert target.exists() and not list(tmp_path.glob(".big.mat.*.part"))
