@@ -122,6 +122,10 @@ CASES = {
     "reproduce: random bytes": (["reproduce", "--tasks", "swg", "--swg", "{d}/noise.h5", "--quiet"],
                                 ["noise.h5: neither an HDF5 file nor a MAT-file"]),
     "info: random bytes": (["info", "{d}/noise.h5"], ["noise.h5: neither an HDF5 file nor a MAT-file"]),
+    "parity: no fixtures there": (["parity", "--fixtures", "{d}/folder"],
+                                  ["--fixtures", "folder: no folder of fixture .mat files"]),
+    "parity: the table file exists": (["parity", "--markdown", "{d}/good.h5"],
+                                      ["--markdown", "good.h5: exists already; pass --force"]),
     "train: output in a missing folder": (["train", "swg", "--out", "{d}/nowhere/w.h5", "--quiet"],
                                           ["nowhere", "does not exist"]),
 }
@@ -144,7 +148,7 @@ def test_bad_input_is_one_clear_line_and_nothing_is_written(case, files, tmp_pat
     out = tmp_path / "out"
     argv = [a.format(d=files, out=out) for a in argv]
     if not has_out(argv):
-        argv += ["--out", str(out)] if argv[0] not in ("info",) else []
+        argv += ["--out", str(out)] if argv[0] not in ("info", "parity") else []
     code, err = run(capsys, argv)
     lines = err.strip().splitlines()
     assert code != 0, f"{case}: exit code 0"

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MissingDependencyError, MissingFileError
+from ..io.files import atomic_output, check_output_file
 
 #: the parity suite's test modules (installed with the package)
 PARITY_DIR = Path(__file__).resolve().parents[1] / "parity"
@@ -46,6 +47,7 @@ def register(subparsers) -> None:
                    help=f"folder of fixture .mat files (default: ${FIXTURES_ENV}, else the source checkout's "
                         "parity_tests/fixtures)")
     p.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown to FILE")
+    p.add_argument("--force", action="store_true", help="replace the --markdown FILE if it exists")
     p.set_defaults(func=run)
 
 
@@ -71,8 +73,8 @@ def run(args) -> int:
     ----------
     args : argparse.Namespace
         The parsed command line: ``fixtures`` (a folder of fixture .mat
-        files, or None for the committed ones) and ``markdown`` (a file to
-        write the table to, or None).
+        files, or None for the committed ones), ``markdown`` (a file to
+        write the table to, or None) and ``force`` (replace that file).
 
     Returns
     -------
@@ -111,6 +113,8 @@ def run(args) -> int:
                                    "opdims parity --fixtures DIR")
     if not folder.is_dir() or not any(folder.glob("*.mat")):
         raise MissingFileError(f"{where} {folder}: no folder of fixture .mat files")
+    if args.markdown:
+        check_output_file(args.markdown, overwrite=getattr(args, "force", False), what="--markdown")
     with tempfile.TemporaryDirectory() as tmp:
         table_path = Path(tmp) / "parity.md"
         os.environ[FIXTURES_ENV] = str(folder.resolve())
@@ -120,5 +124,6 @@ def run(args) -> int:
     print(f"\n{_provenance(folder)}\n")
     print(table)
     if args.markdown:
-        Path(args.markdown).write_text(f"{_provenance(folder)}\n\n{table}")
+        with atomic_output(args.markdown, overwrite=getattr(args, "force", False)) as part:
+            part.write_text(f"{_provenance(folder)}\n\n{table}")
     return int(code)
