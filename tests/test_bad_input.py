@@ -220,7 +220,8 @@ def test_random_shapes_are_refused_with_the_array_named(tmp_path, shape, name):
 
 # ---- the Python API -----------------------------------------------------------------------------
 
-def test_python_api_bad_arguments():
+def test_python_api_bad_arguments(tmp_path):
+    api = tmp_path / "opdims-api.mat"
     net = random_network(N, n_in=1, n_out=1, n_ctx=1, seed=0)
     inputs = np.zeros((2, 5, 1))
     W = net.W.copy()
@@ -232,10 +233,10 @@ def test_python_api_bad_arguments():
         (lambda: opdims.simulate(net, inputs, [1, 2]), "condition_ids: expected ids in 1..1"),
         (lambda: opdims.simulate(net, inputs.astype(complex), [1, 1]), "inputs: expected real numbers"),
         (lambda: opdims.simulate(net, inputs, [1, 1], backend="jax"), "backend: expected one of"),
-        (lambda: io.load_network(io.save_network("/tmp/opdims-api.mat", net, overwrite=True), None),
+        (lambda: io.load_network(io.save_network(api, net, overwrite=True), None),
          "net_id: expected a whole number"),
-        (lambda: io.save_mat("/tmp/opdims-api.mat", {"a": object()}, overwrite=True), "cannot store a object"),
-        (lambda: io.save_network("/tmp/opdims-api.txt", net), "expected a .mat"),
+        (lambda: io.save_mat(api, {"a": object()}, overwrite=True), "cannot store a object"),
+        (lambda: io.save_network(tmp_path / "opdims-api.txt", net), "expected a .mat"),
         (lambda: opdims.Network(W_in=np.ones((N, 1)), W=np.eye(N), W_out=np.ones((1, N)), x0=np.zeros(N),
                                 b_x=np.zeros(N), b_z=np.zeros(1), dt=0.02), "dt / tau: expected at most 1"),
         (lambda: opdims.trials_from_arrays(inputs, np.zeros((2, 5, 1)), [0, 1, 2]), "labels"),
