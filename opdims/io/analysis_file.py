@@ -187,7 +187,8 @@ def analysis_variables(analysis: NetworkAnalysis) -> dict:
     One struct per result, named ``<dim_type>_<kind>`` (e.g. ``columns_trajectory``),
     with ``global_op_dims``, ``singular_values_of_global_op_dims``, ``ranks``,
     ``mses``, ``statedists_to_org``, ``mse_full_rank`` and the local dimensions
-    (``all_local_op_dims [L, N, N]``, ``all_fvals``, ``sampling_locs``); plus
+    (``all_local_op_dims [L, D, N]``, D the most found at a location, ``all_fvals``,
+    ``sampling_locs``); plus
     ``sampling_locs [L, N]``, ``condAvgTrajs [N, T, n_cond]`` when kept, and
     ``provenance`` (JSON text).
 

@@ -140,9 +140,12 @@ def location_fields(local: LocalOperativeDimensions, props: SamplingLocationProp
     >>> list(location_fields(local, props, 0))
     ['local_op_dims', 'all_fvals', 'sampling_loc', 't_start_point', 'freq_id', 'all_trajs_org']
     """
+    n, found = local.n_units, local.dims.shape[1]
+    dims, fvals = np.full((n, n), np.nan), np.full((n, 1), np.nan)  # N slots, as the original stores them
+    dims[:found], fvals[:found, 0] = local.dims[loc], local.fvals[loc]
     return {
-        "local_op_dims": local.dims[loc],
-        "all_fvals": local.fvals[loc].reshape(-1, 1),
+        "local_op_dims": dims,
+        "all_fvals": fvals,
         "sampling_loc": local.locations[loc].reshape(1, -1),
         **location_scalars(props, loc),
         "all_trajs_org": np.column_stack([local.locations[loc], local.next_states[loc]]),
@@ -248,7 +251,6 @@ def save_local_operative_dimensions(path, local: LocalOperativeDimensions, props
     'local.h5'
     """
     _check_local(local, props)
-    local = local.padded()
     with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
         for loc in range(props.n_locations):
             group = f.create_group(props.name(loc))

@@ -158,17 +158,23 @@ def task_variables(data: TaskData) -> dict:
 def local_dims_variables(local: LocalOperativeDimensions) -> dict:
     """Return local operative dimensions as MATLAB variables.
 
+    The dimensions keep their compact size: ``D`` slots per location, the
+    most found at any location, NaN where a location has fewer. (The
+    original's ``load_local_op_dims`` pads to ``D = N``, which for large
+    networks is ``L x N x N`` numbers; in MATLAB,
+    ``all_local_op_dims(:, end+1:N, :) = NaN; all_fvals(:, end+1:N) = NaN;``
+    restores that layout for the original's ``get_global_operative_dimensions``.)
+
     Parameters
     ----------
     local : opdims.LocalOperativeDimensions
-        The dimensions (padded to ``D = N`` dimensions per location).
+        The dimensions.
 
     Returns
     -------
     dict
-        ``all_local_op_dims [L, D, N]`` and ``all_fvals [L, D]`` (as
-        ``load_local_op_dims`` returns them), ``sampling_locs [L, N]``,
-        ``next_states [L, N]`` and ``dim_type``.
+        ``all_local_op_dims [L, D, N]`` and ``all_fvals [L, D]``,
+        ``sampling_locs [L, N]``, ``next_states [L, N]`` and ``dim_type``.
 
     Examples
     --------
@@ -177,9 +183,9 @@ def local_dims_variables(local: LocalOperativeDimensions) -> dict:
     >>> local = LocalOperativeDimensions("columns", np.ones((2, 1, 3)), np.ones((2, 1)), np.zeros((2, 3)),
     ...                                  np.zeros((2, 3)))
     >>> local_dims_variables(local)["all_local_op_dims"].shape
-    (2, 3, 3)
+    (2, 1, 3)
     """
-    local = local.padded()
+    local = local.trimmed()
     return {"all_local_op_dims": np.asarray(local.dims, dtype=np.float64),
             "all_fvals": np.asarray(local.fvals, dtype=np.float64),
             "sampling_locs": np.asarray(local.locations, dtype=np.float64),
