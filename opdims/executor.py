@@ -164,8 +164,16 @@ class DaskExecutor:
             self.client = Client(scheduler, timeout="30s")
         else:
             n_local = check_positive_int(n_local, "dask_local", "worker processes")
-            self.cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+            import dask
+
+            # Dask starts its workers with MALLOC_TRIM_THRESHOLD_ set, which stops glibc from raising its
+            # mmap threshold: every temporary array of a sweep step is then mapped and unmapped again (page
+            # faults at each step). The BLAS limits stay; the trim setting is left out.
+            environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
+                       if k != "MALLOC_TRIM_THRESHOLD_"}
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+                self.cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
+                                            dashboard_address=None)
             self.client = Client(self.cluster)
 
     def submit(self, fn, *args):
