@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from opdims import NumpyStream
+from opdims.backend import single_threaded_blas, usable_cores
 from opdims.io import load_network
 from opdims.pipelines import prepare_run
 from opdims.reference_data import ENV_VAR, ORIGINAL_FILES, original_data_dir
-from opdims.backend import single_threaded_blas, usable_cores
 
 RESULTS = Path(__file__).parent / "results"
 

@@ -7,11 +7,19 @@ import argparse
 import resource
 
 import numpy as np
-from _bench import (Row, add_kernel_option, apply_kernel_option, data_dir, gemm_throughput, max_rss_bytes,
-                    once, report, s3_run)
+from _bench import (
+    Row,
+    add_kernel_option,
+    apply_kernel_option,
+    data_dir,
+    gemm_throughput,
+    max_rss_bytes,
+    once,
+    report,
+    s3_run,
+)
 
-from opdims import MatlabTwisterStream, simulate
-from opdims import AnalysisOptions
+from opdims import AnalysisOptions, MatlabTwisterStream, simulate
 from opdims.backend import usable_cores
 from opdims.batch import batch_jobs, run_batch
 from opdims.cli.batch import parse_net_ids

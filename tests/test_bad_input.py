@@ -12,9 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-import h5py
 import numpy as np
 import pytest
 import scipy.io

@@ -10,13 +10,13 @@ from opdims import plotting
 from opdims.matlab import utils
 from opdims.matlab.convert import to_matlab
 from opdims.matlab.utils.plotting import UtilsPlotting
+from opdims.metrics import principal_components
 from opdims.pipelines import (
     s1_high_variance_dimensions,
     s2_local_operative_dimensions,
     s3_global_operative_dimensions,
     s4_reduced_rank_network,
 )
-from opdims.metrics import principal_components
 from opdims.simulate import simulate
 from opdims.tasks import sine_wave_trials
 

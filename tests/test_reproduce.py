@@ -197,6 +197,26 @@ def test_cli_writes_figure_and_table_and_resumes(weights, tmp_path, capsys):
     assert store.path("swg", 2).stat().st_mtime_ns != stamp
 
 
+def test_cli_on_a_dask_local_cluster_gives_the_local_numbers_bit_for_bit(weights, tmp_path, capsys):
+    pytest.importorskip("distributed")
+    argv = ["reproduce", "--swg", str(weights), "--tasks", "swg", "--quiet"]
+    assert main(argv + ["--out", str(tmp_path / "local")]) == 0
+    assert main(argv + ["--out", str(tmp_path / "dask"), "--dask-local", "2"]) == 0
+    local, dask = (io.AnalysisStore(tmp_path / name / "networks") for name in ("local", "dask"))
+    for k in (1, 2):
+        a, b = local.load("swg", k), dask.load("swg", k)
+        assert a.provenance["network_fingerprint"] == b.provenance["network_fingerprint"]
+        assert a.results.keys() == b.results.keys() and len(a.results) == 4  # 2 dimension types x 2 kinds
+        for key, ra in a.results.items():
+            rb = b.results[key]
+            np.testing.assert_array_equal(ra.sweep.cost, rb.sweep.cost)
+            np.testing.assert_array_equal(ra.sweep.state_distance, rb.sweep.state_distance)
+            np.testing.assert_array_equal(ra.singular_values, rb.singular_values)
+            np.testing.assert_array_equal(ra.basis, rb.basis)
+    tables = [(tmp_path / name / "rank_thresholds.md").read_text() for name in ("local", "dask")]
+    assert tables[0] == tables[1]
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--original", "/nonexistent/folder"], "pretrained_networks/ctxt/ctxt_weights.h5"),
     (["--ctxt", "/nonexistent.h5"], "no such file"),

@@ -13,9 +13,9 @@ code run under Octave (fixtures ``all_networks_forward`` and
 
 import numpy as np
 import pytest
-from opdims.parity.machinery import BACKEND_IDS, BACKENDS, KERNEL, backend_label, compare
 
 import opdims
+from opdims.parity.machinery import BACKEND_IDS, BACKENDS, KERNEL, backend_label, compare
 
 NAMES = [f"{task}_net{k}" for task in ("ctxt", "swg") for k in range(1, 21)]
 SIGMA = 0.1  # run_one_forwardPass's 'default' network noise

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from opdims.parity.machinery import KERNEL, compare
 
 from opdims.matlab import set_stream, utils
+from opdims.parity.machinery import KERNEL, compare
 
 NETS = [("sc_", "synthetic"), ("ss_", "synthetic"), ("oc_", "original"), ("os_", "original")]
 

@@ -1,11 +1,11 @@
 """run_rnn and run_one_forwardPass with the original's noise replayed."""
 
-import pytest
 import numpy as np
-from opdims.parity.machinery import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, backend_label, compare
+import pytest
 
 import opdims
 from opdims.matlab import get_stream, rng, run_rnn, set_stream, utils
+from opdims.parity.machinery import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, backend_label, compare
 
 NAMES = ("n_r_t", "m_z_t", "n_r0_1", "n_x_t", "n_x0_1")
 

@@ -1,9 +1,9 @@
 """Both input generators with the original's random draws replayed."""
 
 import pytest
-from opdims.parity.machinery import KERNEL, compare
 
 from opdims.matlab import rng, set_stream, utils
+from opdims.parity.machinery import KERNEL, compare
 
 
 @pytest.fixture(scope="module")

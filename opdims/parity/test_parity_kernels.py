@@ -3,9 +3,9 @@ removal, get_mse, get_state_distance_between_trajs."""
 
 import numpy as np
 import pytest
-from opdims.parity.machinery import KERNEL, compare
 
 from opdims.matlab import utils, vec
+from opdims.parity.machinery import KERNEL, compare
 
 
 @pytest.fixture(scope="module")

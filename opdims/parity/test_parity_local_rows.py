@@ -32,12 +32,12 @@ fminunc's ``1 - |q'q_ref|`` reaches 1.25e-6 (ctxt net 1) and 6.9e-6 (synthetic).
 
 import numpy as np
 import pytest
-from opdims.parity.machinery import KERNEL, compare
 
 import opdims
 from opdims import exact_rows
 from opdims.backend import single_threaded_blas
 from opdims.exact_rows import best_directions, best_row_dimension, exact_row_dimensions
+from opdims.parity.machinery import KERNEL, compare
 
 CASES = [("local_rows_synth", "synthetic"), ("local_rows_ctxt_net1", "original")]
 

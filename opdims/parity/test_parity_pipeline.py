@@ -5,11 +5,20 @@ reduced-rank network."""
 
 import numpy as np
 import pytest
-from opdims.parity.machinery import BACKEND_IDS, BACKENDS, KERNEL, LONG_NOISY, SINGULAR_VALUES, backend_label, compare, compare_up_to_sign
 
 import opdims
 from opdims.io import load_local_operative_dimensions
 from opdims.matlab import get_stream, rng, set_stream, utils
+from opdims.parity.machinery import (
+    BACKEND_IDS,
+    BACKENDS,
+    KERNEL,
+    LONG_NOISY,
+    SINGULAR_VALUES,
+    backend_label,
+    compare,
+    compare_up_to_sign,
+)
 from opdims.reference_data import original_data_dir
 
 CASES = [("pipeline_ctxt_synth", "synthetic"), ("pipeline_ctxt_net1", "original")]

@@ -12,10 +12,10 @@ applies."""
 
 import numpy as np
 import pytest
-from opdims.parity.machinery import KERNEL, ROW_DIRECTION, ROW_SAME_OPTIMUM, ROW_SHORTFALL, compare
 
 import opdims
 from opdims.exact_rows import best_row_dimension
+from opdims.parity.machinery import KERNEL, ROW_DIRECTION, ROW_SAME_OPTIMUM, ROW_SHORTFALL, compare
 
 NAMES = [f"{task}_net{k}" for task in ("ctxt", "swg") for k in (2, 7, 12, 17)]
 

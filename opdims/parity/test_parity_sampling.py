@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from opdims.parity.machinery import compare
 
 from opdims.matlab import utils
+from opdims.parity.machinery import compare
 
 
 @pytest.fixture(scope="module")
