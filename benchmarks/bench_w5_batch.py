@@ -83,7 +83,10 @@ def main():
     net_ids = parse_net_ids(args.nets)
     dim_types = ("columns", "rows")
     weights = {t: data_dir() / ORIGINAL_FILES[f"{t}_weights"] for t in TASKS}
+    if args.dask_local:
+        args.workers = 1  # the cluster's workers run the networks
     parallel = args.dask_local or args.workers
+    where = f"Dask LocalCluster of {args.dask_local}" if args.dask_local else f"{args.workers} workers"
     jobs = batch_jobs(weights, net_ids, AnalysisOptions(dim_types=dim_types),
                       threads=max(1, usable_cores() // parallel))
     results, measured = once(lambda: run_batch(jobs, workers=args.workers, dask_local=args.dask_local,
@@ -92,14 +95,16 @@ def main():
     reference, notes = reference_estimate(len(net_ids), dim_types)
     slowest = max(results, key=lambda r: r.provenance["seconds"])
     rows = [Row(f"{len(results) * len(dim_types)} analyses ({len(net_ids)} networks x 2 tasks x 2 dimension types), "
-                f"{args.workers} workers", measured, reference, flops(len(net_ids), dim_types) / gemm_throughput(),
-                900.0 * len(net_ids) / 20, peak, "reference mode estimated (see notes)")]
+                f"{where}", measured, reference, flops(len(net_ids), dim_types) / gemm_throughput(),
+                360.0 * len(net_ids) / 20, peak, "reference mode estimated (see notes)")]
     report("w5_batch", "W5 — s2 + s3, columns and rows, both tasks", rows,
            notes + [(f"slowest network (both dimension types): {slowest.provenance['task']} network "
                      f"{slowest.provenance['net_id']}, {slowest.provenance['seconds']:.1f} s"),
-                    "target scaled to the number of networks run (15 min for 20)",
+                    "target scaled to the number of networks run (6 min for 20)",
                     "peak memory: largest resident size of this process or one worker"],
-           f"python benchmarks/bench_w5_batch.py --workers {args.workers} --nets {args.nets}"
+           "python benchmarks/bench_w5_batch.py "
+           + (f"--dask-local {args.dask_local}" if args.dask_local else f"--workers {args.workers}")
+           + f" --nets {args.nets}"
            + (f" --kernel {args.kernel}" if args.kernel else ""))
 
 
