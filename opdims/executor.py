@@ -158,7 +158,8 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
-            raise MissingDependencyError("the Dask back end needs dask.distributed: pip install 'opdims[dask]'") from exc
+            raise MissingDependencyError("the Dask back end needs dask.distributed: "
+                                         "pip install 'opdims[dask]'") from exc
         self.cluster = None
         if scheduler is not None:
             self.client = Client(scheduler, timeout="30s")

@@ -43,7 +43,8 @@ def state_distance(traj_a, traj_b) -> np.ndarray:
     a = np.asarray(traj_a, dtype=np.float64)
     b = np.asarray(traj_b, dtype=np.float64)
     if a.shape[-3:] != b.shape[-3:] or a.ndim < 3:
-        raise ValidationError(f"state_distance: trajectories [..., trials, time, units] differ in shape: {a.shape} vs {b.shape}")
+        raise ValidationError(f"state_distance: trajectories [..., trials, time, units] differ in shape: "
+                              f"{a.shape} vs {b.shape}")
     dist = np.linalg.norm(a - b, axis=-1)
     return dist.mean(axis=(-1, -2))
 
@@ -87,7 +88,8 @@ def mse(z, targets, trial_ids=None) -> np.ndarray:
     if trial_ids is not None:
         sel = np.asarray(trial_ids).reshape(-1).astype(int) - 1
         if sel.size and (sel.min() < 0 or sel.max() >= targets.shape[-3]):
-            raise ValidationError(f"trial_ids: expected 1-based ids in 1..{targets.shape[-3]}, got {np.asarray(trial_ids)}")
+            raise ValidationError(f"trial_ids: expected 1-based ids in 1..{targets.shape[-3]}, "
+                                  f"got {np.asarray(trial_ids)}")
         # np.take keeps the axis order; z[..., sel, :, 0] would move the trial axis first
         z, targets = np.take(z, sel, axis=-3), np.take(targets, sel, axis=-3)
     err = z[..., 0] - targets[..., 0]

@@ -85,7 +85,9 @@ class DimensionResult:
         return variance_explained(self.singular_values)
 
     def rank_within_full_cost(self, tolerance: float = COST_TOLERANCE) -> int | None:
-        """Smallest rank with cost at most ``(1 + tolerance)`` x full-rank cost (see :func:`opdims.sweeps.rank_within_full_cost`).
+        """Smallest rank with cost at most ``(1 + tolerance)`` x full-rank cost.
+
+        See :func:`opdims.sweeps.rank_within_full_cost`.
 
         Parameters
         ----------

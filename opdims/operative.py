@@ -165,7 +165,8 @@ class LocalOperativeDimensions:
         self.locations = np.asarray(self.locations, dtype=np.float64)
         self.next_states = np.asarray(self.next_states, dtype=np.float64)
         if self.dims.ndim != 3:
-            raise ValidationError(f"local dimensions: dims must be [locations, dims, units], got shape {self.dims.shape}")
+            raise ValidationError(f"local dimensions: dims must be [locations, dims, units], "
+                                  f"got shape {self.dims.shape}")
         n_loc, n_dims, n = self.dims.shape
         expected = {"fvals": (n_loc, n_dims), "locations": (n_loc, n), "next_states": (n_loc, n)}
         for name, shape in expected.items():

@@ -266,7 +266,8 @@ def check_ranks(ranks, n_units: int) -> np.ndarray:
         raise ValidationError(f"ranks: expected integers in 0..{n_units}, got {ranks!r}")
     arr = np.unique(arr.astype(int))
     if arr[0] < 0 or arr[-1] > n_units:
-        raise ValidationError(f"ranks: expected integers in 0..{n_units} (the network's units), got {arr[0]}..{arr[-1]}")
+        raise ValidationError(f"ranks: expected integers in 0..{n_units} (the network's units), "
+                              f"got {arr[0]}..{arr[-1]}")
     return arr
 
 
@@ -335,8 +336,9 @@ def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, target
     >>> import numpy as np
     >>> from opdims import Network
     >>> rng = np.random.default_rng(0)
-    >>> net = Network(W_in=rng.standard_normal((4, 1)), W=rng.standard_normal((4, 4)), W_out=rng.standard_normal((1, 4)),
-    ...               x0=np.zeros(4), b_x=np.zeros(4), b_z=np.zeros(1), noise_sigma=0.0)
+    >>> net = Network(W_in=rng.standard_normal((4, 1)), W=rng.standard_normal((4, 4)),
+    ...               W_out=rng.standard_normal((1, 4)), x0=np.zeros(4), b_x=np.zeros(4), b_z=np.zeros(1),
+    ...               noise_sigma=0.0)
     >>> sweep = rank_sweep(net, np.eye(4), "columns", np.ones((2, 20, 1)), [1, 1], np.zeros((2, 20, 1)))
     >>> sweep.ranks, float(sweep.state_distance[-1])
     (array([1, 2, 3, 4]), 0.0)

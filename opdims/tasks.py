@@ -400,7 +400,8 @@ def context_integration_trials(n_trials: int, input_noise: bool = True,
     ((60, 1400, 5), [1, 2, 1, 2])
     """
     if int(n_trials) != n_trials or n_trials < 1:
-        raise ValidationError(f"n_trials: expected a positive integer (trials per context and coherency), got {n_trials}")
+        raise ValidationError("n_trials: expected a positive integer (trials per context and coherency), "
+                              f"got {n_trials}")
     n_trials = int(n_trials)
     stream = as_stream(stream)
     c = constants

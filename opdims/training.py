@@ -168,7 +168,8 @@ class TrainingConfig:
             if int(getattr(self, name)) < 1:
                 raise ValidationError(f"{name}: expected a positive integer, got {getattr(self, name)}")
         if int(self.short_burn_in_iterations) < 0:
-            raise ValidationError(f"short_burn_in_iterations: expected an integer >= 0, got {self.short_burn_in_iterations}")
+            raise ValidationError("short_burn_in_iterations: expected an integer >= 0, "
+                                  f"got {self.short_burn_in_iterations}")
         for name in ("target_cost", "lr", "clip_norm", "lr_decay", "short_burn_in"):
             if not float(getattr(self, name)) > 0:
                 raise ValidationError(f"{name}: expected a positive number, got {getattr(self, name)}")

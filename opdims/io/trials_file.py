@@ -84,7 +84,8 @@ def load_trials(path, *, n_contexts: int | None = None, name: str | None = None)
         if matlab and arr.ndim == 2:
             arr = arr[:, :, None]  # MATLAB drops a trailing singleton trial axis
         if arr.ndim != 3:
-            raise FileFormatError(f"{path}: {key}: expected a 3-D array ({'[n, T, trials]' if matlab else '[trials, T, n]'}), "
+            layout = "[n, T, trials]" if matlab else "[trials, T, n]"
+            raise FileFormatError(f"{path}: {key}: expected a 3-D array ({layout}), "
                                   f"got shape {arr.shape}")
         values[key] = np.transpose(arr, (2, 1, 0)) if matlab else arr
     labels = values["labels"]
