@@ -213,8 +213,9 @@ def test_cli_on_a_dask_local_cluster_gives_the_local_numbers_bit_for_bit(weights
             np.testing.assert_array_equal(ra.sweep.state_distance, rb.sweep.state_distance)
             np.testing.assert_array_equal(ra.singular_values, rb.singular_values)
             np.testing.assert_array_equal(ra.basis, rb.basis)
-    tables = [(tmp_path / name / "rank_thresholds.md").read_text() for name in ("local", "dask")]
-    assert tables[0] == tables[1]
+    tables = [(tmp_path / name / "rank_thresholds.md").read_text().split("\n\nNetworks:")[0]
+              for name in ("local", "dask")]  # (the compute times after the table differ)
+    assert "| swg | rows | random | 2 |" in tables[0] and tables[0] == tables[1]
 
 
 @pytest.mark.parametrize("extra, message", [
