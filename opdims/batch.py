@@ -19,8 +19,8 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from . import __version__
-from .backend import blas_threads, check_threads, usable_cores
-from .executor import make_executor
+from .backend import blas_threads, check_threads
+from .executor import make_executor, threads_per_job
 from .io import AnalysisStore, list_networks, load_network, sha256_of_file
 from .network import Network
 from .network_analysis import NetworkAnalysis
@@ -176,7 +176,7 @@ def run_batch(jobs, store: AnalysisStore | None = None, *, workers: int = 1, sch
             todo.append(i)
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="networks", unit="net", disable=not progress)
     with bar, make_executor(workers, scheduler=scheduler, dask_local=dask_local,
-                            threads=max(1, usable_cores() // max(workers, 1))) as executor:
+                            threads=threads_per_job(workers)) as executor:
         futures = {executor.submit(analyse_job, jobs[i]): i for i in todo}
         for future in executor.as_completed(futures):
             i = futures[future]

@@ -19,11 +19,11 @@ from __future__ import annotations
 import concurrent.futures
 from multiprocessing import get_context
 
-from .backend import THREADS_ENV
+from .backend import THREADS_ENV, usable_cores
 from .errors import MissingDependencyError
 from .validation import ValidationError, check_positive_int
 
-__all__ = ["DaskExecutor", "LocalExecutor", "make_executor"]
+__all__ = ["DaskExecutor", "LocalExecutor", "make_executor", "threads_per_job"]
 
 
 def _start_worker(threads: int) -> None:
@@ -222,6 +222,33 @@ class DaskExecutor:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def threads_per_job(workers: int = 1, *, scheduler: str | None = None, dask_local: int | None = None) -> int:
+    """Default threads of one network's analysis: this machine's usable cores shared among its workers.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Local worker processes.
+    scheduler : str, optional
+        A Dask scheduler's address: the networks run elsewhere, one thread each.
+    dask_local : int, optional
+        Workers of a Dask ``LocalCluster`` on this machine (instead of ``workers``).
+
+    Returns
+    -------
+    int
+        Threads per job, at least 1.
+
+    Examples
+    --------
+    >>> threads_per_job(scheduler="tcp://host:8786")
+    1
+    """
+    if scheduler is not None:
+        return 1
+    return max(1, usable_cores() // max(dask_local or workers, 1))
 
 
 def make_executor(workers: int = 1, *, scheduler: str | None = None, dask_local: int | None = None,

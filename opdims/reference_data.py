@@ -17,10 +17,14 @@ from .defaults import default_weights
 from .errors import MissingFileError
 from .tasks import check_task
 
-__all__ = ["ENV_VAR", "ORIGINAL_FILES", "WeightsChoice", "authors_local_dimensions", "original_data_dir",
-           "resolve_weights"]
+__all__ = ["ENV_VAR", "ORIGINAL_FILES", "PARITY_FIXTURES_ENV", "PARITY_REPORT_ENV", "SOURCE_PARITY_FIXTURES",
+           "WeightsChoice", "authors_local_dimensions", "original_data_dir", "resolve_weights"]
 
 ENV_VAR = "OPDIMS_ORIGINAL_DATA"
+PARITY_FIXTURES_ENV = "OPDIMS_PARITY_FIXTURES"  #: a folder of parity fixtures (``opdims parity``, the suite)
+PARITY_REPORT_ENV = "OPDIMS_PARITY_REPORT"  #: where the parity suite writes its table
+#: the parity fixtures of a source checkout (not installed with the package)
+SOURCE_PARITY_FIXTURES = Path(__file__).resolve().parents[1] / "parity_tests" / "fixtures"
 
 #: paths of the original files, relative to the data folder
 ORIGINAL_FILES = {

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .backend import usable_cores
 from .batch import batch_jobs, run_batch
+from .executor import threads_per_job
 from .io import AnalysisStore, list_networks
 from .network_analysis import LOCATION_KINDS
 from .pipelines import AnalysisOptions
@@ -346,7 +346,7 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
     options = AnalysisOptions(dim_types=dim_types, random_control=True)
     store = AnalysisStore(Path(out_dir) / "networks", keep_local=False)
     if threads is None:
-        threads = max(1, usable_cores() // (dask_local or workers)) if scheduler is None else 1
+        threads = threads_per_job(workers, scheduler=scheduler, dask_local=dask_local)
     jobs = batch_jobs({nets.task: nets.path for nets in sets}, {nets.task: nets.net_ids for nets in sets}, options,
                       threads=threads)
     results = run_batch(jobs, store, workers=workers, scheduler=scheduler, dask_local=dask_local,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..batch import batch_jobs, run_batch
 from ..errors import ValidationError
+from ..executor import threads_per_job
 from ..io import AnalysisStore, check_output_folder
 from ..pipelines import AnalysisOptions
 from ..reference_data import ENV_VAR, resolve_weights
@@ -74,8 +75,6 @@ def executor_settings(args) -> dict:
     dict
         ``workers``, ``scheduler``, ``dask_local``, and the ``threads`` per job.
     """
-    from ..backend import usable_cores
-
     if args.workers < 1:
         raise ValidationError(f"--workers: expected a positive number of processes, got {args.workers}")
     if args.scheduler is not None and args.dask_local is not None:
@@ -86,10 +85,8 @@ def executor_settings(args) -> dict:
         raise ValidationError(f"--dask-local: expected a positive number of workers, got {args.dask_local}")
     if args.threads is not None and args.threads < 1:
         raise ValidationError(f"--threads: expected a positive number, got {args.threads}")
-    parallel = args.dask_local or args.workers
-    threads = args.threads if args.threads is not None else max(1, usable_cores() // parallel)
-    if args.scheduler is not None and args.threads is None:
-        threads = 1
+    threads = args.threads if args.threads is not None else threads_per_job(
+        args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
     return {"workers": args.workers, "scheduler": args.scheduler, "dask_local": args.dask_local, "threads": threads}
 
 

@@ -10,12 +10,10 @@ import numpy as np
 
 from ..errors import MissingDependencyError, MissingFileError
 from ..io.files import atomic_output, check_output_file
+from ..reference_data import PARITY_FIXTURES_ENV, PARITY_REPORT_ENV, SOURCE_PARITY_FIXTURES
 
 #: the parity suite's test modules (installed with the package)
 PARITY_DIR = Path(__file__).resolve().parents[1] / "parity"
-#: the fixtures of a source checkout (not installed with the package)
-SOURCE_FIXTURES = Path(__file__).resolve().parents[2] / "parity_tests" / "fixtures"
-FIXTURES_ENV = "OPDIMS_PARITY_FIXTURES"
 
 
 def register(subparsers) -> None:
@@ -44,7 +42,7 @@ def register(subparsers) -> None:
                     "errors and tolerances.",
     )
     p.add_argument("--fixtures", metavar="DIR",
-                   help=f"folder of fixture .mat files (default: ${FIXTURES_ENV}, else the source checkout's "
+                   help=f"folder of fixture .mat files (default: ${PARITY_FIXTURES_ENV}, else the source checkout's "
                         "parity_tests/fixtures)")
     p.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown to FILE")
     p.add_argument("--force", action="store_true", help="replace the --markdown FILE if it exists")
@@ -103,10 +101,10 @@ def run(args) -> int:
             from exc
     if args.fixtures:
         folder, where = Path(args.fixtures), "--fixtures"
-    elif os.environ.get(FIXTURES_ENV):
-        folder, where = Path(os.environ[FIXTURES_ENV]), f"${FIXTURES_ENV}"
+    elif os.environ.get(PARITY_FIXTURES_ENV):
+        folder, where = Path(os.environ[PARITY_FIXTURES_ENV]), f"${PARITY_FIXTURES_ENV}"
     else:
-        folder, where = SOURCE_FIXTURES, "the source checkout"
+        folder, where = SOURCE_PARITY_FIXTURES, "the source checkout"
         if not folder.is_dir():
             raise MissingFileError("the parity fixtures (about 25 MB) are not installed with opdims: get the folder "
                                    "parity_tests/fixtures of the opdims source repository and run "
@@ -117,8 +115,8 @@ def run(args) -> int:
         check_output_file(args.markdown, overwrite=getattr(args, "force", False), what="--markdown")
     with tempfile.TemporaryDirectory() as tmp:
         table_path = Path(tmp) / "parity.md"
-        os.environ[FIXTURES_ENV] = str(folder.resolve())
-        os.environ["OPDIMS_PARITY_REPORT"] = str(table_path)
+        os.environ[PARITY_FIXTURES_ENV] = str(folder.resolve())
+        os.environ[PARITY_REPORT_ENV] = str(table_path)
         code = pytest.main([str(PARITY_DIR), "-q", "-p", "no:cacheprovider", "--no-header", "-rs"])
         table = table_path.read_text() if table_path.is_file() else "(no comparison ran)\n"
     print(f"\n{_provenance(folder)}\n")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from opdims.parity.machinery import RECORDS, Fixture, report_table
+from opdims.reference_data import PARITY_REPORT_ENV
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,6 @@ def fixture_file():
 
 def pytest_terminal_summary(terminalreporter, config):
     """Write the table to ``$OPDIMS_PARITY_REPORT`` (used by ``opdims parity``)."""
-    path = os.environ.get("OPDIMS_PARITY_REPORT")
+    path = os.environ.get(PARITY_REPORT_ENV)
     if path and RECORDS:
         Path(path).write_text(report_table(RECORDS) + "\n")

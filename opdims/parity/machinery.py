@@ -20,11 +20,7 @@ import scipy.io
 from opdims import Network
 from opdims.io import load_network
 from opdims.random import ReplayStream
-from opdims.reference_data import ENV_VAR, original_data_dir
-
-FIXTURES_ENV = "OPDIMS_PARITY_FIXTURES"
-#: the fixtures of a source checkout (they are not installed with the package)
-DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "parity_tests" / "fixtures"
+from opdims.reference_data import ENV_VAR, PARITY_FIXTURES_ENV, SOURCE_PARITY_FIXTURES, original_data_dir
 
 # tolerances of the parity ladder (DESIGN §4), relative to the quantity's scale
 KERNEL = 1e-12
@@ -48,7 +44,7 @@ def fixtures_dir() -> Path:
     pathlib.Path
         The folder (which may not exist in an installed package).
     """
-    return Path(os.environ.get(FIXTURES_ENV, DEFAULT_FIXTURES))
+    return Path(os.environ.get(PARITY_FIXTURES_ENV, SOURCE_PARITY_FIXTURES))
 
 
 @dataclass
@@ -98,7 +94,7 @@ class Fixture:
         self.name = name
         path = fixtures_dir() / f"{name}.mat"
         if not path.is_file():
-            if fixtures_dir() == DEFAULT_FIXTURES and DEFAULT_FIXTURES.is_dir():
+            if fixtures_dir() == SOURCE_PARITY_FIXTURES and SOURCE_PARITY_FIXTURES.is_dir():
                 pytest.fail(f"committed parity fixture {path} is missing")
             pytest.skip(f"parity fixture {path} not found in {fixtures_dir()}")
         self.path = path
