@@ -2,7 +2,7 @@
 matrix-multiply throughput of this machine, and the result table.
 
 Every benchmark measures opdims and the reference mode (the original's
-loops, :mod:`opdims.reference`) in the same run, and writes its table to
+loops, :mod:`opdims.matlab.loops`) in the same run, and writes its table to
 ``benchmarks/results/<name>.md`` as well as printing it.
 """
 
@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from opdims import NumpyStream
-from opdims.backend import single_threaded_blas, usable_cores
+from opdims.analysis.runs import prepare_run
+from opdims.core.backend import single_threaded_blas, usable_cores
+from opdims.data.sources import ENV_VAR, ORIGINAL_FILES, original_data_dir
 from opdims.io import load_network
-from opdims.pipelines import prepare_run
-from opdims.reference_data import ENV_VAR, ORIGINAL_FILES, original_data_dir
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -124,9 +124,9 @@ def machine_line() -> str:
 
 
 def _kernel_note() -> str:
-    """The rank sweep's step kernel (opdims.kernels), where this version of opdims has one."""
+    """The rank sweep's step kernel (opdims.core.kernels), where this version of opdims has one."""
     try:
-        from opdims.kernels import check_kernel
+        from opdims.core.kernels import check_kernel
     except ImportError:
         return ""
     kernel = check_kernel(None)

@@ -24,8 +24,8 @@ HERE = Path(__file__).resolve().parent
 RUN = """
 import json, sys, time
 import opdims
-from opdims.batch import batch_jobs, run_batch
-from opdims.reference_data import ORIGINAL_FILES, original_data_dir
+from opdims.analysis.batch import batch_jobs, run_batch
+from opdims.data.sources import ORIGINAL_FILES, original_data_dir
 if __name__ == "__main__":
     first, _, last = sys.argv[1].partition("-")
     ids = list(range(int(first), int(last or first) + 1))

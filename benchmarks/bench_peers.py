@@ -27,7 +27,7 @@ import scipy.io
 from _bench import RESULTS, _seconds, machine_line
 from _peers import INPUT_FEEDS, PORT_PATCHES, copy_port, interpreter, run_original, run_port
 
-from opdims.reference_data import ENV_VAR, ORIGINAL_FILES, original_data_dir
+from opdims.data.sources import ENV_VAR, ORIGINAL_FILES, original_data_dir
 
 NET_ID = 1
 SEED_RUN = 1001
@@ -44,9 +44,10 @@ def opdims_inputs(weights: Path, columns_file: Path) -> dict:
     1000, seed_run 1001, as the original scripts), the W2 basis (global operative dimensions of
     the authors' local column dimensions) and the W3/W4 location (the file's first)."""
     from opdims import global_operative_dimensions
+    from opdims.analysis.runs import prepare_run
+    from opdims.core.sampling import sampling_location_properties
     from opdims.io import load_local_operative_dimensions
-    from opdims.pipelines import prepare_run, read_sampling_locations
-    from opdims.sampling import sampling_location_properties
+    from opdims.matlab.scripts import read_sampling_locations
 
     s3 = prepare_run("s3", weights, "ctxt", net_id=NET_ID, seed_run=SEED_RUN)
     s2 = prepare_run("s2", weights, "ctxt", net_id=NET_ID, seed_run=SEED_RUN)
@@ -63,21 +64,21 @@ def opdims_inputs(weights: Path, columns_file: Path) -> dict:
 def opdims_workloads(inp: dict, weights: Path) -> dict:
     """Each workload as a call of opdims; each returns the numbers compared with the peers."""
     import opdims
-    from opdims.exact_rows import exact_row_dimensions
-    from opdims.pipelines import s2_local_operative_dimensions, s3_global_operative_dimensions
+    from opdims.dims.exact_rows import exact_row_dimensions
+    from opdims.matlab.scripts import s2_local_operative_dimensions, s3_global_operative_dimensions
 
     net, trials, noise, basis = inp["net"], inp["s3"], inp["s3_noise"], inp["basis"]
     location = inp["location"][None]
 
     def forward():
-        traj = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
+        traj = opdims.core.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
         return {"z": traj.z, "x_last": traj.x[:, -1, :], "cost": float(opdims.mse(traj.z, trials.targets))}
 
-    full_x = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise).x
+    full_x = opdims.core.simulate(net, trials.inputs, trials.condition_ids, noise=noise).x
 
     def rank_step():
         W = opdims.remove_dimensions(net.W, basis[:, RANK_K:], "columns")
-        traj = opdims.simulate(net, trials.inputs, trials.condition_ids, W=W, noise=noise)
+        traj = opdims.core.simulate(net, trials.inputs, trials.condition_ids, W=W, noise=noise)
         return {"cost": float(opdims.mse(traj.z, trials.targets)),
                 "statedist": float(opdims.state_distance(traj.x, full_x))}
 

@@ -26,8 +26,8 @@ W2 = """
 import json, time, numpy as np
 from opdims import NumpyStream, rank_sweep
 from opdims.io import load_network
-from opdims.pipelines import prepare_run
-from opdims.reference_data import ORIGINAL_FILES, original_data_dir
+from opdims.analysis.runs import prepare_run
+from opdims.data.sources import ORIGINAL_FILES, original_data_dir
 path = original_data_dir() / ORIGINAL_FILES["ctxt_weights"]
 run = prepare_run("s3", path, "ctxt", net_id=1, stream=NumpyStream(1000))
 U = np.linalg.svd(run.net.W)[0]
@@ -44,8 +44,8 @@ print(json.dumps({"seconds": min(times)}))
 W5 = """
 import json, sys, time
 import opdims
-from opdims.batch import batch_jobs, run_batch
-from opdims.reference_data import ORIGINAL_FILES, original_data_dir
+from opdims.analysis.batch import batch_jobs, run_batch
+from opdims.data.sources import ORIGINAL_FILES, original_data_dir
 nets, dask_local = sys.argv[1], (int(sys.argv[2]) or None)
 first, _, last = nets.partition("-")
 ids = list(range(int(first), int(last or first) + 1))
@@ -62,7 +62,7 @@ print(json.dumps({"seconds": time.perf_counter() - start}))
 
 
 def measure(tree: Path, code: str, *args: str, timeout: float = 7200) -> float:
-    from opdims.reference_data import ENV_VAR, original_data_dir
+    from opdims.data.sources import ENV_VAR, original_data_dir
 
     data = original_data_dir()
     if data is None:

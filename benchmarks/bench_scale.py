@@ -52,14 +52,14 @@ def grid(n: int) -> list[int]:
 def run_one(n: int, workload: str) -> dict:
     """One workload in this process: ``{'seconds', 'peak_mb', ...}``."""
     import opdims
-    from opdims.pipelines import prepare_run
+    from opdims.analysis.runs import prepare_run
 
     net = network(n)
     extra = {}
     if workload == "forward":
         run = prepare_run("s3", net, "ctxt")
         start = time.perf_counter()
-        opdims.simulate(run.net, run.trials.inputs, run.trials.condition_ids, noise=run.noise)
+        opdims.core.simulate(run.net, run.trials.inputs, run.trials.condition_ids, noise=run.noise)
     elif workload == "s2_columns":
         start = time.perf_counter()
         opdims.analyse_network(net, "ctxt", dim_types=("columns",), ranks=())

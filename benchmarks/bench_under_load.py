@@ -20,11 +20,11 @@ import time
 from _bench import ctxt_network, data_dir, machine_line, s3_run
 
 from opdims import rank_sweep
-from opdims.backend import usable_cores
-from opdims.exact_rows import best_row_dimension, exact_row_dimensions
-from opdims.pipelines import read_sampling_locations
-from opdims.reference_data import ORIGINAL_FILES
-from opdims.sampling import sampling_location_properties
+from opdims.core.backend import usable_cores
+from opdims.core.sampling import sampling_location_properties
+from opdims.data.sources import ORIGINAL_FILES
+from opdims.dims.exact_rows import best_row_dimension, exact_row_dimensions
+from opdims.matlab.scripts import read_sampling_locations
 
 SPIN = "import time\nend = time.time() + {seconds}\nwhile time.time() < end:\n    pass\n"
 

@@ -6,7 +6,7 @@ Run: python benchmarks/bench_w1_forward.py
 from _bench import Row, best_time, gemm_throughput, once, peak_traced_bytes, report, s3_run
 
 from opdims import NumpyStream, simulate
-from opdims.reference import run_rnn_loops
+from opdims.matlab.loops import run_rnn_loops
 
 
 def main():
@@ -36,7 +36,7 @@ def main():
     ]
     report("w1_forward", f"W1 — one forward pass, ctxt network 1, {B} trials x {T} steps, with noise", rows,
            [f"lower bound: {flops / 1e9:.2f} GFLOP of recurrent products / measured matrix-multiply rate",
-            ("reference mode: opdims.reference.run_rnn_loops (the original run_rnn: trial by trial, step by "
+            ("reference mode: opdims.matlab.loops.run_rnn_loops (the original run_rnn: trial by trial, step by "
              "step), same noise, timed once")],
            "python benchmarks/bench_w1_forward.py")
 

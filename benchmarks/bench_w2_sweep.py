@@ -8,8 +8,8 @@ import argparse
 import numpy as np
 from _bench import Row, add_kernel_option, apply_kernel_option, gemm_throughput, once, peak_traced_bytes, report, s3_run
 
-from opdims.reference import rank_sweep_loops
-from opdims.sweeps import rank_sweep
+from opdims.dims.sweeps import rank_sweep
+from opdims.matlab.loops import rank_sweep_loops
 
 
 def main():
@@ -47,7 +47,7 @@ def main():
                 f"opdims runs: {measured:.2f} s, {measured_again:.2f} s")]
     report("w2_sweep", f"W2 — s3 rank sweep, ctxt network 1, {B} trials x {T} steps x 101 networks", rows,
            [f"lower bound: {flops / 1e9:.0f} GFLOP of recurrent products / measured matrix-multiply rate",
-            (f"reference mode: opdims.reference.rank_sweep_loops (per rank: column-by-column removal, one "
+            (f"reference mode: opdims.matlab.loops.rank_sweep_loops (per rank: column-by-column removal, one "
              f"trial-by-trial forward pass) at ranks {ranks.tolist()}; {per_pass:.1f} s per pass"),
             (f"largest relative difference opdims vs reference at those ranks: {agree:.1e} (state distance at "
              f"full rank: {full_rank_dist:.1e} absolute)")],

@@ -9,11 +9,11 @@ import numpy as np
 from _bench import Row, ctxt_network, data_dir, gemm_throughput, once, peak_traced_bytes, report
 
 from opdims import MatlabTwisterStream
-from opdims.exact_rows import best_row_dimension, exact_row_dimensions
-from opdims.pipelines import read_sampling_locations
-from opdims.reference import row_dimensions_loops
-from opdims.reference_data import ORIGINAL_FILES
-from opdims.sampling import sampling_location_properties
+from opdims.core.sampling import sampling_location_properties
+from opdims.data.sources import ORIGINAL_FILES
+from opdims.dims.exact_rows import best_row_dimension, exact_row_dimensions
+from opdims.matlab.loops import row_dimensions_loops
+from opdims.matlab.scripts import read_sampling_locations
 
 
 def exact_flops(n: int, dims_per_location) -> float:
@@ -48,7 +48,7 @@ def main():
                 f"reference extrapolated from {args.reference_dims} dimensions at location 1")]
     report("w3_rows", "W3 — local operative row dimensions, ctxt network 1, all 120 sampling locations", rows,
            [f"dimensions per location until |fval| < 1e-8 (the original's stop rule): {found.min()}..{found.max()}",
-            (f"reference mode: opdims.reference.row_dimensions_loops (BFGS with finite differences from a "
+            (f"reference mode: opdims.matlab.loops.row_dimensions_loops (BFGS with finite differences from a "
              f"random start, the original's objective through the trial loop): {per_dim:.1f} s per dimension, "
              f"times the {found.sum()} dimensions the stop rule gives"),
             f"exact Δf / reference Δf - 1 at location 1, dimensions 1..{args.reference_dims}, each given the "

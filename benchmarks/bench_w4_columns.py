@@ -7,10 +7,10 @@ import numpy as np
 from _bench import Row, best_time, ctxt_network, data_dir, gemm_throughput, once, peak_traced_bytes, report
 
 from opdims import local_column_dimensions
-from opdims.pipelines import read_sampling_locations
-from opdims.reference import column_dimensions_loops
-from opdims.reference_data import ORIGINAL_FILES
-from opdims.sampling import sampling_location_properties
+from opdims.core.sampling import sampling_location_properties
+from opdims.data.sources import ORIGINAL_FILES
+from opdims.matlab.loops import column_dimensions_loops
+from opdims.matlab.scripts import read_sampling_locations
 
 
 def main():
@@ -28,7 +28,7 @@ def main():
     rows = [Row("column dimensions, 120 locations", best_time(fast, 20), reference,
                 flops / gemm_throughput(), 0.050, peak_traced_bytes(fast))]
     report("w4_columns", "W4 — local operative column dimensions, ctxt network 1, all 120 sampling locations",
-           rows, [("reference mode: opdims.reference.column_dimensions_loops (location by location, the "
+           rows, [("reference mode: opdims.matlab.loops.column_dimensions_loops (location by location, the "
                    "relaxation run and get_neg_deltaFF through the trial loop, column-by-column removal)"),
                   f"largest |fval| difference opdims vs reference: {agree:.1e}",
                   "lower bound: about 8 N^2 flops per location / measured matrix-multiply rate"],

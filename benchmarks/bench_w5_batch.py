@@ -20,14 +20,14 @@ from _bench import (
 )
 
 from opdims import AnalysisOptions, MatlabTwisterStream, simulate
-from opdims.backend import usable_cores
-from opdims.batch import batch_jobs, run_batch
+from opdims.analysis.batch import batch_jobs, run_batch
+from opdims.analysis.runs import DEFAULT_N_TRIALS, prepare_run
 from opdims.cli.batch import parse_net_ids
-from opdims.exact_rows import exact_row_dimensions
-from opdims.pipelines import DEFAULT_N_TRIALS, prepare_run
-from opdims.reference import row_dimensions_loops, run_rnn_loops
-from opdims.reference_data import ORIGINAL_FILES
-from opdims.sampling import condition_averages, locations_from_averages, sampling_location_properties
+from opdims.core.backend import usable_cores
+from opdims.core.sampling import condition_averages, locations_from_averages, sampling_location_properties
+from opdims.data.sources import ORIGINAL_FILES
+from opdims.dims.exact_rows import exact_row_dimensions
+from opdims.matlab.loops import row_dimensions_loops, run_rnn_loops
 
 TASKS = ("ctxt", "swg")
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from opdims.defaults import default_weights
+from opdims.data import default_weights
+from opdims.data.sources import ORIGINAL_FILES, original_data_dir
 from opdims.io import load_network
-from opdims.reference_data import ORIGINAL_FILES, original_data_dir
 from opdims.training import evaluation_data, task_cost
 
 

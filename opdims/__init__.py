@@ -6,99 +6,93 @@ The core API uses ``[trials, time, units]`` arrays and explicit random
 streams; :mod:`opdims.matlab` mirrors the original MATLAB functions.
 :func:`analyse_network` is the whole analysis of one network, for the
 paper's two tasks and for any user's trials.
+
+The package is built in floors (``docs/architecture.md``): :mod:`opdims.core`,
+:mod:`opdims.dims`, :mod:`opdims.io`, :mod:`opdims.plotting` and
+:mod:`opdims.training`, :mod:`opdims.analysis`, and the two faces,
+:mod:`opdims.matlab` and :mod:`opdims.cli`. This facade holds what a user
+calls; every other public name stays in its module (and, for code written
+against opdims 0.2, is still found here and under its old module path).
 """
 
-__version__ = "0.2.0"
+from __future__ import annotations
 
-from .batch import AnalysisJob, batch_jobs, run_batch
-from .defaults import default_weights
-from .errors import OpdimsError, ValidationError
-from .exact_rows import best_row_dimension, exact_row_dimensions
-from .global_dims import global_operative_dimensions, variance_explained
-from .local_dims import (
-                         local_column_dimensions,
-                         local_operative_dimensions,
-                         local_row_dimensions,
-                         local_row_dimensions_reference,
-)
-from .metrics import mse, principal_components, state_distance
-from .network import Network, NetworkError
-from .network_analysis import DimensionResult, NetworkAnalysis
-from .nonlinearity import NONLINEARITIES
-from .operative import LocalOperativeDimensions, delta_f, orthonormalize_against, relax_step
-from .pipelines import AnalysisOptions, analyse_network
-from .random import MatlabTwisterStream, NumpyStream, RandomStream, ReplayStream
-from .reduce import reduced_rank_stack, remove_dimensions
-from .sampling import (
-                         SUBSETS,
-                         SamplingLocationProperties,
-                         condition_averages,
-                         condition_sampling_locations,
-                         condition_sampling_scheme,
-                         locations_from_averages,
-                         locations_in_order,
-                         random_locations,
-                         sampling_location_properties,
-                         select_locations,
-)
-from .simulate import StateSummary, Trajectories, draw_noise, simulate, summarise_states
-from .sweeps import RankSweep, rank_sweep
-from .tasks import TaskData, context_integration_trials, sine_wave_trials, trials_from_arrays
+import importlib
+
+from . import aliases
+from .analysis.batch import run_batch
+from .analysis.chain import AnalysisOptions, analyse_network
+from .core.errors import OpdimsError
+from .core.metrics import mse, state_distance
+from .core.network import Network
+from .core.random import NumpyStream
+from .core.simulate import simulate
+from .core.tasks import context_integration_trials, sine_wave_trials, trials_from_arrays
+from .data import default_weights
+from .dims.global_dims import global_operative_dimensions
+from .dims.local_dims import local_operative_dimensions
+from .dims.network_analysis import NetworkAnalysis
+from .dims.sweeps import rank_sweep
+from .version import __version__
+
+aliases.install()
 
 __all__ = [
-                         "NONLINEARITIES",
-                         "SUBSETS",
-                         "AnalysisJob",
-                         "AnalysisOptions",
-                         "DimensionResult",
-                         "LocalOperativeDimensions",
-                         "MatlabTwisterStream",
-                         "Network",
-                         "NetworkAnalysis",
-                         "NetworkError",
-                         "NumpyStream",
-                         "OpdimsError",
-                         "RandomStream",
-                         "RankSweep",
-                         "ReplayStream",
-                         "SamplingLocationProperties",
-                         "StateSummary",
-                         "TaskData",
-                         "Trajectories",
-                         "ValidationError",
-                         "analyse_network",
-                         "batch_jobs",
-                         "best_row_dimension",
-                         "condition_averages",
-                         "condition_sampling_locations",
-                         "condition_sampling_scheme",
-                         "context_integration_trials",
-                         "default_weights",
-                         "delta_f",
-                         "draw_noise",
-                         "exact_row_dimensions",
-                         "global_operative_dimensions",
-                         "local_column_dimensions",
-                         "local_operative_dimensions",
-                         "local_row_dimensions",
-                         "local_row_dimensions_reference",
-                         "locations_from_averages",
-                         "locations_in_order",
-                         "mse",
-                         "orthonormalize_against",
-                         "principal_components",
-                         "random_locations",
-                         "rank_sweep",
-                         "reduced_rank_stack",
-                         "relax_step",
-                         "remove_dimensions",
-                         "run_batch",
-                         "sampling_location_properties",
-                         "select_locations",
-                         "simulate",
-                         "sine_wave_trials",
-                         "state_distance",
-                         "summarise_states",
-                         "trials_from_arrays",
-                         "variance_explained",
+    "AnalysisOptions",
+    "Network",
+    "NetworkAnalysis",
+    "NumpyStream",
+    "OpdimsError",
+    "__version__",
+    "analyse_network",
+    "context_integration_trials",
+    "default_weights",
+    "global_operative_dimensions",
+    "io",
+    "local_operative_dimensions",
+    "mse",
+    "rank_sweep",
+    "run_batch",
+    "simulate",
+    "sine_wave_trials",
+    "state_distance",
+    "trials_from_arrays",
 ]
+
+#: names of the opdims 0.2 facade that now live only in their modules
+FORMER_NAMES = {
+    **dict.fromkeys(("AnalysisJob", "batch_jobs"), "opdims.analysis.batch"),
+    **dict.fromkeys(("ValidationError",), "opdims.core.errors"),
+    **dict.fromkeys(("best_row_dimension", "exact_row_dimensions"), "opdims.dims.exact_rows"),
+    **dict.fromkeys(("variance_explained",), "opdims.dims.global_dims"),
+    **dict.fromkeys(("local_column_dimensions", "local_row_dimensions", "local_row_dimensions_reference"),
+                    "opdims.dims.local_dims"),
+    **dict.fromkeys(("principal_components",), "opdims.core.metrics"),
+    **dict.fromkeys(("NetworkError",), "opdims.core.network"),
+    **dict.fromkeys(("DimensionResult",), "opdims.dims.network_analysis"),
+    **dict.fromkeys(("NONLINEARITIES",), "opdims.core.nonlinearity"),
+    **dict.fromkeys(("LocalOperativeDimensions", "delta_f", "orthonormalize_against", "relax_step"),
+                    "opdims.dims.operative"),
+    **dict.fromkeys(("MatlabTwisterStream", "RandomStream", "ReplayStream"), "opdims.core.random"),
+    **dict.fromkeys(("reduced_rank_stack", "remove_dimensions"), "opdims.core.reduce"),
+    **dict.fromkeys(("SUBSETS", "SamplingLocationProperties", "condition_averages", "condition_sampling_locations",
+                     "condition_sampling_scheme", "locations_from_averages", "locations_in_order",
+                     "random_locations", "sampling_location_properties", "select_locations"),
+                    "opdims.core.sampling"),
+    **dict.fromkeys(("StateSummary", "Trajectories", "draw_noise", "summarise_states"), "opdims.core.simulate"),
+    **dict.fromkeys(("RankSweep",), "opdims.dims.sweeps"),
+    **dict.fromkeys(("TaskData",), "opdims.core.tasks"),
+}
+
+
+def __getattr__(name: str):
+    """Names of the former, larger facade, and the subpackages, on first use."""
+    if name in FORMER_NAMES:
+        return getattr(importlib.import_module(FORMER_NAMES[name]), name)
+    if name == "io":
+        return importlib.import_module("opdims.io")
+    raise AttributeError(f"module 'opdims' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(FORMER_NAMES) | {"io"})

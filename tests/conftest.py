@@ -1,7 +1,7 @@
 import pytest
 from synthetic import random_network
 
-from opdims.reference_data import ENV_VAR, ORIGINAL_FILES, original_data_dir
+from opdims.data.sources import ENV_VAR, ORIGINAL_FILES, original_data_dir
 
 
 @pytest.fixture

@@ -8,24 +8,30 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "opdims"
 
-#: floor of each module (dotted name below opdims, prefix match for packages): a module may import its
-#: own floor and the floors below, never above
+#: floor of each module (dotted name below opdims, prefix match, longest first): a module may import its own
+#: floor and the floors below, never above. The folders are the floors: core (0-2), dims (3), io and data (4),
+#: plotting and training (5), analysis (6), the two faces matlab (7) and cli (8), the parity suite (9).
 LAYERS = [
-    ("errors", 0), ("nonlinearity", 0), ("validation", 0), ("backend", 0), ("random", 0),
-    ("network", 1),
-    ("simulate", 2), ("reduce", 2), ("metrics", 2), ("tasks", 2), ("sampling", 2),
-    ("operative", 3), ("exact_rows", 3), ("local_dims", 3), ("global_dims", 3), ("sweeps", 3), ("kernels", 3),
-    ("network_analysis", 3), ("reference", 3), ("defaults", 3), ("executor", 3),
-    ("io", 4),
-    ("pipelines", 5), ("training", 5), ("plotting", 5), ("reference_data", 5),
-    ("matlab", 6), ("batch", 6), ("reproduce", 6),
-    ("cli", 7), ("__main__", 7),
-    ("parity", 8),
+    ("version", 0), ("aliases", 0),
+    ("core.errors", 0), ("core.nonlinearity", 0), ("core.validation", 0), ("core.backend", 0), ("core.random", 0),
+    ("core.network", 1),
+    ("core", 2),
+    ("dims", 3),
+    ("io", 4), ("data", 4),
+    ("plotting", 5), ("training", 5),
+    ("analysis", 6),
+    ("matlab", 7),
+    ("cli", 8), ("__main__", 8),
+    ("parity", 9),
 ]
+
+#: the folder of each floor: every module of a folder sits on that folder's floors
+FOLDERS = {"core": (0, 1, 2), "dims": (3,), "io": (4,), "data": (4,), "plotting": (5,), "training": (5,),
+           "analysis": (6,), "matlab": (7,), "cli": (8,), "parity": (9,)}
 
 
 def floor(module: str) -> int:
-    for prefix, level in LAYERS:
+    for prefix, level in sorted(LAYERS, key=lambda pl: -len(pl[0])):
         if module == prefix or module.startswith(prefix + "."):
             return level
     raise AssertionError(f"opdims.{module}: not in the layer map of tests/test_architecture.py; add it")
@@ -54,12 +60,13 @@ def imports(module: str, path: Path, is_package: bool):
             else:
                 continue
             names = [a.name for a in node.names]
-            if not target:  # "from .. import io" imports modules; other names come from the facade
-                for name in names:
-                    if (PACKAGE / name).is_dir() or (PACKAGE / f"{name}.py").is_file():
-                        yield name, [], id(node) in top_level
-            else:
-                yield target, names, id(node) in top_level
+            folder = PACKAGE.joinpath(*target.split(".")) if target else PACKAGE
+            submodules = [n for n in names if (folder / n).is_dir() or (folder / f"{n}.py").is_file()]
+            for name in submodules:  # "from .. import io" imports a module
+                yield (f"{target}.{name}" if target else name), [], id(node) in top_level
+            others = [n for n in names if n not in submodules]
+            if others:  # names from the facade are reported as target "" (no module may use them)
+                yield target, others, id(node) in top_level
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("opdims."):
@@ -73,8 +80,7 @@ ALL = list(modules())
 def test_nothing_imports_upward_and_no_private_name_crosses(module, path, is_package):
     mine = floor(module)
     for target, names, _ in imports(module, path, is_package):
-        if target.split(".")[0] in ("", "__init__"):
-            continue
+        assert target, f"opdims.{module} imports {names} from the facade opdims/__init__.py; import the module"
         assert floor(target) <= mine, f"opdims.{module} (floor {mine}) imports opdims.{target} (floor {floor(target)})"
         private = [n for n in names if n.startswith("_") and not n.startswith("__")]
         assert not private, f"opdims.{module} imports private name(s) {private} from opdims.{target}"
@@ -113,3 +119,30 @@ def test_no_import_circles():
     for node in sorted(graph):
         if node not in state:
             visit(node, [node])
+
+
+def test_folders_are_floors():
+    """Each module lives in the folder of its floor; the top level holds only the facade and its helpers."""
+    top = {"version", "aliases", "__main__"}
+    for module, path, _ in ALL:
+        head = module.split(".")[0]
+        if "." not in module and head in top:
+            continue
+        assert head in FOLDERS, f"opdims.{module} sits at the top level; put it in the folder of its floor"
+        assert floor(module) in FOLDERS[head], f"opdims.{module} is on floor {floor(module)}, not of {head}/"
+
+
+def test_old_import_paths_are_the_new_modules():
+    import importlib
+
+    from opdims.aliases import MERGED_ALIASES, MODULE_ALIASES
+
+    for old, new in MODULE_ALIASES.items():
+        assert importlib.import_module(old) is importlib.import_module(new), old
+    pipelines = importlib.import_module("opdims.pipelines")
+    for name in ("analyse_network", "s2_local_operative_dimensions", "prepare_run"):
+        assert getattr(pipelines, name) is not None
+    assert set(MERGED_ALIASES) == {"opdims.pipelines"}
+    import opdims
+    assert opdims.RankSweep is importlib.import_module("opdims.dims.sweeps").RankSweep
+    assert len(opdims.__all__) <= 20

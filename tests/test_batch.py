@@ -8,11 +8,11 @@ import pytest
 from synthetic import random_network
 
 from opdims import AnalysisOptions, analyse_network, io
-from opdims.batch import AnalysisJob, analyse_job, batch_jobs, run_batch
+from opdims.analysis.batch import AnalysisJob, analyse_job, batch_jobs, run_batch
+from opdims.analysis.executor import LocalExecutor, make_executor
 from opdims.cli import main
 from opdims.cli.batch import parse_net_ids
-from opdims.executor import LocalExecutor, make_executor
-from opdims.pipelines import s3_global_operative_dimensions
+from opdims.matlab.scripts import s3_global_operative_dimensions
 
 
 def small(task, seed):
@@ -70,7 +70,7 @@ def test_jobs_from_weights_files(weights):
 
 
 def test_store_streams_results_and_resumes(weights, tmp_path, monkeypatch):
-    import opdims.batch as batch
+    import opdims.analysis.batch as batch
 
     jobs = batch_jobs({"swg": weights["swg"]}, options=AnalysisOptions(dim_types=("columns",), ranks=(1, 3, 6)))
     store = io.AnalysisStore(tmp_path / "store")

@@ -9,7 +9,7 @@ from test_pipelines import write_original_weights
 
 from opdims import io
 from opdims.cli import main
-from opdims.reference_data import ENV_VAR, ORIGINAL_FILES
+from opdims.data.sources import ENV_VAR, ORIGINAL_FILES
 
 N = 10
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from opdims.cli import build_parser
-from opdims.reference_data import ENV_VAR, original_data_dir
+from opdims.data.sources import ENV_VAR, original_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

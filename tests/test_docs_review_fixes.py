@@ -11,17 +11,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from synthetic import random_network
 
 from opdims import NumpyStream, plotting, simulate
+from opdims.core.metrics import mse
+from opdims.core.tasks import sine_wave_trials
 from opdims.matlab import utils
 from opdims.matlab.convert import to_matlab
-from opdims.metrics import mse
-from opdims.pipelines import (
+from opdims.matlab.loops import column_dimensions_loops, run_rnn_loops
+from opdims.matlab.scripts import (
     s1_high_variance_dimensions,
     s2_local_operative_dimensions,
     s3_global_operative_dimensions,
     s4_reduced_rank_network,
 )
-from opdims.reference import column_dimensions_loops, run_rnn_loops
-from opdims.tasks import sine_wave_trials
 
 
 @pytest.fixture(autouse=True)

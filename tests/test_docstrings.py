@@ -166,17 +166,17 @@ def numpydoc_errors(name: str) -> list[str]:
 
 
 def test_the_walk_reaches_every_subpackage():
-    for expected in ("opdims.network.Network", "opdims.io.networks.load_network",
+    for expected in ("opdims.core.network.Network", "opdims.io.networks.load_network",
                      "opdims.matlab.rnn.run_rnn", "opdims.matlab.global_stream.rng", "opdims.matlab.convert.Struct",
                      "opdims.matlab.utils.classes.UtilsIO.load_weights",
                      "opdims.matlab.utils.input_generation.InputGeneratorSWG.get_input_parameters",
                      "opdims.matlab.utils.plotting.UtilsPlotting.plot_lineplot",
-                     "opdims.pipelines.chain.analyse_network", "opdims.cli.main", "opdims.cli.info.run",
-                     "opdims.defaults.default_weights", "opdims.random.ReplayStream.from_recording"):
+                     "opdims.analysis.chain.analyse_network", "opdims.cli.main", "opdims.cli.info.run",
+                     "opdims.data.default_weights", "opdims.core.random.ReplayStream.from_recording"):
         assert expected in OBJECTS
     # constants, properties, private and dunder methods are not checked
     assert not any(name.rsplit(".", 1)[-1].startswith("_") for name in OBJECTS)
-    assert "opdims.tasks.TaskData.n_trials" not in OBJECTS and "opdims.reduce.DIM_TYPES" not in OBJECTS
+    assert "opdims.core.tasks.TaskData.n_trials" not in OBJECTS and "opdims.core.reduce.DIM_TYPES" not in OBJECTS
 
 
 def test_every_matlab_function_is_checked_for_every_parameter():

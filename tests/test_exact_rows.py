@@ -13,7 +13,7 @@ from scipy.optimize import brentq, minimize
 from synthetic import random_network
 
 from opdims import Network, delta_f, exact_rows, local_column_dimensions, local_row_dimensions, orthonormalize_against
-from opdims.exact_rows import (
+from opdims.dims.exact_rows import (
     _best_in_eigenbasis,
     _check_previous,
     _exact_rows,
@@ -24,8 +24,8 @@ from opdims.exact_rows import (
     exact_row_dimensions,
     secular_maximiser,
 )
+from opdims.dims.operative import FVAL_THRESHOLD
 from opdims.io import load_network
-from opdims.operative import FVAL_THRESHOLD
 
 FIXTURES = Path(__file__).resolve().parents[1] / "parity_tests" / "fixtures"
 

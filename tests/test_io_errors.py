@@ -7,6 +7,8 @@ import scipy.io
 from synthetic import random_network
 
 from opdims.cli import main
+from opdims.core.sampling import sampling_location_properties
+from opdims.dims.local_dims import local_column_dimensions
 from opdims.io import (
     FileFormatError,
     NotInFileError,
@@ -23,8 +25,6 @@ from opdims.io import (
     save_networks_hdf5,
     save_to_hdf5,
 )
-from opdims.local_dims import local_column_dimensions
-from opdims.sampling import sampling_location_properties
 
 
 def weights(**changes):

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 from opdims.cli import main
+from opdims.core.sampling import sampling_location_properties
+from opdims.data.sources import ORIGINAL_FILES
 from opdims.io import (
     describe_file,
     detect_format,
@@ -18,8 +20,6 @@ from opdims.io import (
     save_network,
 )
 from opdims.matlab import utils
-from opdims.reference_data import ORIGINAL_FILES
-from opdims.sampling import sampling_location_properties
 
 WEIGHTS = {"ctxt": "ctxt_weights", "swg": "swg_weights"}
 COLUMNS = {"ctxt": "ctxt_columns", "swg": "swg_columns"}

@@ -12,8 +12,8 @@ from opdims import (
     orthonormalize_against,
     relax_step,
 )
+from opdims.core.sampling import sampling_location_properties
 from opdims.io import load_network
-from opdims.sampling import sampling_location_properties
 
 
 def test_relax_step_is_one_noise_free_step(small_net):

@@ -17,17 +17,17 @@ from opdims import (
     simulate,
     state_distance,
 )
-from opdims.metrics import principal_components
-from opdims.pipelines import (
-    prepare_run,
+from opdims.analysis.runs import prepare_run
+from opdims.core.metrics import principal_components
+from opdims.core.simulate import draw_noise
+from opdims.dims.sweeps import RankSweep
+from opdims.matlab.scripts import (
     s1_high_variance_dimensions,
     s2_local_operative_dimensions,
     s3_global_operative_dimensions,
     s4_reduced_rank_network,
 )
-from opdims.pipelines.files import save_result
-from opdims.simulate import draw_noise
-from opdims.sweeps import RankSweep
+from opdims.matlab.scripts.outputs import save_result
 
 N = 12
 CTXT_TRIALS = 3  # per context and coherency: the fewest that give every ctxt condition a trial with seed 1000

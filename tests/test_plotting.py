@@ -7,18 +7,18 @@ import pytest
 from test_pipelines import CTXT_TRIALS, N, ctxt_net, swg_net
 
 from opdims import plotting
+from opdims.core.metrics import principal_components
+from opdims.core.simulate import simulate
+from opdims.core.tasks import sine_wave_trials
 from opdims.matlab import utils
 from opdims.matlab.convert import to_matlab
-from opdims.matlab.utils.plotting import UtilsPlotting
-from opdims.metrics import principal_components
-from opdims.pipelines import (
+from opdims.matlab.scripts import (
     s1_high_variance_dimensions,
     s2_local_operative_dimensions,
     s3_global_operative_dimensions,
     s4_reduced_rank_network,
 )
-from opdims.simulate import simulate
-from opdims.tasks import sine_wave_trials
+from opdims.matlab.utils.plotting import UtilsPlotting
 
 
 @pytest.fixture(scope="module")

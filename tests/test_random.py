@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy.special import ndtri
 
-from opdims.random import (
+from opdims.core.random import (
     MatlabTwisterStream,
     NumpyStream,
     RandomStream,

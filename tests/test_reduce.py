@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from opdims.reduce import is_orthonormal, reduced_rank_stack, remove_dimensions
+from opdims.core.reduce import is_orthonormal, reduced_rank_stack, remove_dimensions
 
 finite = st.floats(-10, 10, allow_nan=False)
 

@@ -13,8 +13,8 @@ from opdims import (
     simulate,
     state_distance,
 )
-from opdims.exact_rows import best_row_dimension
-from opdims.reference import (
+from opdims.dims.exact_rows import best_row_dimension
+from opdims.matlab.loops import (
     column_dimensions_loops,
     mse_loops,
     remove_dimension_loops,

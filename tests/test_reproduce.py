@@ -5,10 +5,7 @@ import pytest
 from synthetic import random_network
 
 from opdims import io, sampling_location_properties
-from opdims.cli import main
-from opdims.defaults import default_weights
-from opdims.network_analysis import LOCATION_KINDS
-from opdims.reproduce import (
+from opdims.analysis.reproduce import (
     NetworkSet,
     Summary,
     figure3,
@@ -17,7 +14,10 @@ from opdims.reproduce import (
     reproduce,
     threshold_table,
 )
-from opdims.sampling import random_locations
+from opdims.cli import main
+from opdims.core.sampling import random_locations
+from opdims.data import default_weights
+from opdims.dims.network_analysis import LOCATION_KINDS
 
 
 def swg_net(n=6, seed=0):
@@ -46,7 +46,7 @@ def test_random_locations_follow_the_per_unit_statistics_of_the_trajectories():
 
 
 def test_reproduction_curves_are_consistent_and_resume(weights, tmp_path, monkeypatch):
-    import opdims.batch as batch
+    import opdims.analysis.batch as batch
 
     sets = [NetworkSet("swg", weights, (1, 2), "test")]
     summary = reproduce(sets, tmp_path / "out", ("columns", "rows"), progress=False)
@@ -81,7 +81,7 @@ def test_changed_weights_are_recomputed_not_reused(weights, tmp_path):
 
 
 def test_interrupted_reproduction_resumes_with_the_unfinished_networks(weights, tmp_path, monkeypatch):
-    import opdims.batch as batch
+    import opdims.analysis.batch as batch
 
     real, computed = batch.analyse_network, []
 

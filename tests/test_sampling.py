@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from opdims import condition_averages, condition_sampling_locations, locations_in_order, sampling_location_properties
-from opdims.sampling import location_name
+from opdims.core.sampling import location_name
 
 
 @pytest.mark.parametrize("task, n_locs, n_cond, n_t", [("ctxt", 120, 8, 15), ("swg", 121, 11, 11)])

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from synthetic import random_network
 
 from opdims import MatlabTwisterStream, ReplayStream, draw_noise, simulate
-from opdims.random import RecordedDraw
+from opdims.core.random import RecordedDraw
 
 
 def literal_run(net, inputs, condition_ids, noise):

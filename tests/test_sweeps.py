@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from synthetic import random_network
 
 from opdims import NumpyStream, kernels, mse, remove_dimensions, simulate, state_distance
-from opdims.errors import MissingDependencyError
-from opdims.nonlinearity import NONLINEARITIES
-from opdims.reference import rank_sweep_loops
-from opdims.sweeps import rank_sweep, sweep_blocks
+from opdims.core.errors import MissingDependencyError
+from opdims.core.nonlinearity import NONLINEARITIES
+from opdims.dims.sweeps import rank_sweep, sweep_blocks
+from opdims.matlab.loops import rank_sweep_loops
 
 AVAILABLE_KERNELS = ["numpy"] + (["numba"] if kernels.numba_available() else [])
 needs_numba = pytest.mark.skipif(not kernels.numba_available(),
@@ -140,8 +140,8 @@ def test_numba_kernel_states_equal_numpy_kernel_states_bit_for_bit():
 def test_numba_kernel_equals_numpy_kernel_on_the_authors_networks(original_data):
     """ctxt and swg network 1, the s3 trials and noise, ranks down to the smallest distances (k = N - 1)."""
     from opdims import NumpyStream
-    from opdims.pipelines import prepare_run
-    from opdims.reference_data import ORIGINAL_FILES
+    from opdims.analysis.runs import prepare_run
+    from opdims.data.sources import ORIGINAL_FILES
 
     for task in ("ctxt", "swg"):
         run = prepare_run("s3", original_data / ORIGINAL_FILES[f"{task}_weights"], task, net_id=1,

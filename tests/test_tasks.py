@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from opdims import MatlabTwisterStream, NumpyStream, ReplayStream, context_integration_trials, sine_wave_trials
-from opdims.random import RecordedDraw
-from opdims.tasks import CTXT, SWG, context_trial, matlab_colon
+from opdims.core.random import RecordedDraw
+from opdims.core.tasks import CTXT, SWG, context_trial, matlab_colon
 
 
 def test_ctxt_shapes_contexts_and_context_inputs():

@@ -5,7 +5,7 @@ import pytest
 from synthetic import random_network
 
 from opdims import simulate
-from opdims.sweeps import rank_sweep
+from opdims.dims.sweeps import rank_sweep
 
 torch = pytest.importorskip("torch")
 

@@ -1,4 +1,4 @@
-"""Training: the torch dynamics equal opdims.simulate, gradients are right,
+"""Training: the torch dynamics equal opdims.core.simulate, gradients are right,
 networks are written in the original layout, training resumes and stops."""
 
 from dataclasses import replace
@@ -9,9 +9,9 @@ import pytest
 from synthetic import random_network
 
 from opdims import io, mse, simulate, sine_wave_trials
+from opdims.analysis.runs import prepare_run
 from opdims.cli import main
 from opdims.cli.train import parse_net_ids
-from opdims.pipelines import prepare_run
 from opdims.training import (
     PARAMETERS,
     TASK_SIZES,
@@ -281,7 +281,7 @@ def test_cli_reports_a_missing_folder_in_one_line(tmp_path, capsys):
 
 @pytest.mark.parametrize("task", ["ctxt", "swg"])
 def test_default_networks_hold_their_recorded_cost(task):
-    from opdims.defaults import default_weights
+    from opdims.data import default_weights
 
     path = default_weights(task)
     net = io.load_network(path, 1)
@@ -293,7 +293,7 @@ def test_default_networks_hold_their_recorded_cost(task):
 
 
 def test_ctxt_curriculum_shortens_the_burn_in_of_early_batches():
-    from opdims.random import NumpyStream
+    from opdims.core.random import NumpyStream
     from opdims.training import training_batch
 
     config = TrainingConfig("ctxt", batch=1, short_burn_in_iterations=10, short_burn_in=0.05)

@@ -3,7 +3,7 @@
 Each module of this package that defines ``register(subparsers)`` adds one
 or more subcommands; ``register`` sets ``func`` (taking the parsed args and
 returning an exit code) on its parsers. Errors opdims raises for the user's
-input (:class:`opdims.errors.OpdimsError`) are printed as one line with exit
+input (:class:`opdims.core.errors.OpdimsError`) are printed as one line with exit
 code 1; any other exception is a bug and shows its traceback.
 """
 
@@ -14,8 +14,8 @@ import importlib
 import pkgutil
 import sys
 
-from .. import __version__
-from ..errors import OpdimsError
+from ..core.errors import OpdimsError
+from ..version import __version__
 
 
 class Parser(argparse.ArgumentParser):

@@ -7,12 +7,13 @@ import time
 from pathlib import Path
 
 from .. import io
-from ..errors import MissingDependencyError, ValidationError
-from ..local_dims import ROW_METHODS
-from ..nonlinearity import NONLINEARITIES
-from ..pipelines import SEED_RUN, AnalysisOptions, analyse_network
-from ..tasks import TASKS
-from .analyses import parse_ranks
+from ..analysis.chain import AnalysisOptions, analyse_network
+from ..analysis.runs import SEED_RUN
+from ..core.errors import MissingDependencyError, ValidationError
+from ..core.nonlinearity import NONLINEARITIES
+from ..core.tasks import TASKS
+from ..dims.local_dims import ROW_METHODS
+from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
            "ranks": "operative_dimensions.png", "locations": "sampling_locations.png"}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..batch import batch_jobs, run_batch
-from ..errors import ValidationError
-from ..executor import threads_per_job
+from ..analysis.batch import batch_jobs, run_batch
+from ..analysis.chain import AnalysisOptions
+from ..analysis.executor import threads_per_job
+from ..core.errors import ValidationError
+from ..data.sources import ENV_VAR, resolve_weights
 from ..io import AnalysisStore, check_output_folder
-from ..pipelines import AnalysisOptions
-from ..reference_data import ENV_VAR, resolve_weights
-from .analyses import parse_ranks
+from .scripts import parse_ranks
 
 
 def parse_net_ids(text: str, option: str = "--nets") -> list[int]:

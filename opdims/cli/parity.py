@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingDependencyError, MissingFileError
-from ..io.files import atomic_output, check_output_file
-from ..reference_data import PARITY_FIXTURES_ENV, PARITY_REPORT_ENV, SOURCE_PARITY_FIXTURES
+from ..core.errors import MissingDependencyError, MissingFileError
+from ..data.sources import PARITY_FIXTURES_ENV, PARITY_REPORT_ENV, SOURCE_PARITY_FIXTURES
+from ..io.filesystem import atomic_output, check_output_file
 
 #: the parity suite's test modules (installed with the package)
 PARITY_DIR = Path(__file__).resolve().parents[1] / "parity"

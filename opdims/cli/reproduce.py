@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..errors import ValidationError
+from ..core.errors import ValidationError
+from ..data.sources import ENV_VAR, resolve_weights
 from ..io import atomic_output, check_output_file, check_output_folder
-from ..reference_data import ENV_VAR, resolve_weights
 from .batch import add_executor_options, executor_settings, parse_net_ids
 
 FIGURE_NAME = "figure3.png"
@@ -69,7 +69,7 @@ def run(args) -> int:
     int
         The exit code (0).
     """
-    from ..reproduce import NetworkSet, figure3, network_ids, rank_thresholds, reproduce, threshold_table
+    from ..analysis.reproduce import NetworkSet, figure3, network_ids, rank_thresholds, reproduce, threshold_table
 
     executor = executor_settings(args)
     if not args.tolerance >= 0:

@@ -6,7 +6,7 @@ rules are in ``docs/io.md``.
 """
 
 from .analysis_file import ANALYSIS_FORMAT, AnalysisStore, analysis_variables, load_analysis, save_analysis
-from .files import (
+from .filesystem import (
                               FileFormatError,
                               NotInFileError,
                               atomic_output,
@@ -22,6 +22,15 @@ from .local_dims_file import (
                               read_location_group,
                               save_local_operative_dimensions,
 )
+from .mat_variables import (
+                              global_dims_variables,
+                              local_dims_variables,
+                              matlab_variables,
+                              network_variables,
+                              rank_sweep_variables,
+                              task_variables,
+                              trajectory_variables,
+)
 from .matfile import MAT_VERSIONS, load_mat, save_mat
 from .networks import NetworkEntry, list_networks, load_network, network_ids, save_network
 from .original_h5 import (
@@ -31,15 +40,6 @@ from .original_h5 import (
                               network_settings,
                               save_networks_hdf5,
                               save_to_hdf5,
-)
-from .results import (
-                              global_dims_variables,
-                              local_dims_variables,
-                              matlab_variables,
-                              network_variables,
-                              rank_sweep_variables,
-                              task_variables,
-                              trajectory_variables,
 )
 from .summary import describe_file
 from .torch_models import from_torch

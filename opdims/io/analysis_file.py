@@ -19,13 +19,13 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from ..errors import ValidationError
-from ..network_analysis import DimensionResult, NetworkAnalysis
-from ..operative import LocalOperativeDimensions
-from ..sampling import SamplingLocationProperties, sampling_location_properties
-from ..sweeps import RankSweep
-from .files import FileFormatError, atomic_output, existing_file
-from .results import global_dims_variables, local_dims_variables, rank_sweep_variables, reversed_axes
+from ..core.errors import ValidationError
+from ..core.sampling import SamplingLocationProperties, sampling_location_properties
+from ..dims.network_analysis import DimensionResult, NetworkAnalysis
+from ..dims.operative import LocalOperativeDimensions
+from ..dims.sweeps import RankSweep
+from .filesystem import FileFormatError, atomic_output, existing_file
+from .mat_variables import global_dims_variables, local_dims_variables, rank_sweep_variables, reversed_axes
 
 __all__ = ["ANALYSIS_FORMAT", "AnalysisStore", "analysis_variables", "load_analysis", "save_analysis"]
 

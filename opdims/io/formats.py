@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .files import FileFormatError, existing_file
+from .filesystem import FileFormatError, existing_file
 
 __all__ = ["FORMATS", "HDF5_SIGNATURE", "MAT73_USERBLOCK", "MAT_HEADER_BYTES", "ZIP_SIGNATURE", "detect_format"]
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from ..errors import ValidationError
-from ..operative import LocalOperativeDimensions
-from ..sampling import SamplingLocationProperties, sampling_location_properties
-from .files import FileFormatError, NotInFileError, atomic_output
+from ..core.errors import ValidationError
+from ..core.sampling import SamplingLocationProperties, sampling_location_properties
+from ..dims.operative import LocalOperativeDimensions
+from .filesystem import FileFormatError, NotInFileError, atomic_output
 from .original_h5 import write_matlab_dataset
 from .tree import Leaf, open_tree
 

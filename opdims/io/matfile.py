@@ -17,10 +17,10 @@ import h5py
 import numpy as np
 import scipy.io
 
-from ..errors import ValidationError
-from .files import FileFormatError, atomic_output
+from ..core.errors import ValidationError
+from .filesystem import FileFormatError, atomic_output
 from .formats import MAT73_USERBLOCK, detect_format
-from .results import has_matlab_variables, matlab_variables
+from .mat_variables import has_matlab_variables, matlab_variables
 from .tree import NUMERIC_CLASSES, materialize, open_tree
 
 __all__ = ["MAT_VERSIONS", "check_matlab_name", "load_mat", "matlab_value", "save_mat"]

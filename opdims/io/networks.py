@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ValidationError
-from ..network import TAU, Network, NetworkError
-from ..tasks import CTXT
-from .files import FileFormatError, NotInFileError
+from ..core.errors import ValidationError
+from ..core.network import TAU, Network, NetworkError
+from ..core.tasks import CTXT
+from .filesystem import FileFormatError, NotInFileError
+from .mat_variables import network_variables
 from .matfile import save_mat
 from .original_h5 import NETWORK_SETTINGS, STAGES, WEIGHT_NAMES, save_networks_hdf5
-from .results import network_variables
 from .tree import Leaf, join_path, open_tree
 
 __all__ = [

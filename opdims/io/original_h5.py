@@ -16,9 +16,9 @@ from types import SimpleNamespace
 import h5py
 import numpy as np
 
-from ..errors import OutputExistsError, ValidationError
-from ..network import Network
-from .files import FileFormatError, atomic_output
+from ..core.errors import OutputExistsError, ValidationError
+from ..core.network import Network
+from .filesystem import FileFormatError, atomic_output
 from .formats import detect_format
 
 __all__ = [

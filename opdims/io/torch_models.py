@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import MissingDependencyError, ValidationError
-from ..network import TAU, Network
+from ..core.errors import MissingDependencyError, ValidationError
+from ..core.network import TAU, Network
 
 __all__ = ["from_torch"]
 

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.io
 import scipy.sparse
 
-from .files import FileFormatError
+from .filesystem import FileFormatError
 from .formats import detect_format
 
 __all__ = ["NUMERIC_CLASSES", "Group", "Leaf", "join_path", "materialize", "open_tree"]

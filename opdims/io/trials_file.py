@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import FileFormatError, ValidationError
-from ..tasks import TaskData, trials_from_arrays
+from ..core.errors import FileFormatError, ValidationError
+from ..core.tasks import TaskData, trials_from_arrays
 from .tree import Leaf, open_tree
 
 __all__ = ["TRIAL_NAMES", "load_trials", "read_array"]

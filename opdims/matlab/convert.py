@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..errors import MissingFieldError, ValidationError
-from ..network import DT, TAU, Network
+from ..core.errors import MissingFieldError, ValidationError
+from ..core.network import DT, TAU, Network
 
 
 class Struct(SimpleNamespace):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import ValidationError
-from ..random import MatlabTwisterStream, RandomStream
+from ..core.errors import ValidationError
+from ..core.random import MatlabTwisterStream, RandomStream
 from .convert import scalar
 
 _stream: RandomStream = MatlabTwisterStream(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..simulate import simulate
+from ..core.simulate import simulate
 from .convert import network_from_matlab, scalar, to_core, to_matlab
 from .global_stream import get_stream
 
@@ -15,7 +15,7 @@ def run_rnn(n_Wru_v, n_Wrr_n, m_Wzr_n, n_bx0_c, n_bx_1, m_bz_1, dt, tau,
             noise_sigma, inputs, conditionIds):
     """Run the original's simulation loop (``rnnFramework/run_rnn.m``).
 
-    One call of :func:`opdims.simulate` on the network these weights make,
+    One call of :func:`opdims.core.simulate` on the network these weights make,
     drawing the internal noise from the global stream (:func:`rng`), with
     the outputs in MATLAB orientation. As the original, the noise is drawn
     as ``randn(N, T)`` per trial, also when ``noise_sigma`` is 0.

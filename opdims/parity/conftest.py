@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from opdims.data.sources import PARITY_REPORT_ENV
 from opdims.parity.machinery import RECORDS, Fixture, report_table
-from opdims.reference_data import PARITY_REPORT_ENV
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 import scipy.io
 
-from opdims import Network
+from opdims.core.network import Network
+from opdims.core.random import ReplayStream
+from opdims.data.sources import ENV_VAR, PARITY_FIXTURES_ENV, SOURCE_PARITY_FIXTURES, original_data_dir
 from opdims.io import load_network
-from opdims.random import ReplayStream
-from opdims.reference_data import ENV_VAR, PARITY_FIXTURES_ENV, SOURCE_PARITY_FIXTURES, original_data_dir
 
 # tolerances of the parity ladder (DESIGN §4), relative to the quantity's scale
 KERNEL = 1e-12

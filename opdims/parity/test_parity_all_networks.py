@@ -58,13 +58,13 @@ def test_short_forward_pass(fixture_file, networks, name, backend, device):
     ids = ff[f"{task}_conditionIds"].reshape(-1).astype(int)
     stream = ff.replay()
     stream.seed(1001)
-    traj = opdims.simulate(net, inputs, ids, stream=stream, noise_sigma=SIGMA, backend=backend, device=device)
+    traj = opdims.core.simulate(net, inputs, ids, stream=stream, noise_sigma=SIGMA, backend=backend, device=device)
     assert stream.exhausted, "opdims drew less noise than the original"
     t_idx = ff["t_idx"].reshape(-1).astype(int) - 1
     label = backend_label(backend, device)
-    compare("utils.run_one_forwardPass (200 steps, every network)", "opdims.simulate -> m_z_t", ff,
+    compare("utils.run_one_forwardPass (200 steps, every network)", "opdims.core.simulate -> m_z_t", ff,
             np.transpose(traj.z, (2, 1, 0)), ff[f"{p}_m_z_t"], KERNEL, backend=label)
-    compare("utils.run_one_forwardPass (200 steps, every network)", "opdims.simulate -> n_x_t at t_idx", ff,
+    compare("utils.run_one_forwardPass (200 steps, every network)", "opdims.core.simulate -> n_x_t at t_idx", ff,
             np.transpose(traj.x[:, t_idx, :], (2, 1, 0)), ff[f"{p}_n_x_t_sub"], KERNEL, backend=label)
 
 

@@ -29,7 +29,7 @@ def test_run_rnn_synthetic(synth):
         rng(seed)
         out = run_rnn(*w, dt, tau, sigma, fx["A_inputs"], fx["A_conditionIds"])
         for name, value in zip(NAMES, out):
-            compare("run_rnn", f"opdims.simulate -> {name}", fx, value, fx[prefix + name], KERNEL)
+            compare("run_rnn", f"opdims.core.simulate -> {name}", fx, value, fx[prefix + name], KERNEL)
 
 
 def test_run_one_forward_pass_synthetic(synth):
@@ -41,7 +41,7 @@ def test_run_one_forward_pass_synthetic(synth):
     for prefix, w, net, seed, noise in cases:
         fp = utils.run_one_forwardPass(*w, fx[f"{net}_inputs"], fx[f"{net}_conditionIds"], seed, noise)
         for name in NAMES:
-            compare("utils.run_one_forwardPass", f"opdims.simulate -> {name}", fx, fp[name], fx[prefix + name], KERNEL)
+            compare("utils.run_one_forwardPass", f"opdims.core.simulate -> {name}", fx, fp[name], fx[prefix + name], KERNEL)
 
 
 def test_forward_pass_original_ctxt_network_1400_steps(fixture_file):
@@ -57,12 +57,12 @@ def test_forward_pass_original_ctxt_network_1400_steps(fixture_file):
         t_idx = fx["t_idx"][0].astype(int) - 1
         for prefix, noise in (("noisy_", "default"), ("clean_", 0)):
             fp = utils.run_one_forwardPass(*w, fx["inputs"], fx["conditionIds"], 1001, noise)
-            compare("utils.run_one_forwardPass", "opdims.simulate -> n_x_t (1400 steps)", fx,
+            compare("utils.run_one_forwardPass", "opdims.core.simulate -> n_x_t (1400 steps)", fx,
                     fp.n_x_t[:, t_idx], fx[prefix + "n_x_t_sub"], LONG_NOISY)
-            compare("utils.run_one_forwardPass", "opdims.simulate -> m_z_t (1400 steps)", fx,
+            compare("utils.run_one_forwardPass", "opdims.core.simulate -> m_z_t (1400 steps)", fx,
                     fp.m_z_t, fx[prefix + "m_z_t"], LONG_NOISY)
             for name in ("n_x0_1", "n_r0_1"):
-                compare("utils.run_one_forwardPass", f"opdims.simulate -> {name}", fx, fp[name], fx[prefix + name],
+                compare("utils.run_one_forwardPass", f"opdims.core.simulate -> {name}", fx, fp[name], fx[prefix + name],
                         KERNEL)
     finally:
         set_stream(old)
@@ -79,7 +79,7 @@ def test_run_rnn_synthetic_on_each_backend(synth, backend, device):
         noise = opdims.draw_noise(get_stream(), inputs.shape[0], inputs.shape[1], net.n_units)
         run = net.__class__(**{**{k: getattr(net, k) for k in ("W_in", "W", "W_out", "x0", "b_x", "b_z")},
                                "dt": dt, "tau": tau, "noise_sigma": sigma})
-        traj = opdims.simulate(run, inputs, fx["A_conditionIds"], noise=noise, backend=backend, device=device)
+        traj = opdims.core.simulate(run, inputs, fx["A_conditionIds"], noise=noise, backend=backend, device=device)
         for name, value in (("n_x_t", traj.x), ("n_r_t", traj.r), ("m_z_t", traj.z)):
-            compare("run_rnn", f"opdims.simulate -> {name}", fx, np.transpose(value, (2, 1, 0)), fx[prefix + name],
+            compare("run_rnn", f"opdims.core.simulate -> {name}", fx, np.transpose(value, (2, 1, 0)), fx[prefix + name],
                     KERNEL, backend=backend_label(backend, device))

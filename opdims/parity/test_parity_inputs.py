@@ -39,9 +39,9 @@ def test_generate_one_trial(fx, replay):
     drifts, ctxt, sigma = fx["one_trial_drifts"], fx["one_trial_ctxt"][0], fx["one_trial_sigma"][0]
     for c in range(ctxt.size):
         inputs, targets = gen.generate_one_trial(drifts[:, c], ctxt[c], sigma[c])
-        compare("InputGeneratorCtxt.generate_one_trial", "opdims.tasks.context_trial -> inputs", fx,
+        compare("InputGeneratorCtxt.generate_one_trial", "opdims.core.tasks.context_trial -> inputs", fx,
                 inputs, fx["one_trial_inputs"][:, :, c], KERNEL)
-        compare("InputGeneratorCtxt.generate_one_trial", "opdims.tasks.context_trial -> targets", fx,
+        compare("InputGeneratorCtxt.generate_one_trial", "opdims.core.tasks.context_trial -> targets", fx,
                 targets, fx["one_trial_targets"][:, :, c], KERNEL)
     assert replay.exhausted
 

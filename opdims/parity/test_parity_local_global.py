@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import opdims
+from opdims.data.sources import original_data_dir
 from opdims.matlab import set_stream, utils
 from opdims.parity.machinery import KERNEL, LONG_NOISY, SINGULAR_VALUES, compare, compare_up_to_sign
-from opdims.reference_data import original_data_dir
 
 NETS = [("sc_", "synthetic"), ("ss_", "synthetic"), ("oc_", "original"), ("os_", "original")]
 

@@ -34,9 +34,9 @@ import numpy as np
 import pytest
 
 import opdims
-from opdims import exact_rows
-from opdims.backend import single_threaded_blas
-from opdims.exact_rows import best_directions, best_row_dimension, exact_row_dimensions
+from opdims.core.backend import single_threaded_blas
+from opdims.dims import exact_rows
+from opdims.dims.exact_rows import best_directions, best_row_dimension, exact_row_dimensions
 from opdims.parity.machinery import KERNEL, compare
 
 CASES = [("local_rows_synth", "synthetic"), ("local_rows_ctxt_net1", "original")]
@@ -89,12 +89,12 @@ def test_exact_step_reaches_the_reference_delta_f(fixture_file, name, kind):
             if abs(df - ref_df) <= 1e-9 * max(1.0, ref_df):
                 same_optimum.append(1 - abs(q @ ref_q))
     compare("s2 (rows): fminunc step given the reference's earlier dimensions",
-            "opdims.exact_rows.best_row_dimension (Δf shortfall)", fx, np.array(shortfall),
+            "opdims.dims.exact_rows.best_row_dimension (Δf shortfall)", fx, np.array(shortfall),
             np.zeros(len(shortfall)), SHORTFALL, scale=1.0)
     if same_optimum:
         # margin: the largest value here is 1.6e-9 (synthetic); see the module docstring for why a
         # fixed 1e-6 has no margin beyond this subset of steps
-        compare("s2 (rows): fminunc step, same optimum", "opdims.exact_rows.best_row_dimension (1 - abs(q'q_ref))",
+        compare("s2 (rows): fminunc step, same optimum", "opdims.dims.exact_rows.best_row_dimension (1 - abs(q'q_ref))",
                 fx, np.array(same_optimum), np.zeros(len(same_optimum)), 1e-6, scale=1.0)
 
 
@@ -179,7 +179,7 @@ def test_batched_greedy_sequence(fixture_file, name, kind, update_rank, monkeypa
         for loc in range(locs.shape[0]):
             r = net.rates(locs[loc])
             # relative to the first Δf: late steps are conditioned by |r| / |r_S| (see the
-            # opdims.exact_rows docstring), so are compared as their contribution dim * fval, and
+            # opdims.dims.exact_rows docstring), so are compared as their contribution dim * fval, and
             # the steps with Δf below 1e-10 of the first pass trivially and are skipped
             for j in np.flatnonzero(df[loc] > 1e-10 * df[loc, 0]):
                 D = res.dims[loc, :j].T
@@ -203,8 +203,8 @@ def test_s2_rows_command_end_to_end(fixture_file, tmp_path, capsys):
     original's relaxation step and a first row dimension whose Δf is at least fminunc's, in the same
     direction within the curvature bound of rung 4."""
     from opdims.cli import main
+    from opdims.data.sources import ORIGINAL_FILES, original_data_dir
     from opdims.io import read_local_operative_dimensions
-    from opdims.reference_data import ORIGINAL_FILES, original_data_dir
 
     fx, net = _load(fixture_file, "local_rows_ctxt_net1", "original")
     root = original_data_dir()

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import opdims
+from opdims.data.sources import original_data_dir
 from opdims.io import load_local_operative_dimensions
 from opdims.matlab import get_stream, rng, set_stream, utils
 from opdims.parity.machinery import (
@@ -19,7 +20,6 @@ from opdims.parity.machinery import (
     compare,
     compare_up_to_sign,
 )
-from opdims.reference_data import original_data_dir
 
 CASES = [("pipeline_ctxt_synth", "synthetic"), ("pipeline_ctxt_net1", "original")]
 
@@ -67,11 +67,11 @@ def test_s1_high_variance_dimensions(case, backend, device):
     compare("svd(n_Wrr_n)", "numpy.linalg.svd", fx, s, fx["s1_singular_values_W"].ravel(), SINGULAR_VALUES)
     compare_up_to_sign("svd(n_Wrr_n)", "numpy.linalg.svd", fx, U, fx["s1_U"], SINGULAR_VALUES * 1e2,
                        singular_values=s)
-    full = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise, **on)
-    compare("utils.run_one_forwardPass (full rank)", "opdims.simulate -> m_z_t", fx,
+    full = opdims.core.simulate(net, trials.inputs, trials.condition_ids, noise=noise, **on)
+    compare("utils.run_one_forwardPass (full rank)", "opdims.core.simulate -> m_z_t", fx,
             np.transpose(full.z, (2, 1, 0)), fx["full_m_z_t"], LONG_NOISY, backend=label)
     t_idx = fx["t_idx"][0].astype(int) - 1
-    compare("utils.run_one_forwardPass (full rank)", "opdims.simulate -> n_x_t", fx,
+    compare("utils.run_one_forwardPass (full rank)", "opdims.core.simulate -> n_x_t", fx,
             np.transpose(full.x, (2, 1, 0))[:, t_idx], fx["full_n_x_t_sub"], LONG_NOISY, backend=label)
     sweep = opdims.rank_sweep(net, U, "columns", trials.inputs, trials.condition_ids, trials.targets, noise=noise,
                               **on)
@@ -82,7 +82,7 @@ def test_s1_high_variance_dimensions(case, backend, device):
 
 
 def _global_dims(fx, net, trials, noise, kind):
-    full = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
+    full = opdims.core.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
     props = opdims.sampling_location_properties("ctxt")
     locs = opdims.condition_sampling_locations(full.x, props, condition_ids=trials.condition_ids,
                                                coherencies=trials.coherencies)
@@ -132,17 +132,17 @@ def test_s3_global_operative_dimensions_and_curves_and_s4(case, backend, device)
     W_reduced = utils.remove_dimension_from_weight_matrix(net.W, U[:, rank:], "columns")
     compare("s4: remove_dimension_from_weight_matrix", "opdims.remove_dimensions", fx, W_reduced,
             fx["s4_W_reduced"], LONG_NOISY)
-    reduced = opdims.simulate(net, trials.inputs, trials.condition_ids, W=W_reduced, noise=noise, **on)
-    compare("s4: utils.run_one_forwardPass (reduced rank)", "opdims.simulate -> m_z_t", fx,
+    reduced = opdims.core.simulate(net, trials.inputs, trials.condition_ids, W=W_reduced, noise=noise, **on)
+    compare("s4: utils.run_one_forwardPass (reduced rank)", "opdims.core.simulate -> m_z_t", fx,
             np.transpose(reduced.z, (2, 1, 0)), fx["s4_reduced_m_z_t"], LONG_NOISY, backend=label)
     t_idx = fx["t_idx"][0].astype(int) - 1
-    compare("s4: utils.run_one_forwardPass (reduced rank)", "opdims.simulate -> n_x_t", fx,
+    compare("s4: utils.run_one_forwardPass (reduced rank)", "opdims.core.simulate -> n_x_t", fx,
             np.transpose(reduced.x, (2, 1, 0))[:, t_idx], fx["s4_reduced_n_x_t_sub"], LONG_NOISY, backend=label)
 
 
 def test_s1_pipeline_end_to_end_with_replayed_draws(fixture_file):
-    """``opdims.pipelines.s1_high_variance_dimensions`` as one call, fed the original's draws."""
-    from opdims.pipelines import s1_high_variance_dimensions
+    """``opdims.matlab.scripts.s1_high_variance_dimensions`` as one call, fed the original's draws."""
+    from opdims.matlab.scripts import s1_high_variance_dimensions
 
     fx = fixture_file("pipeline_ctxt_synth")
     res = s1_high_variance_dimensions(fx.synthetic_network("net"), "ctxt", n_trials=1, stream=fx.replay())

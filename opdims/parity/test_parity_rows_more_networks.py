@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import opdims
-from opdims.exact_rows import best_row_dimension
+from opdims.dims.exact_rows import best_row_dimension
 from opdims.parity.machinery import KERNEL, ROW_DIRECTION, ROW_SAME_OPTIMUM, ROW_SHORTFALL, compare
 
 NAMES = [f"{task}_net{k}" for task in ("ctxt", "swg") for k in (2, 7, 12, 17)]
@@ -58,8 +58,8 @@ def test_rows_step_by_step(fixture_file, name):
     compare("s2 (rows): get_neg_deltaFF of fminunc's dimension", "opdims.delta_f (rows)", fx,
             recomputed[:, 0], recomputed[:, 1], KERNEL)
     compare("s2 (rows): fminunc step given the reference's earlier dimensions",
-            "opdims.exact_rows.best_row_dimension (Δf shortfall)", fx, np.array(shortfall),
+            "opdims.dims.exact_rows.best_row_dimension (Δf shortfall)", fx, np.array(shortfall),
             np.zeros(len(shortfall)), ROW_SHORTFALL, scale=1.0)
     assert same_optimum, "fminunc reached none of opdims' optima: nothing to compare directions with"
-    compare("s2 (rows): fminunc step, same optimum", "opdims.exact_rows.best_row_dimension (1 - abs(q'q_ref))",
+    compare("s2 (rows): fminunc step, same optimum", "opdims.dims.exact_rows.best_row_dimension (1 - abs(q'q_ref))",
             fx, np.array(same_optimum), np.zeros(len(same_optimum)), ROW_DIRECTION, scale=1.0)

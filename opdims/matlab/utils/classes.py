@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from ... import io as _io
-from ...errors import ValidationError
-from ...global_dims import global_operative_dimensions
-from ...sampling import (
+from ...core.errors import ValidationError
+from ...core.sampling import (
     SamplingLocationProperties,
     condition_sampling_locations,
     location_name,
     sampling_location_properties,
 )
-from ...tasks import check_task
+from ...core.tasks import check_task
+from ...dims.global_dims import global_operative_dimensions
 from ..convert import Struct, field, has_field, is_empty, scalar, to_core
 
 __all__ = ["UtilsIO", "UtilsOpDims", "UtilsSamplingLocs", "props_from_struct", "props_to_struct"]
@@ -383,7 +383,7 @@ class UtilsOpDims:
         >>> net = opdims.Network(W_in=rng.standard_normal((3, 1)), W=rng.standard_normal((3, 3)) / 2,
         ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3),
         ...                      b_z=np.zeros(1))
-        >>> from opdims.pipelines import s2_local_operative_dimensions
+        >>> from opdims.matlab.scripts import s2_local_operative_dimensions
         >>> from opdims.matlab import utils
         >>> _ = s2_local_operative_dimensions(net, "swg").save("localOpDims_swg_columns.h5")
         >>> UOD, USL = utils.UtilsOpDims(), utils.UtilsSamplingLocs()
@@ -400,7 +400,7 @@ class UtilsOpDims:
                                          signCoh2, freq_id):
         """Return the HDF5 group name of a sampling location.
 
-        One call of :func:`opdims.sampling.location_name`.
+        One call of :func:`opdims.core.sampling.location_name`.
 
         Parameters
         ----------

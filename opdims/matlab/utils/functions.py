@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import metrics
-from ...errors import ValidationError
-from ...network import DT, NOISE_SIGMA, TAU
-from ...operative import orthonormalize_against
-from ...reduce import as_dimension_matrix, remove_dimensions
-from ...tasks import check_task
+from ...core import metrics
+from ...core.errors import ValidationError
+from ...core.network import DT, NOISE_SIGMA, TAU
+from ...core.reduce import as_dimension_matrix, remove_dimensions
+from ...core.tasks import check_task
+from ...dims.operative import orthonormalize_against
 from ..convert import Struct, field, is_empty, to_core
 from ..global_stream import rng
 from ..rnn import run_rnn
@@ -28,7 +28,7 @@ def run_one_forwardPass(n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1,
                         inputs, conditionIds, seed_run, net_noise):
     """Run one forward pass of the network, as ``+utils/run_one_forwardPass.m``.
 
-    :func:`opdims.matlab.rnn.run_rnn` (one :func:`opdims.simulate` call)
+    :func:`opdims.matlab.rnn.run_rnn` (one :func:`opdims.core.simulate` call)
     with the paper's ``dt`` (1 ms) and ``tau`` (10 ms), after reseeding the
     global stream; the outputs gathered in a struct.
 

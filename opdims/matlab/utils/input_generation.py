@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...tasks import CTXT, SWG, context_integration_trials, context_trial, sine_wave_trials
+from ...core.tasks import CTXT, SWG, context_integration_trials, context_trial, sine_wave_trials
 from ..convert import Struct, scalar, to_matlab
 from ..global_stream import get_stream
 
@@ -16,7 +16,7 @@ class InputGeneratorCtxt:
 
     The class attributes are the original's properties (``n_inputs``,
     ``nIntegrators``, ``burnLength``, ``all_coherencies``, ...), from
-    :data:`opdims.tasks.CTXT`.
+    :data:`opdims.core.tasks.CTXT`.
 
     Examples
     --------
@@ -87,7 +87,7 @@ class InputGeneratorCtxt:
     def generate_one_trial(self, all_drifts, conditionId, noiseSigma):
         """Return one context-dependent integration trial, drawn from the global stream.
 
-        One call of :func:`opdims.tasks.context_trial`, transposed. As the
+        One call of :func:`opdims.core.tasks.context_trial`, transposed. As the
         original, the input noise is drawn also when ``noiseSigma`` is 0.
 
         Parameters
@@ -135,7 +135,7 @@ class InputGeneratorSWG:
     def get_simulation_parameters(self, n_trials):
         """Return the original's simulation parameters.
 
-        The constants of :data:`opdims.tasks.SWG`; no draws.
+        The constants of :data:`opdims.core.tasks.SWG`; no draws.
 
         Parameters
         ----------
@@ -158,7 +158,7 @@ class InputGeneratorSWG:
     def get_input_parameters(self):
         """Return the original's input parameters.
 
-        The constants of :data:`opdims.tasks.SWG`; no draws.
+        The constants of :data:`opdims.core.tasks.SWG`; no draws.
 
         Returns
         -------

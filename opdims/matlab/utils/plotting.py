@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import ValidationError
-from ...metrics import principal_components
-from ...sampling import condition_averages
-from ...tasks import check_task
+from ...core.errors import ValidationError
+from ...core.metrics import principal_components
+from ...core.sampling import condition_averages
+from ...core.tasks import check_task
 from ..convert import is_empty, to_core
 from .classes import props_from_struct
 

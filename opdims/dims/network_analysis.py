@@ -1,0 +1,239 @@
+"""The result of the one analysis chain for one network (:func:`opdims.analyse_network`).
+
+Forward pass -> sampling locations -> local operative dimensions (per
+dimension type) -> global operative dimensions -> rank sweep. One
+:class:`DimensionResult` per dimension type and kind of sampling locations
+(along the trajectories, or the random-location control), gathered in one
+:class:`NetworkAnalysis` with the provenance that made it. Saved and loaded
+by :func:`opdims.io.save_analysis` / :func:`opdims.io.load_analysis`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.errors import MissingFieldError
+from ..core.reduce import check_dim_type
+from ..core.sampling import SamplingLocationProperties
+from ..core.validation import ValidationError
+from .global_dims import variance_explained
+from .operative import LocalOperativeDimensions
+from .sweeps import COST_TOLERANCE, RankSweep
+
+__all__ = ["LOCATION_KINDS", "DimensionResult", "NetworkAnalysis", "settings_key"]
+
+#: kinds of sampling locations: along the condition-average trajectories; the random-location control
+LOCATION_KINDS = ("trajectory", "random")
+
+#: provenance entries that describe the run, not the numbers (left out of :func:`settings_key`)
+_RUN_ONLY = ("seconds", "created", "weights", "weights_sha256", "opdims_version", "host")
+
+
+def settings_key(provenance: dict) -> dict:
+    """The provenance entries that determine the numbers (for resuming: same key, same numbers).
+
+    Parameters
+    ----------
+    provenance : dict
+        A :attr:`NetworkAnalysis.provenance`.
+
+    Returns
+    -------
+    dict
+        Everything but run-only entries (time, paths, host, version).
+    """
+    return {k: v for k, v in provenance.items() if k not in _RUN_ONLY}
+
+
+@dataclass
+class DimensionResult:
+    """Local and global operative dimensions of one type, and the rank sweep they give.
+
+    Parameters
+    ----------
+    dim_type : str
+        ``'columns'`` or ``'rows'``.
+    kind : str
+        ``'trajectory'`` or ``'random'`` (:data:`LOCATION_KINDS`).
+    local : LocalOperativeDimensions or None
+        The local dimensions (``None`` when not kept).
+    basis : numpy.ndarray
+        ``[N, N]``: the global operative dimensions (columns, by importance).
+    singular_values : numpy.ndarray
+        ``[N]``: the singular values of L.
+    sweep : RankSweep or None
+        Cost and state distance per rank (``None`` when no sweep was run).
+    """
+
+    dim_type: str
+    kind: str
+    local: LocalOperativeDimensions | None
+    basis: np.ndarray
+    singular_values: np.ndarray
+    sweep: RankSweep | None = None
+
+    def __post_init__(self):
+        check_dim_type(self.dim_type)
+        if self.kind not in LOCATION_KINDS:
+            raise ValidationError(f"kind: expected one of {LOCATION_KINDS}, got {self.kind!r}")
+
+    @property
+    def variance_explained(self) -> np.ndarray:
+        """Percentage of L's variance per global operative dimension ``[N]``."""
+        return variance_explained(self.singular_values)
+
+    def rank_within_full_cost(self, tolerance: float = COST_TOLERANCE) -> int | None:
+        """Smallest rank with cost at most ``(1 + tolerance)`` x full-rank cost.
+
+        See :func:`opdims.dims.sweeps.rank_within_full_cost`.
+
+        Parameters
+        ----------
+        tolerance : float, optional
+            Relative tolerance.
+
+        Returns
+        -------
+        int or None
+            The rank (``None``: none, or no sweep).
+        """
+        return None if self.sweep is None else self.sweep.rank_within_full_cost(tolerance)
+
+    def settled_rank(self, tolerance: float = COST_TOLERANCE) -> int | None:
+        """Rank from which the cost stays within ``tolerance`` of its range (see :func:`opdims.dims.sweeps.settled_rank`).
+
+        Parameters
+        ----------
+        tolerance : float, optional
+            Fraction of the cost range.
+
+        Returns
+        -------
+        int or None
+            The rank (``None``: never, or no sweep).
+        """
+        return None if self.sweep is None else self.sweep.settled_rank(tolerance)
+
+
+@dataclass
+class NetworkAnalysis:
+    """Everything the analysis chain found for one network.
+
+    Parameters
+    ----------
+    provenance : dict
+        What made it: task, weights file and sha256, network id, the
+        network's fingerprint, seeds, trials, settings, opdims version,
+        seconds (see :func:`settings_key`).
+    locations : numpy.ndarray
+        ``[L, N]``: the sampling locations along the trajectories.
+    results : dict
+        ``(dim_type, kind) -> DimensionResult``.
+    props : SamplingLocationProperties or None
+        Where the locations lie (``None`` for locations given as states).
+    condition_averages : numpy.ndarray or None
+        ``[n_cond, T, N]``: the full-rank network's condition-average states.
+    activity_pcs : numpy.ndarray or None
+        ``[N, k]``: first principal components of the full-rank states.
+    full_cost : float or None
+        The full-rank network's cost on the sweep trials.
+    """
+
+    provenance: dict
+    locations: np.ndarray
+    results: dict = field(default_factory=dict)
+    props: SamplingLocationProperties | None = None
+    condition_averages: np.ndarray | None = None
+    activity_pcs: np.ndarray | None = None
+    full_cost: float | None = None
+
+    def __post_init__(self):
+        self.locations = np.asarray(self.locations, dtype=np.float64)
+        if self.locations.ndim != 2:
+            raise ValidationError(f"locations: expected [L, N], got shape {self.locations.shape}")
+        for key, result in self.results.items():
+            if key != (result.dim_type, result.kind):
+                raise ValidationError(f"results: entry {key} holds {(result.dim_type, result.kind)}")
+            if result.basis.shape[0] != self.n_units:
+                raise ValidationError(f"results {key}: basis has {result.basis.shape[0]} units, the locations "
+                                      f"{self.n_units}")
+
+    @property
+    def n_units(self) -> int:
+        """Number of units ``N``."""
+        return self.locations.shape[1]
+
+    @property
+    def dim_types(self) -> tuple[str, ...]:
+        """Dimension types analysed, in order."""
+        return tuple(dict.fromkeys(d for d, _ in self.results))
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Kinds of sampling locations analysed, in order."""
+        return tuple(dict.fromkeys(k for _, k in self.results))
+
+    def __getitem__(self, key) -> DimensionResult:
+        """``analysis['rows']`` or ``analysis['rows', 'random']``."""
+        if isinstance(key, str):
+            key = (key, "trajectory")
+        if key not in self.results:
+            raise MissingFieldError(f"no results for {key}; present: {sorted(self.results)}")
+        return self.results[key]
+
+    def summary_rows(self, tolerance: float = COST_TOLERANCE) -> list[dict]:
+        """One row per dimension type and kind: variance explained and rank thresholds.
+
+        Parameters
+        ----------
+        tolerance : float, optional
+            Relative tolerance of the rank thresholds.
+
+        Returns
+        -------
+        list of dict
+            Keys ``dim_type``, ``kind``, ``locations``, ``dims_found``,
+            ``variance_explained_1``, ``_3``, ``_5`` (%, cumulative), ``full_cost``,
+            ``rank_within_full_cost``, ``settled_rank``.
+        """
+        rows = []
+        for (dim_type, kind), res in self.results.items():
+            cumulative = np.cumsum(res.variance_explained)
+            found = None if res.local is None else int(res.local.counts.sum())
+            rows.append({
+                "dim_type": dim_type, "kind": kind, "locations": self.locations.shape[0], "dims_found": found,
+                **{f"variance_explained_{k}": float(cumulative[min(k, cumulative.size) - 1]) for k in (1, 3, 5)},
+                "full_cost": None if res.sweep is None else float(res.sweep.full_cost),
+                "rank_within_full_cost": res.rank_within_full_cost(tolerance),
+                "settled_rank": res.settled_rank(tolerance),
+            })
+        return rows
+
+    def summary_table(self, tolerance: float = COST_TOLERANCE) -> str:
+        """:meth:`summary_rows` as a Markdown table.
+
+        Parameters
+        ----------
+        tolerance : float, optional
+            Relative tolerance of the rank thresholds.
+
+        Returns
+        -------
+        str
+            The table.
+        """
+        lines = ["| dimensions | locations | local dims found | variance explained by 1 / 3 / 5 global dims (%) "
+                 f"| full-rank cost | smallest rank with cost <= {1 + tolerance:g} x full | rank where the cost "
+                 "settles |", "| --- | --- | ---: | --- | ---: | ---: | ---: |"]
+
+        def fmt(value):
+            return "-" if value is None else str(value)
+
+        for row in self.summary_rows(tolerance):
+            ve = " / ".join(f"{row[f'variance_explained_{k}']:.1f}" for k in (1, 3, 5))
+            cost = "-" if row["full_cost"] is None else f"{row['full_cost']:.3g}"
+            lines.append(f"| {row['dim_type']} | {row['kind']} | {fmt(row['dims_found'])} | {ve} | {cost} | "
+                         f"{fmt(row['rank_within_full_cost'])} | {fmt(row['settled_rank'])} |")
+        return "\n".join(lines)
