@@ -24,7 +24,7 @@ ENV_VAR = "OPDIMS_ORIGINAL_DATA"
 PARITY_FIXTURES_ENV = "OPDIMS_PARITY_FIXTURES"  #: a folder of parity fixtures (``opdims parity``, the suite)
 PARITY_REPORT_ENV = "OPDIMS_PARITY_REPORT"  #: where the parity suite writes its table
 #: the parity fixtures of a source checkout (not installed with the package)
-SOURCE_PARITY_FIXTURES = Path(__file__).resolve().parents[1] / "parity_tests" / "fixtures"
+SOURCE_PARITY_FIXTURES = Path(__file__).resolve().parents[2] / "parity_tests" / "fixtures"
 
 #: paths of the original files, relative to the data folder
 ORIGINAL_FILES = {
@@ -54,7 +54,7 @@ def original_data_dir(start: str | os.PathLike | None = None) -> Path | None:
     if env:
         path = Path(env)
         return path if path.is_dir() else None
-    bases = [Path(start) if start else Path.cwd(), Path(__file__).resolve().parents[1]]
+    bases = [Path(start) if start else Path.cwd(), Path(__file__).resolve().parents[2]]
     for base in bases:
         candidate = base / ".." / "shared" / "reference" / "original"
         if candidate.is_dir():
