@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..core.backend import blas_threads, check_threads
+from ..core.backend import check_threads, single_threaded_blas
 from ..core.network import Network
 from ..core.tasks import check_task
 from ..core.validation import ValidationError
@@ -83,7 +83,11 @@ def analyse_job(job: AnalysisJob) -> NetworkAnalysis:
     NetworkAnalysis
         Its results.
     """
-    with blas_threads(job.threads):
+    # BLAS on one thread whatever ``job.threads``: the job's parallelism is opdims' own worker threads over
+    # blocks of ranks, trials and locations. (An outer limit of ``job.threads`` here held for every kernel
+    # inside, so both worker threads also ran two OpenBLAS threads each: they queue on OpenBLAS's lock and
+    # spin for cores, 10x slower next to two busy processes.)
+    with single_threaded_blas():
         return analyse_network(job.network, job.task, job.options, net_id=job.net_id, threads=job.threads,
                                provenance=job.provenance)
 
