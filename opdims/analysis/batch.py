@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..core.backend import check_threads, single_threaded_blas
+from ..core.backend import check_threads
 from ..core.network import Network
 from ..core.tasks import check_task
 from ..core.validation import ValidationError
@@ -46,7 +46,8 @@ class AnalysisJob:
     options : AnalysisOptions
         How to analyse it.
     threads : int
-        Threads the job uses (BLAS and opdims' own).
+        opdims' worker threads of the job (its BLAS runs on one thread, see
+        :func:`opdims.analyse_network`).
     provenance : dict
         Extra provenance (the weights file and its sha256).
     """
@@ -83,13 +84,8 @@ def analyse_job(job: AnalysisJob) -> NetworkAnalysis:
     NetworkAnalysis
         Its results.
     """
-    # BLAS on one thread whatever ``job.threads``: the job's parallelism is opdims' own worker threads over
-    # blocks of ranks, trials and locations. (An outer limit of ``job.threads`` here held for every kernel
-    # inside, so both worker threads also ran two OpenBLAS threads each: they queue on OpenBLAS's lock and
-    # spin for cores, 10x slower next to two busy processes.)
-    with single_threaded_blas():
-        return analyse_network(job.network, job.task, job.options, net_id=job.net_id, threads=job.threads,
-                               provenance=job.provenance)
+    return analyse_network(job.network, job.task, job.options, net_id=job.net_id, threads=job.threads,
+                           provenance=job.provenance)
 
 
 def batch_jobs(weights: dict, net_ids=None, options: AnalysisOptions | None = None, *,

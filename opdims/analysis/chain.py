@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..core.backend import check_backend, check_threads
+from ..core.backend import check_backend, check_threads, single_threaded
 from ..core.metrics import principal_components
 from ..core.network import Network
 from ..core.random import RandomStream
@@ -353,6 +353,7 @@ def _props(task: str, trials: TaskData | None, opts: AnalysisOptions) -> Samplin
                                      trials.n_steps, every=opts.every, times=opts.times, name=task)
 
 
+@single_threaded  # one BLAS thread: the parallelism is opdims' own worker threads (see opdims.core.backend)
 def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None = None, *, net_id: int = 1,
                     trials: TaskData | None = None, sweep_trials: TaskData | None = None, locations=None,
                     local_dims: dict | None = None, stream: RandomStream | None = None,
@@ -387,7 +388,9 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
     stream : RandomStream, optional
         The paper tasks' stream (default: MATLAB twister seeded as the scripts).
     threads : int, optional
-        CPU threads (default: all usable cores).
+        opdims' worker threads over blocks of ranks, pieces of trials and
+        locations (default: all usable cores). BLAS runs on one thread
+        throughout, whatever ``threads``; the numbers do not depend on it.
     progress : bool, optional
         Progress bars.
     provenance : dict, optional

@@ -46,8 +46,9 @@ THREADS_ENV = "OPDIMS_THREADS"  #: environment variable capping the threads opdi
 
 _controller = None
 _controller_lock = threading.RLock()
-_active = 0  #: threads inside blas_threads()
-_limiter = None
+_active: list[int] = []  #: the limits of the blas_threads() contexts open now (any thread)
+_limiter = None  #: restores the limits found when the first of them opened
+_applied = None  #: the limit set now
 
 
 def usable_cores() -> int:
@@ -124,10 +125,13 @@ def _blas_controller():
 def blas_threads(n: int = 1):
     """Context in which BLAS and OpenMP use at most ``n`` threads.
 
-    The limit is process-wide: while any thread is inside such a context the
-    first context's limit holds, and it is lifted when the last one leaves,
-    so kernels called from inside a parallel section (or from several threads)
-    keep it. Without ``threadpoolctl`` this is a no-op.
+    The limit is process-wide: while contexts are open (nested, or in
+    several threads) the smallest of their limits holds, and the limits
+    found before the first one are restored when the last one closes. So
+    kernels called from inside a parallel section keep their one thread, and
+    a wider limit around them (say ``blas_threads(4)`` around
+    :func:`opdims.analyse_network`) does not undo the single-threaded BLAS of
+    the kernels inside. Without ``threadpoolctl`` this is a no-op.
 
     Parameters
     ----------
@@ -143,22 +147,36 @@ def blas_threads(n: int = 1):
     >>> with blas_threads(1):
     ...     _ = np.ones((3, 3)) @ np.ones((3, 3))
     """
-    global _active, _limiter
+    global _limiter, _applied
+    n = max(1, int(n))
     with _controller_lock:
-        if _active == 0:
-            try:
-                _limiter = _blas_controller().limit(limits=int(n), user_api=None)
-            except ImportError:
-                _limiter = None
-        _active += 1
+        _active.append(n)
+        _apply(min(_active))
     try:
         yield
     finally:
         with _controller_lock:
-            _active -= 1
-            if _active == 0 and _limiter is not None:
-                _limiter.restore_original_limits()
-                _limiter = None
+            _active.remove(n)
+            if _active:
+                _apply(min(_active))
+            else:
+                if _limiter is not None:
+                    _limiter.restore_original_limits()
+                _limiter = _applied = None
+
+
+def _apply(limit: int) -> None:
+    """Set the BLAS limit to ``limit`` unless it is set already (under ``_controller_lock``)."""
+    global _limiter, _applied
+    if limit == _applied:
+        return
+    try:
+        limiter = _blas_controller().limit(limits=limit, user_api=None)
+    except ImportError:
+        return
+    if _limiter is None:  # the first: it restores the limits found before any context
+        _limiter = limiter
+    _applied = limit
 
 
 def single_threaded_blas():
