@@ -37,11 +37,17 @@ def register(subparsers) -> None:
                     "distance of the network reduced to rank k. Writes OUT/analysis.h5 and OUT/analysis.mat "
                     "(MATLAB orientation), OUT/summary.md and figures. Networks: the authors' .h5 layout, .mat, "
                     ".npz or .h5 of named arrays (W_in, W, W_out, x0, b_x, b_z, alpha or dt and tau, "
-                    "nonlinearity), or a PyTorch nn.RNN state dict with an nn.Linear readout.")
+                    "nonlinearity), PsychRNN's saved weights (with --alpha), or a PyTorch nn.RNN (nn.GRU, nn.LSTM) "
+                    "state dict with an nn.Linear readout.")
     group = parser.add_argument_group("network")
     group.add_argument("--weights", required=True, metavar="MODEL", help="the network's file")
     group.add_argument("--net-id", default="1", metavar="ID",
                        help="which network of the file: its number, or a struct or module name (default 1)")
+    group.add_argument("--module", metavar="NAME", default=None,
+                       help="a PyTorch file's recurrent module when it holds several (NAME, or NAME:READOUT to "
+                            "choose its readout too)")
+    group.add_argument("--alpha", type=float, default=None, metavar="DT/TAU",
+                       help="dt / tau, for weights that do not store it (PsychRNN's .npz)")
     group.add_argument("--nonlinearity", choices=NONLINEARITIES, default=None,
                        help="override the stored nonlinearity (a PyTorch state dict does not store it: tanh is "
                             "assumed)")
@@ -134,7 +140,7 @@ def run(args) -> int:
                                          "--no-figures") from exc
     weights = io.existing_file(args.weights, "--weights")
     net_id = int(args.net_id) if str(args.net_id).isdigit() else args.net_id
-    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity)
+    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity, module=args.module, alpha=args.alpha)
     trials = sweep_trials = None
     if args.trials is not None:
         trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
