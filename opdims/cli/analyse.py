@@ -11,8 +11,10 @@ from ..analysis.chain import AnalysisOptions, analyse_network
 from ..analysis.runs import SEED_RUN
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
+from ..core.sampling import as_locations
 from ..core.tasks import TASKS
 from ..dims.local_dims import ROW_METHODS
+from ..io.tree import open_tree
 from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
@@ -67,7 +69,8 @@ def register(subparsers) -> None:
     where.add_argument("--times", metavar="T1,T2,...", help="sample these steps (1-based) of each condition average")
     where.add_argument("--locations", metavar="FILE",
                        help="sampling locations [L, N] (states) from a file (.npz/.h5 'locations', .mat 'locations' "
-                            "in [L, N])")
+                            "in [L, N]), or fixed points: 'xstar' [n, N] hidden states with their 'inputs' "
+                            "[n, n_inputs] (FixedPointFinder's xstar and inputs)")
     group = parser.add_argument_group("analysis")
     group.add_argument("--dim-types", default="columns,rows", metavar="TYPES",
                        help="columns, rows or columns,rows (default %(default)s)")
@@ -102,6 +105,20 @@ def _times(text):
         return tuple(int(t) for t in text.split(","))
     except ValueError:
         raise ValidationError(f"--times: expected steps like 1,50,100, got {text!r}") from None
+
+
+def _locations(path, net):
+    """Sampling locations from a file: ``locations [L, N]``, or fixed points ``xstar [n, N]`` (+ ``inputs``)."""
+    with open_tree(path) as (_, tree):
+        names = set(tree)
+    if "xstar" in names:
+        found = {name: io.read_array(path, name) for name in ("xstar", "inputs") if name in names}
+    else:
+        found = io.read_array(path, "locations")
+    try:
+        return as_locations(net, found)
+    except ValidationError as exc:
+        raise ValidationError(f"--locations {path}: {exc}") from None
 
 
 def run(args) -> int:
@@ -149,7 +166,7 @@ def run(args) -> int:
                                       n_contexts=net.n_contexts)
     locations = None
     if args.locations is not None:
-        locations = io.read_array(io.existing_file(args.locations, "--locations"), "locations")
+        locations = _locations(io.existing_file(args.locations, "--locations"), net)
     out = io.check_output_folder(args.out)
     paths = {key: out / name for key, name in OUTPUTS.items()}
     figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}
