@@ -28,7 +28,7 @@ import zipfile
 
 import numpy as np
 
-from ..core.network import Network, NetworkError
+from ..core.network import TAU, Network, NetworkError
 from ..core.nonlinearity import NONLINEARITIES
 from .filesystem import FileFormatError
 from .tree import Leaf, open_tree
@@ -121,7 +121,8 @@ def psychrnn_network(path, group: dict, *, dt=None, tau=None, rec_noise=None, no
     Returns
     -------
     opdims.Network
-        The effective weights, ``alpha = dt / tau``.
+        The effective weights, ``alpha = dt / tau`` (as opdims' ``dt = alpha
+        * 10 ms``, ``tau = 10 ms``).
 
     Raises
     ------
@@ -180,7 +181,7 @@ def psychrnn_network(path, group: dict, *, dt=None, tau=None, rec_noise=None, no
         sigma = 0.0 if not rec_noise else float(rec_noise) * np.sqrt(2.0 / alpha)
         return Network(W_in=W_in, W=W_rec, W_out=W_out, x0=init.reshape(n, 1),
                        b_x=_matrix(path, group, "b_rec", (n,)), b_z=_matrix(path, group, "b_out", (n_out,)),
-                       dt=float(dt), tau=float(tau), noise_sigma=sigma, nonlinearity=nonlinearity,
+                       dt=alpha * TAU, tau=TAU, noise_sigma=sigma, nonlinearity=nonlinearity,
                        source=f"{path}{':' + where if where else ''}")
     except (NetworkError, ZeroDivisionError) as exc:
         raise FileFormatError(f"{label}{exc}" if not str(exc).startswith(str(path)) else str(exc)) from exc
