@@ -29,8 +29,8 @@ from .. import io
 from ..core.network import Network
 from ..core.random import MatlabTwisterStream, NumpyStream, RandomStream, as_stream
 from ..core.simulate import draw_noise
-from ..core.tasks import TaskData, check_task, context_integration_trials, sine_wave_trials
-from ..core.validation import ValidationError, check_positive_int
+from ..core.tasks import TaskData, context_integration_trials, sine_wave_trials
+from ..core.validation import ValidationError, check_positive_int, check_task
 
 __all__ = [
     "DEFAULT_N_TRIALS",

@@ -11,8 +11,8 @@ from ..analysis.chain import AnalysisOptions, analyse_network
 from ..analysis.runs import SEED_RUN
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
-from ..core.tasks import TASKS
-from ..dims.local_dims import ROW_METHODS
+from ..core.validation import TASKS
+from .options import add_dim_types, add_row_method
 from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
@@ -63,9 +63,8 @@ def register(subparsers) -> None:
                        help="sampling locations [L, N] (states) from a file (.npz/.h5 'locations', .mat 'locations' "
                             "in [L, N])")
     group = parser.add_argument_group("analysis")
-    group.add_argument("--dim-types", default="columns,rows", metavar="TYPES",
-                       help="columns, rows or columns,rows (default %(default)s)")
-    group.add_argument("--row-method", choices=ROW_METHODS, default="exact", help="default %(default)s")
+    add_dim_types(group)
+    add_row_method(group)
     group.add_argument("--ranks", metavar="GRID", default=None,
                        help="ranks of the sweep, e.g. '1-50,60-500:10' (default all 1..N)")
     group.add_argument("--random-control", action="store_true",
@@ -80,13 +79,6 @@ def register(subparsers) -> None:
     group.add_argument("--force", action="store_true", help="replace existing outputs")
     group.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(func=run)
-
-
-def _dim_types(text: str) -> tuple[str, ...]:
-    types = tuple(t.strip() for t in text.split(",") if t.strip())
-    if not types or any(t not in ("columns", "rows") for t in types) or len(set(types)) != len(types):
-        raise ValidationError(f"--dim-types: expected columns, rows or columns,rows, got {text!r}")
-    return types
 
 
 def _times(text):
@@ -112,7 +104,7 @@ def run(args) -> int:
         The exit code (0).
     """
     started = time.perf_counter()
-    dim_types = _dim_types(args.dim_types)
+    dim_types = args.dim_types
     ranks = parse_ranks(args.ranks)
     times = _times(args.times)
     if args.every is not None and args.every < 1:

@@ -12,7 +12,16 @@ import numpy as np
 from .errors import ValidationError
 
 __all__ = [
+    "DIM_TYPES",
+    "NONLINEARITY_NAMES",
+    "ROW_METHODS",
+    "TASKS",
     "ValidationError",
+    "check_choice",
+    "check_dim_type",
+    "check_nonlinearity",
+    "check_row_method",
+    "check_task",
     "as_real_array",
     "check_condition_ids",
     "check_inputs",
@@ -22,6 +31,152 @@ __all__ = [
     "check_recurrent",
     "check_targets",
 ]
+
+#: where dimensions are removed from W
+DIM_TYPES = ("columns", "rows")
+#: the paper's tasks
+TASKS = ("ctxt", "swg")
+#: names of the supported nonlinearities (their formulas: :mod:`opdims.core.nonlinearity`)
+NONLINEARITY_NAMES = ("tanh", "relu", "softplus", "linear")
+#: how local row dimensions are found: the exact solver, or the original's optimiser (``fminunc``)
+ROW_METHODS = ("exact", "fminunc")
+#: former names of row methods (opdims 0.2 called the original's optimiser ``'reference'``)
+FORMER_ROW_METHODS = {"reference": "fminunc"}
+
+
+def check_choice(value, name: str, choices, meanings: dict | None = None) -> str:
+    """``value`` if it is one of ``choices``, else raise naming ``name`` and the choices.
+
+    Every "is this name one of those" check of opdims goes through here.
+
+    Parameters
+    ----------
+    value : str
+        The value to check.
+    name : str
+        The argument's name, for the message.
+    choices : sequence of str
+        The accepted values.
+    meanings : dict, optional
+        A few words on each choice, for the message.
+
+    Returns
+    -------
+    str
+        ``value``.
+
+    Raises
+    ------
+    ValidationError
+        If ``value`` is not one of ``choices``.
+
+    Examples
+    --------
+    >>> check_choice("rows", "dim_type", DIM_TYPES)
+    'rows'
+    >>> check_choice("diagonal", "dim_type", DIM_TYPES)
+    Traceback (most recent call last):
+    ...
+    opdims.core.errors.ValidationError: dim_type: expected 'columns' or 'rows', got 'diagonal'
+    """
+    if isinstance(value, str) and value in choices:
+        return value
+    named = [f"{c!r}" + (f" ({meanings[c]})" if meanings and c in meanings else "") for c in choices]
+    expected = " or ".join(named) if len(named) == 2 else "one of " + ", ".join(named)
+    raise ValidationError(f"{name}: expected {expected}, got {value!r}")
+
+
+def check_dim_type(dim_type, name: str = "dim_type") -> str:
+    """``dim_type`` if it is ``'columns'`` or ``'rows'``, else raise.
+
+    Parameters
+    ----------
+    dim_type : str
+        The value to check.
+    name : str, optional
+        The argument's name, for the message.
+
+    Returns
+    -------
+    str
+        ``dim_type``.
+
+    Examples
+    --------
+    >>> check_dim_type("rows")
+    'rows'
+    """
+    return check_choice(dim_type, name, DIM_TYPES)
+
+
+def check_task(task, name: str = "network type") -> str:
+    """``task`` if it is ``'ctxt'`` or ``'swg'``, else raise.
+
+    Parameters
+    ----------
+    task : str
+        The network type to check.
+    name : str, optional
+        The argument's name, for the message.
+
+    Returns
+    -------
+    str
+        ``task``.
+
+    Examples
+    --------
+    >>> check_task("swg")
+    'swg'
+    """
+    return check_choice(task, name, TASKS, {"ctxt": "context-dependent integration", "swg": "sine-wave generation"})
+
+
+def check_nonlinearity(nonlinearity, name: str = "nonlinearity") -> str:
+    """``nonlinearity`` if it is one of :data:`NONLINEARITY_NAMES`, else raise.
+
+    Parameters
+    ----------
+    nonlinearity : str
+        The nonlinearity's name.
+    name : str, optional
+        The argument's name, for the message.
+
+    Returns
+    -------
+    str
+        ``nonlinearity``.
+
+    Examples
+    --------
+    >>> check_nonlinearity("relu")
+    'relu'
+    """
+    return check_choice(nonlinearity, name, NONLINEARITY_NAMES)
+
+
+def check_row_method(method, name: str = "row_method") -> str:
+    """The row method ``method`` names (``'exact'`` or ``'fminunc'``; ``'reference'`` is ``'fminunc'``).
+
+    Parameters
+    ----------
+    method : str
+        The value to check.
+    name : str, optional
+        The argument's name, for the message.
+
+    Returns
+    -------
+    str
+        ``'exact'`` or ``'fminunc'``.
+
+    Examples
+    --------
+    >>> check_row_method("reference")
+    'fminunc'
+    """
+    method = FORMER_ROW_METHODS.get(method, method) if isinstance(method, str) else method
+    return check_choice(method, name, ROW_METHODS, {"exact": "the exact solver", "fminunc": "the original's optimiser"})
 
 
 def check_positive_int(value, name: str, meaning: str = "") -> int:
