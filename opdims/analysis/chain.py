@@ -454,8 +454,9 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
             else:
                 local = local_dimensions(net, where, dim_type, row_method=opts.row_method, run=location_run,
                                          threads=threads, progress=progress)
-            basis, singular_values = global_operative_dimensions(local, props=props if kind == "trajectory" else None,
-                                                       opts.subset if kind == "trajectory" else "all")
+            basis, singular_values = global_operative_dimensions(
+                local, props=props if kind == "trajectory" else None,
+                subset=opts.subset if kind == "trajectory" else "all")
             sweep = None
             if sweep_run is not None:
                 sweep = rank_sweep(sweep_run.net, basis, dim_type, **sweep_kwargs)
