@@ -10,6 +10,7 @@ code 1; any other exception is a bug and shows its traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import importlib
 import pkgutil
 import sys
@@ -91,8 +92,46 @@ def main(argv: list[str] | None = None) -> int:
                  else ""), file=sys.stderr)
         return 130
     except OpdimsError as exc:
-        print(f"opdims {args.command}: error: {exc}", file=sys.stderr)
+        print(f"opdims {args.command}: error: {as_flags(str(exc), parser, args.command)}", file=sys.stderr)
         return 1
+
+
+def as_flags(message: str, parser: argparse.ArgumentParser, command: str) -> str:
+    """A library message in the command's words: ``dim_types: ...`` becomes ``--dim-types: ...``.
+
+    The library names its parameters; where a parameter is an option of the
+    command, the message names the option (``overwrite=True`` is ``--force``).
+
+    Parameters
+    ----------
+    message : str
+        The library's message.
+    parser : argparse.ArgumentParser
+        The ``opdims`` parser.
+    command : str
+        The subcommand that ran.
+
+    Returns
+    -------
+    str
+        The message with the command's option names.
+
+    Examples
+    --------
+    >>> as_flags("dim_types: expected 'columns' or 'rows', got 'x'", build_parser(), "analyse")
+    "--dim-types: expected 'columns' or 'rows', got 'x'"
+    """
+    sub = next((a.choices.get(command) for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    flags = {s for a in (sub._actions if sub else ()) for s in a.option_strings}
+    message = message.replace("pass overwrite=True", "pass --force" if "--force" in flags else "pass overwrite=True")
+
+    head, sep, rest = message.partition(": ")
+    names = head.split(" and ")
+    if sep and all(re.fullmatch(r"[a-z][a-z0-9_]*", n) for n in names):
+        mapped = ["--" + n.replace("_", "-") for n in names]
+        if all(m in flags for m in mapped):
+            return " and ".join(mapped) + sep + rest
+    return message
 
 
 if __name__ == "__main__":
