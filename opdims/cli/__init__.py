@@ -10,9 +10,9 @@ code 1; any other exception is a bug and shows its traceback.
 from __future__ import annotations
 
 import argparse
-import re
 import importlib
 import pkgutil
+import re
 import sys
 
 from ..core.errors import OpdimsError
