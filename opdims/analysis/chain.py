@@ -46,6 +46,7 @@ from ..core.validation import (
     check_choice,
     check_dim_type,
     check_locations,
+    check_positive_int,
     check_row_method,
 )
 from ..dims.global_dims import global_operative_dimensions
@@ -54,7 +55,7 @@ from ..dims.network_analysis import DimensionResult, NetworkAnalysis
 from ..dims.operative import LocalOperativeDimensions, relax_step
 from ..dims.sweeps import check_ranks, rank_sweep
 from ..version import __version__
-from .runs import SEED_INPUT, SEED_RUN, Run, load_network_argument, prepare_run, prepare_trials_run, reseed
+from .runs import SEED_INPUT, SEED_RUN, Run, load_network_argument, prepare_run, prepare_trials_run, relaxation_draws
 
 __all__ = [
     "RANDOM_LOCATION_SEED",
@@ -130,8 +131,11 @@ class AnalysisOptions:
         check_choice(self.subset, "subset", SUBSETS)
         if self.ranks is not None:
             object.__setattr__(self, "ranks", tuple(int(k) for k in np.atleast_1d(self.ranks)))
+        if self.every is not None:
+            object.__setattr__(self, "every", check_positive_int(self.every, "every", "steps"))
         if self.times is not None:
-            object.__setattr__(self, "times", tuple(int(t) for t in np.atleast_1d(self.times)))
+            object.__setattr__(self, "times", tuple(check_positive_int(t, "times", "1-based steps")
+                                                    for t in np.atleast_1d(self.times)))
         check_backend(self.backend, "float64", self.device)
 
     @property
@@ -241,21 +245,12 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
         return local_column_dimensions(net, locations)
     locations = check_locations(net, locations).reshape(-1, net.n_units)
     stream = None if run is None else run.stream
-    if stream is not None:
-        # the original's draws: per location rng(seed_run) and one step of noise for the relaxation run
-        seed = run.settings.seed_run
-        for _ in locations:
-            reseed(stream, seed)
-            stream.randn((net.n_units, 1))
-            if row_method == "fminunc":
-                break
     if row_method == "exact":
+        relaxation_draws(run, len(locations))
         return local_row_dimensions(net, locations, method="exact", progress=progress, threads=threads)
     parts = []
-    for k, loc in enumerate(tqdm(locations, desc="row dimensions", unit="location", disable=not progress)):
-        if stream is not None and k:
-            reseed(stream, run.settings.seed_run)
-            stream.randn((net.n_units, 1))
+    for loc in tqdm(locations, desc="row dimensions", unit="location", disable=not progress):
+        relaxation_draws(run, 1)
         parts.append(local_row_dimensions(net, loc[None], method="fminunc", stream=stream))
     return LocalOperativeDimensions.concatenate(parts)
 
@@ -324,7 +319,7 @@ def _runs(network, task, net_id, trials, sweep_trials, opts: AnalysisOptions, st
 def _props(task: str, trials: TaskData | None, opts: AnalysisOptions) -> SamplingLocationProperties:
     if task in TASKS and trials is None:
         if opts.every is not None or opts.times is not None:
-            raise ValidationError(f"every/times: the {task} task uses the original's sampling locations; "
+            raise ValidationError(f"every and times: the {task} task uses the original's sampling locations; "
                                   "give your own trials to choose them")
         return sampling_location_properties(task)
     if opts.every is None and opts.times is None:

@@ -125,6 +125,12 @@ def as_flags(message: str, parser: argparse.ArgumentParser, command: str) -> str
     flags = {s for a in (sub._actions if sub else ()) for s in a.option_strings}
     message = message.replace("pass overwrite=True", "pass --force" if "--force" in flags else "pass overwrite=True")
 
+
+    def keyword(match):  # "give every=K" -> "give --every K"
+        name = "--" + match.group(1).replace("_", "-")
+        return f"{name} " if name in flags else match.group(0)
+
+    message = re.sub(r"(?<![\w.-])([a-z][a-z0-9_]*)=(?!=)", keyword, message)
     head, sep, rest = message.partition(": ")
     names = head.split(" and ")
     if sep and all(re.fullmatch(r"[a-z][a-z0-9_]*", n) for n in names):

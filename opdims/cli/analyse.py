@@ -107,17 +107,17 @@ def run(args) -> int:
     dim_types = args.dim_types
     ranks = parse_ranks(args.ranks)
     times = _times(args.times)
-    if args.every is not None and args.every < 1:
-        raise ValidationError(f"--every: expected a positive number of steps, got {args.every}")
     if not args.tolerance >= 0:
         raise ValidationError(f"--tolerance: expected a number >= 0, got {args.tolerance}")
     if (args.trials is None) == (args.task is None):
         raise ValidationError("give --trials FILE (your trials) or --task ctxt|swg (the paper's), one of them")
-    if args.task is not None and (args.every or times or args.sweep_trials):
-        raise ValidationError(f"--task {args.task} uses the paper's trials and locations; --every, --times and "
-                              "--sweep-trials go with --trials")
-    if args.trials is not None and args.every is None and times is None and args.locations is None:
-        raise ValidationError("sampling locations: give --every K, --times T1,T2,... or --locations FILE")
+    if args.task is not None and args.sweep_trials:
+        raise ValidationError(f"--sweep-trials: --task {args.task} uses the paper's trials; it goes with --trials")
+    # the options' door checks every, times and the rest before any file is read; the chain decides which
+    # sampling locations a task takes (every, times or locations)
+    options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
+                              random_control=args.random_control, every=args.every, times=times,
+                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and args.locations is None)
     if args.figures:
         try:
             import matplotlib  # noqa: F401
@@ -142,9 +142,6 @@ def run(args) -> int:
     for key in ("analysis", "matlab", "summary", *figures):
         io.check_output_file(paths[key], args.force)
     task = args.task or (trials.task if trials is not None else "custom")
-    options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
-                              random_control=args.random_control, every=args.every, times=times,
-                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and locations is None)
     print(f"opdims analyse: network {args.net_id} of {weights}: {net.n_units} units, {net.n_inputs} input(s), "
           f"{net.n_outputs} output(s), {net.nonlinearity}, alpha {net.alpha:g}; "
           + (f"the paper's {task} trials" if trials is None else f"{trials.n_trials} trials x {trials.n_steps} steps "
