@@ -62,43 +62,11 @@ class RandomStream(Protocol):
     """
 
     def randn(self, shape) -> np.ndarray:
-        """Draw standard normal numbers, as MATLAB's ``randn(shape)``.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            float64 array of ``shape``.
-
-        Raises
-        ------
-        ValueError
-            For a negative size.
-        """
+        """Draw standard normal numbers, as MATLAB's ``randn(shape)``."""  # sections: SHAPE_SECTIONS
         ...
 
     def rand(self, shape) -> np.ndarray:
-        """Draw uniform numbers in (0, 1), as MATLAB's ``rand(shape)``.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            float64 array of ``shape``.
-
-        Raises
-        ------
-        ValueError
-            For a negative size.
-        """
+        """Draw uniform numbers in (0, 1), as MATLAB's ``rand(shape)``."""  # sections: SHAPE_SECTIONS
         ...
 
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
@@ -146,6 +114,27 @@ class RandomStream(Protocol):
             For more items than the population has, without replacement.
         """
         ...
+
+
+#: the sections of the two draws that take a shape (``randn``, ``rand``), written once
+SHAPE_SECTIONS = """Parameters
+----------
+shape : int or tuple of int
+    Output shape.
+
+Returns
+-------
+numpy.ndarray
+    float64 array of ``shape``.
+
+Raises
+------
+ValueError
+    For a negative size.
+"""
+for _draw in (RandomStream.randn, RandomStream.rand):
+    _draw.__doc__ = f"{_draw.__doc__}\n\n{SHAPE_SECTIONS}"
+del _draw
 
 
 def with_protocol_sections(cls):

@@ -18,6 +18,7 @@ __all__ = [
     "TASKS",
     "ValidationError",
     "check_choice",
+    "name_check",
     "check_dim_type",
     "check_nonlinearity",
     "check_row_method",
@@ -86,73 +87,64 @@ def check_choice(value, name: str, choices, meanings: dict | None = None) -> str
     raise ValidationError(f"{name}: expected {expected}, got {value!r}")
 
 
-def check_dim_type(dim_type, name: str = "dim_type") -> str:
-    """``dim_type`` if it is ``'columns'`` or ``'rows'``, else raise.
+def name_check(function: str, name: str, choices, meanings: dict | None = None):
+    """A check that a value is one of ``choices``, for an argument usually called ``name``.
+
+    The checks below are made here, so that each is "this name in that
+    tuple" through :func:`check_choice`, documented once.
 
     Parameters
     ----------
-    dim_type : str
+    function : str
+        The check's own name (``check_...``), for its ``__name__``.
+    name : str
+        The argument's usual name (each check takes ``name=`` to say otherwise).
+    choices : sequence of str
+        The accepted values.
+    meanings : dict, optional
+        A few words on each choice, for the message.
+
+    Returns
+    -------
+    callable
+        ``check(value, name=name) -> value``, raising :class:`ValidationError` for anything else.
+
+    Examples
+    --------
+    >>> name_check("check_colour", "colour", ("red", "blue"))("red")
+    'red'
+    """
+    listed = " or ".join(f"``{c!r}``" for c in choices) if len(choices) == 2 else \
+        "one of " + ", ".join(f"``{c!r}``" for c in choices)
+
+    def check(value, name: str = name) -> str:
+        return check_choice(value, name, choices, meanings)
+
+    check.__doc__ = f"""``value`` if it is {listed}, else raise :class:`ValidationError`.
+
+    Parameters
+    ----------
+    value : str
         The value to check.
     name : str, optional
-        The argument's name, for the message.
+        The argument's name, for the message (default ``{name!r}``).
 
     Returns
     -------
     str
-        ``dim_type``.
-
-    Examples
-    --------
-    >>> check_dim_type("rows")
-    'rows'
+        ``value``.
     """
-    return check_choice(dim_type, name, DIM_TYPES)
+    check.__name__ = check.__qualname__ = function
+    return check
 
 
-def check_task(task, name: str = "network type") -> str:
-    """``task`` if it is ``'ctxt'`` or ``'swg'``, else raise.
-
-    Parameters
-    ----------
-    task : str
-        The network type to check.
-    name : str, optional
-        The argument's name, for the message.
-
-    Returns
-    -------
-    str
-        ``task``.
-
-    Examples
-    --------
-    >>> check_task("swg")
-    'swg'
-    """
-    return check_choice(task, name, TASKS, {"ctxt": "context-dependent integration", "swg": "sine-wave generation"})
-
-
-def check_nonlinearity(nonlinearity, name: str = "nonlinearity") -> str:
-    """``nonlinearity`` if it is one of :data:`NONLINEARITY_NAMES`, else raise.
-
-    Parameters
-    ----------
-    nonlinearity : str
-        The nonlinearity's name.
-    name : str, optional
-        The argument's name, for the message.
-
-    Returns
-    -------
-    str
-        ``nonlinearity``.
-
-    Examples
-    --------
-    >>> check_nonlinearity("relu")
-    'relu'
-    """
-    return check_choice(nonlinearity, name, NONLINEARITY_NAMES)
+#: ``check_dim_type(value)``: ``'columns'`` or ``'rows'``
+check_dim_type = name_check("check_dim_type", "dim_type", DIM_TYPES)
+#: ``check_task(value)``: ``'ctxt'`` or ``'swg'``
+check_task = name_check("check_task", "network type", TASKS,
+                        {"ctxt": "context-dependent integration", "swg": "sine-wave generation"})
+#: ``check_nonlinearity(value)``: one of :data:`NONLINEARITY_NAMES`
+check_nonlinearity = name_check("check_nonlinearity", "nonlinearity", NONLINEARITY_NAMES)
 
 
 def check_row_method(method, name: str = "row_method") -> str:
