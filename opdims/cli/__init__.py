@@ -122,13 +122,14 @@ def as_flags(message: str, parser: argparse.ArgumentParser, command: str) -> str
     "--dim-types: expected 'columns' or 'rows', got 'x'"
     """
     sub = next((a.choices.get(command) for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
-    flags = {s for a in (sub._actions if sub else ()) for s in a.option_strings}
+    # every spelling of an option -> the spelling its help shows first
+    flags = {s: a.option_strings[0] for a in (sub._actions if sub else ()) for s in a.option_strings}
     message = message.replace("pass overwrite=True", "pass --force" if "--force" in flags else "pass overwrite=True")
 
 
     def keyword(match):  # "give every=K" -> "give --every K"
         name = "--" + match.group(1).replace("_", "-")
-        return f"{name} " if name in flags else match.group(0)
+        return f"{flags[name]} " if name in flags else match.group(0)
 
     message = re.sub(r"(?<![\w.-])([a-z][a-z0-9_]*)=(?!=)", keyword, message)
     head, sep, rest = message.partition(": ")
@@ -136,7 +137,7 @@ def as_flags(message: str, parser: argparse.ArgumentParser, command: str) -> str
     if sep and all(re.fullmatch(r"[a-z][a-z0-9_]*", n) for n in names):
         mapped = ["--" + n.replace("_", "-") for n in names]
         if all(m in flags for m in mapped):
-            return " and ".join(mapped) + sep + rest
+            return " and ".join(flags[m] for m in mapped) + sep + rest
     return message
 
 

@@ -3,15 +3,17 @@
 ``--dim-types`` takes dimension types as separate words (``--dim-types
 columns rows``) on every command; the commands of the original scripts
 (``opdims s2`` … ``s4``) analyse one type at a time and take one word.
-``--row-method`` takes ``exact`` or ``fminunc``. The values are checked by
-the library (:mod:`opdims.core.validation`); here they are only parsed.
+``--row-method`` takes ``exact`` or ``fminunc``. The values are checked once, by
+the library (:mod:`opdims.core.validation`, at the door of the function the
+command calls); here they are only parsed, and the library's message names the flag
+(:func:`opdims.cli.as_flags`).
 """
 
 from __future__ import annotations
 
 import argparse
 
-from ..core.validation import DIM_TYPES, FORMER_ROW_METHODS, ROW_METHODS, check_dim_type
+from ..core.validation import DIM_TYPES, ROW_METHODS
 
 __all__ = ["add_dim_types", "add_row_method"]
 
@@ -26,15 +28,7 @@ class DimTypesAction(argparse.Action):
     """
 
     def __call__(self, parser, namespace, values, option_string=None):
-        words = [w.strip() for value in values for w in value.split(",") if w.strip()]
-        for word in words:
-            try:
-                check_dim_type(word, "--dim-types")
-            except ValueError as error:
-                parser.error(str(error))
-        if not words or len(set(words)) != len(words):
-            parser.error(f"--dim-types: expected columns and/or rows, each once, got {' '.join(values)!r}")
-        setattr(namespace, self.dest, tuple(words))
+        setattr(namespace, self.dest, tuple(w.strip() for value in values for w in value.split(",") if w.strip()))
 
 
 def add_dim_types(group, *, several: bool = True, dest: str = "dim_types") -> None:
@@ -54,8 +48,7 @@ def add_dim_types(group, *, several: bool = True, dest: str = "dim_types") -> No
                            default=DIM_TYPES, metavar="TYPE",
                            help="columns and/or rows (default: both)")
     else:
-        group.add_argument("--dim-types", "--dim-type", dest=dest, choices=DIM_TYPES, default="columns",
-                           metavar="TYPE",
+        group.add_argument("--dim-types", "--dim-type", dest=dest, default="columns", metavar="TYPE",
                            help="columns or rows: remove dimensions from the columns or the rows of W "
                                 "(default %(default)s)")
 
@@ -70,7 +63,6 @@ def add_row_method(group, default: str = "exact") -> None:
     default : str, optional
         The default method.
     """
-    group.add_argument("--row-method", choices=ROW_METHODS, default=default,
-                       type=lambda word: FORMER_ROW_METHODS.get(word, word),
+    group.add_argument("--row-method", default=default, metavar="{" + ",".join(ROW_METHODS) + "}",
                        help="how row dimensions are found: 'exact' solves for the best dimension, 'fminunc' is "
                             "the original's random-start quasi-Newton search (slow); default %(default)s")
