@@ -12,9 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import OutOfRangeError, ValidationError
+<<<<<<< HEAD
 from .network import Network
 from .tasks import TASKS, check_task
 from .validation import as_real_array, check_locations, check_state_kind
+=======
+from .validation import TASKS, check_task
+>>>>>>> main
 
 __all__ = [
     "SUBSETS",
