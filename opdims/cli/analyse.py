@@ -11,15 +11,10 @@ from ..analysis.chain import AnalysisOptions, analyse_network
 from ..analysis.runs import SEED_RUN
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
-<<<<<<< HEAD
 from ..core.sampling import as_locations
-from ..core.tasks import TASKS
-from ..dims.local_dims import ROW_METHODS
-from ..io.tree import open_tree
-=======
 from ..core.validation import TASKS
+from ..io.tree import open_tree
 from .options import add_dim_types, add_row_method
->>>>>>> main
 from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",

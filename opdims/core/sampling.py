@@ -12,13 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import OutOfRangeError, ValidationError
-<<<<<<< HEAD
 from .network import Network
-from .tasks import TASKS, check_task
-from .validation import as_real_array, check_locations, check_state_kind
-=======
-from .validation import TASKS, check_task
->>>>>>> main
+from .validation import TASKS, as_real_array, check_locations, check_state_kind, check_task
 
 __all__ = [
     "SUBSETS",
