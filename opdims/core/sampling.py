@@ -610,11 +610,22 @@ def _fixed_point_arrays(fixed_points):
 
 
 def is_fixed_points(value) -> bool:
-    """Whether ``value`` is fixed points: an object with ``xstar`` (FixedPointFinder's ``FixedPoints``) or a
-    mapping with an ``'xstar'`` entry."""
+    """Whether ``value`` is fixed points rather than an array of states.
+
+    Parameters
+    ----------
+    value : object
+        Sampling locations as given.
+
+    Returns
+    -------
+    bool
+        True for an object with ``xstar`` (FixedPointFinder's ``FixedPoints``)
+        or a mapping with an ``'xstar'`` entry.
+    """
     if hasattr(value, "xstar"):
         return True
-    return hasattr(value, "keys") and not isinstance(value, np.ndarray) and "xstar" in value.keys()
+    return hasattr(value, "keys") and not isinstance(value, np.ndarray) and "xstar" in value
 
 
 def fixed_point_locations(net, fixed_points, *, states: str = "hidden") -> np.ndarray:

@@ -114,7 +114,13 @@ class NetworkEntry:
         return shape[-1] if self.kind in ("gru", "lstm") else shape[0]
 
     def describe(self) -> str:
-        """The network in a few words: ``'rnn (nn.GRU, N = 32)'`` for a PyTorch module, else its container."""
+        """The network in a few words.
+
+        Returns
+        -------
+        str
+            ``'rnn (nn.GRU, N = 32)'`` for a PyTorch module, else its container.
+        """
         if self.naming != "torch":
             return self.container
         return f"{self.container} (nn.{self.kind.upper() if self.kind != 'lstm' else 'LSTM'}, N = {self.n_units})"

@@ -146,7 +146,13 @@ class RecurrentModule:
         return _CLASS_NAMES.get(self.kind, "recurrent module")
 
     def describe(self) -> str:
-        """One phrase: name, class and size, e.g. ``'rnn (nn.GRU, N = 32)'``."""
+        """The module in a few words.
+
+        Returns
+        -------
+        str
+            Name, class and size, e.g. ``'rnn (nn.GRU, N = 32)'``.
+        """
         return f"{self.label} ({self.class_name}, N = {self.n_units})"
 
 
