@@ -12,9 +12,11 @@ import numpy as np
 from .errors import ValidationError
 
 __all__ = [
+    "GATED_KINDS",
     "ValidationError",
     "as_real_array",
     "check_condition_ids",
+    "check_gated_kind",
     "check_inputs",
     "check_locations",
     "check_noise",
@@ -22,6 +24,37 @@ __all__ = [
     "check_recurrent",
     "check_targets",
 ]
+
+GATED_KINDS = ("gru", "lstm")  #: the gated cells opdims analyses (PyTorch's nn.GRU and nn.LSTM)
+
+
+def check_gated_kind(kind) -> str:
+    """Return ``kind`` (lower case) if it is one of :data:`GATED_KINDS`, else raise.
+
+    Parameters
+    ----------
+    kind : str
+        ``'gru'`` or ``'lstm'`` (any case).
+
+    Returns
+    -------
+    str
+        The kind in lower case.
+
+    Raises
+    ------
+    ValidationError
+        For anything else.
+
+    Examples
+    --------
+    >>> check_gated_kind("GRU")
+    'gru'
+    """
+    name = kind.lower() if isinstance(kind, str) else kind
+    if name not in GATED_KINDS:
+        raise ValidationError(f"kind: expected one of {', '.join(GATED_KINDS)}, got {kind!r}")
+    return name
 
 
 def check_positive_int(value, name: str, meaning: str = "") -> int:
@@ -229,9 +262,9 @@ def check_recurrent(net, W) -> np.ndarray:
     if W is None:
         return net.W
     arr = as_real_array(W, "W")
-    n = net.n_units
-    if arr.ndim not in (2, 3) or arr.shape[-2:] != (n, n):
-        raise ValidationError(f"W: expected shape [{n}, {n}] or [K, {n}, {n}], got {arr.shape}")
+    rows, n = net.W.shape  # [N, N]; a gated cell's [G N, N]
+    if arr.ndim not in (2, 3) or arr.shape[-2:] != (rows, n):
+        raise ValidationError(f"W: expected shape [{rows}, {n}] or [K, {rows}, {n}], got {arr.shape}")
     return arr
 
 
@@ -293,8 +326,9 @@ def check_locations(net, locations) -> np.ndarray:
         For the wrong number of units or non-finite values.
     """
     loc = as_real_array(locations, "locations", finite=False)
-    if loc.ndim == 0 or loc.shape[-1] != net.n_units:
-        raise ValidationError(f"locations: expected [..., {net.n_units}] states, got shape {loc.shape}")
+    size = getattr(net, "state_size", net.n_units)  # an LSTM's state is (h, c): 2N numbers
+    if loc.ndim == 0 or loc.shape[-1] != size:
+        raise ValidationError(f"locations: expected [..., {size}] states, got shape {loc.shape}")
     if not np.all(np.isfinite(loc)):
         raise ValidationError("locations: contain NaN or Inf (was a condition without trials averaged?)")
     return loc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.cells import GatedNetwork, gated_network_from_tensors
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.network import TAU, Network
 
@@ -24,30 +25,63 @@ def _array(tensor) -> np.ndarray:
     return tensor.detach().cpu().double().numpy().copy()
 
 
-def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
-    """The opdims network of a PyTorch ``nn.RNN`` and its ``nn.Linear`` readout.
+def _from_gated(rnn, readout, h0, c0, source) -> GatedNetwork:
+    """The :class:`~opdims.core.cells.GatedNetwork` of a live ``nn.GRU``/``nn.LSTM`` (checked by the caller)."""
+    import torch
+
+    kind = rnn.mode.lower()
+    if getattr(rnn, "proj_size", 0):
+        raise ValidationError(f"rnn: expected an LSTM without projections, got proj_size={rnn.proj_size}")
+
+    def value(x):
+        return None if x is None else (_array(x) if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64))
+
+    def state(x, name):
+        x = value(x)
+        if x is None:
+            return None
+        if x.size != rnn.hidden_size:
+            raise ValidationError(f"{name}: expected {rnn.hidden_size} values (the hidden state), got {x.size}")
+        return x.reshape(-1)
+
+    bias = (_array(rnn.bias_ih_l0), _array(rnn.bias_hh_l0)) if rnn.bias else (None, None)
+    return gated_network_from_tensors(
+        kind, _array(rnn.weight_ih_l0), _array(rnn.weight_hh_l0), *bias, readout_weight=_array(readout.weight),
+        readout_bias=None if readout.bias is None else _array(readout.bias), h0=state(h0, "h0"),
+        c0=state(c0, "c0") if kind == "lstm" else value(c0),
+        source=source or f"torch.nn.{type(rnn).__name__}({rnn.input_size}, {rnn.hidden_size}) + "
+        f"Linear({rnn.hidden_size}, {readout.out_features})")
+
+
+def from_torch(rnn, readout, *, h0=None, c0=None, source: str | None = None) -> Network | GatedNetwork:
+    """The opdims network of a PyTorch ``nn.RNN``, ``nn.GRU`` or ``nn.LSTM`` and its ``nn.Linear`` readout.
+
+    An ``nn.GRU`` or ``nn.LSTM`` becomes a :class:`~opdims.core.cells.GatedNetwork`
+    (PyTorch's equations, the state ``h`` or ``(h, c)``; see docs/gated_cells.md).
 
     Parameters
     ----------
-    rnn : torch.nn.RNN
-        One layer, unidirectional, ``nonlinearity`` ``'tanh'`` or ``'relu'``,
-        with or without biases, ``batch_first`` either way.
+    rnn : torch.nn.RNN, torch.nn.GRU or torch.nn.LSTM
+        One layer, unidirectional (an RNN's ``nonlinearity`` ``'tanh'`` or
+        ``'relu'``), with or without biases, ``batch_first`` either way.
     readout : torch.nn.Linear
         Maps the hidden state (``in_features = hidden_size``) to the outputs.
     h0 : array_like or torch.Tensor, optional
         The initial hidden state ``[N]`` (default zeros, as ``nn.RNN``'s).
+    c0 : array_like or torch.Tensor, optional
+        An LSTM's initial cell state ``[N]`` (default zeros).
     source : str, optional
         A name for messages (default the module's class).
 
     Returns
     -------
-    opdims.Network
+    opdims.Network or GatedNetwork
         ``alpha = 1``, no internal noise, float64 copies of the weights.
 
     Raises
     ------
     ValidationError
-        For an LSTM, GRU, several layers, a bidirectional RNN, a readout of
+        For another module, several layers, a bidirectional RNN, a readout of
         the wrong kind or size, or an ``h0`` that no state gives.
     MissingDependencyError
         If torch is not installed.
@@ -59,15 +93,18 @@ def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
     >>> net = from_torch(rnn, readout)
     >>> net.n_units, net.n_inputs, net.n_outputs, net.alpha, net.nonlinearity
     (8, 3, 2, 1.0, 'tanh')
+    >>> gru = from_torch(torch.nn.GRU(3, 8), readout)
+    >>> gru.kind, gru.W.shape
+    ('gru', (24, 8))
     """
     try:
         import torch
     except ImportError as exc:
         raise MissingDependencyError("from_torch needs torch (pip install torch; see the README)") from exc
     kind = type(rnn).__name__
-    if not isinstance(rnn, torch.nn.RNNBase) or getattr(rnn, "mode", None) not in ("RNN_TANH", "RNN_RELU"):
-        raise ValidationError(f"rnn: expected a torch.nn.RNN (vanilla rate RNN), got {kind}; LSTM and GRU "
-                              "cells have gates and are not the networks opdims analyses")
+    modes = ("RNN_TANH", "RNN_RELU", "GRU", "LSTM")
+    if not isinstance(rnn, torch.nn.RNNBase) or getattr(rnn, "mode", None) not in modes:
+        raise ValidationError(f"rnn: expected a torch.nn.RNN, nn.GRU or nn.LSTM, got {kind}")
     if rnn.num_layers != 1:
         raise ValidationError(f"rnn: expected one layer, got num_layers={rnn.num_layers} (analyse each layer's "
                               "recurrent matrix as its own network)")
@@ -79,6 +116,10 @@ def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
     if readout.in_features != n:
         raise ValidationError(f"readout: expected in_features = {n} (the RNN's hidden_size), got "
                               f"{readout.in_features}")
+    if rnn.mode in ("GRU", "LSTM"):
+        return _from_gated(rnn, readout, h0, c0, source)
+    if c0 is not None:
+        raise ValidationError(f"c0: only an LSTM has a cell state, got a {kind}")
     nonlinearity = "tanh" if rnn.mode == "RNN_TANH" else "relu"
     b_x = np.zeros(n)
     if rnn.bias:

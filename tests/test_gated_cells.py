@@ -1,0 +1,86 @@
+"""Gated cells (nn.GRU, nn.LSTM) as opdims networks: PyTorch's equations, shapes, dimension removal."""
+
+import numpy as np
+import pytest
+
+from opdims.core.cells import (
+    GatedNetwork,
+    gated_network_from_tensors,
+    remove_gated_dimensions,
+    run_gated,
+)
+from opdims.core.reduce import remove_dimensions
+
+torch = pytest.importorskip("torch")
+
+
+def torch_pair(kind, n=6, n_in=3, n_out=2, seed=0, bias=True):
+    torch.manual_seed(seed)
+    cls = torch.nn.GRU if kind == "gru" else torch.nn.LSTM
+    return cls(n_in, n, batch_first=True, bias=bias).double(), torch.nn.Linear(n, n_out).double()
+
+
+@pytest.mark.parametrize("kind", ["gru", "lstm"])
+@pytest.mark.parametrize("bias", [True, False])
+def test_from_torch_runs_as_pytorch(kind, bias):
+    from opdims.io.torch_models import from_torch
+
+    rnn, readout = torch_pair(kind, bias=bias)
+    gen = torch.Generator().manual_seed(1)
+    u = torch.randn(3, 9, 3, generator=gen, dtype=torch.float64)
+    h0 = 0.5 * torch.tanh(torch.randn(6, generator=gen, dtype=torch.float64))
+    c0 = torch.randn(6, generator=gen, dtype=torch.float64)
+    hx = h0[None, None].expand(1, 3, 6).contiguous()
+    with torch.no_grad():
+        y = rnn(u, hx if kind == "gru" else (hx, c0[None, None].expand(1, 3, 6).contiguous()))[0]
+        z = readout(y).numpy()
+    net = from_torch(rnn, readout, h0=h0, c0=c0 if kind == "lstm" else None)
+    assert isinstance(net, GatedNetwork) and net.kind == kind and net.n_blocks == (3 if kind == "gru" else 4)
+    states = run_gated(net, u.numpy(), np.broadcast_to(net.x0[:, 0], (3, net.state_size)))
+    np.testing.assert_allclose(states[..., :6], y.numpy(), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(net.hidden(states) @ net.W_out.T + net.b_z, z, rtol=0, atol=1e-13)
+    one = net.step(states[:, 3], u.numpy()[:, 4])
+    np.testing.assert_allclose(one, states[:, 4], rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: gated_network_from_tensors("gru", np.zeros((12, 2)), np.zeros((12, 3))),
+     r"weight_hh: expected shape \[3 N, N\] = \[9, 3\]"),
+    (lambda: gated_network_from_tensors("lstm", np.zeros((12, 2)), np.zeros((16, 4))),
+     r"weight_ih: expected shape \[16, n_inputs\]"),
+    (lambda: gated_network_from_tensors("gru", np.zeros((12, 2)), np.zeros((12, 4)), bias_hh=np.zeros(8)),
+     r"bias_hh: expected shape \[12\], got \[8\]"),
+    (lambda: gated_network_from_tensors("gru", np.zeros((12, 2)), np.zeros((12, 4)), readout_weight=np.zeros((1, 5))),
+     r"readout_weight: expected shape \[n_outputs, 4\]"),
+    (lambda: gated_network_from_tensors("gru", np.zeros((12, 2)), np.zeros((12, 4)), readout_weight=np.zeros((2, 4)),
+                                        readout_bias=np.zeros(3)), r"readout_bias: expected shape \[2\]"),
+    (lambda: gated_network_from_tensors("gru", np.zeros((12, 2)), np.zeros((12, 4)), h0=np.zeros(3)),
+     r"h0: expected shape \[4, 1\]"),
+    (lambda: gated_network_from_tensors("lstm", np.zeros((16, 2)), np.zeros((16, 4)), c0=np.zeros(5)),
+     r"c0: expected shape \[4, 1\]"),
+    (lambda: gated_network_from_tensors("rnn", np.zeros((4, 2)), np.zeros((4, 4))), "kind: expected one of gru, lstm"),
+    (lambda: gated_network_from_tensors("gru", np.zeros((12, 2)), np.full((12, 4), np.nan)), "weight_hh|W: contains"),
+])
+def test_bad_tensors_get_one_line_naming_them(call, message):
+    with pytest.raises(ValueError, match=message) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("dim_type", ["columns", "rows"])
+def test_one_block_removal_is_the_vanilla_one_and_every_block_is_projected(dim_type):
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((5, 5))
+    V = np.linalg.qr(rng.standard_normal((5, 2)))[0]
+    np.testing.assert_allclose(remove_gated_dimensions(W, V, dim_type, 1), remove_dimensions(W, V, dim_type),
+                               atol=1e-14)
+    W3 = rng.standard_normal((15, 5))
+    reduced = remove_gated_dimensions(W3, V, dim_type, 3)
+    for g in range(3):
+        block = W3[5 * g:5 * g + 5]
+        np.testing.assert_allclose(reduced[5 * g:5 * g + 5], remove_dimensions(block, V, dim_type), atol=1e-14)
+    stack = remove_gated_dimensions(np.stack([W3, 2 * W3]), V, dim_type, 3)
+    np.testing.assert_allclose(stack[1], 2 * reduced, atol=1e-13)
+    skew = V + 0.1 * rng.standard_normal(V.shape)  # not orthonormal: removed one after another, as the original
+    np.testing.assert_allclose(remove_gated_dimensions(W, skew, dim_type, 1), remove_dimensions(W, skew, dim_type),
+                               atol=1e-13)
