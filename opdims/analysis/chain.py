@@ -24,6 +24,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..core.backend import check_backend, check_threads
+from ..core.cells import is_gated
 from ..core.metrics import principal_components
 from ..core.network import Network
 from ..core.random import RandomStream
@@ -41,6 +42,7 @@ from ..core.sampling import (
 from ..core.simulate import StateSummary, summarise_states
 from ..core.tasks import TASKS, TaskData
 from ..core.validation import ValidationError, check_locations
+from ..dims.generic import generic_local_dimensions
 from ..dims.global_dims import global_operative_dimensions
 from ..dims.local_dims import ROW_METHODS, local_column_dimensions, local_row_dimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
@@ -205,7 +207,8 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
     """Local operative dimensions of ``dim_type`` at ``locations [L, N]``.
 
     Columns in closed form; rows exactly or, with ``row_method='reference'``,
-    by the original's optimiser. For rows, the run's stream draws in the
+    by the original's optimiser. A gated cell (GRU, LSTM) takes the generic
+    solver (:func:`opdims.dims.generic.generic_local_dimensions`) for both types. For rows, the run's stream draws in the
     original's order: before each location it is reseeded with ``seed_run``
     and one step of noise (``randn(N, 1)``) is drawn for the relaxation run;
     the reference optimiser's random starts follow.
@@ -233,6 +236,8 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
         The dimensions.
     """
     check_dim_type(dim_type)
+    if is_gated(net):
+        return generic_local_dimensions(net, locations, dim_type, progress=progress)
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
     if row_method not in ROW_METHODS:
@@ -365,8 +370,8 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
 
     Parameters
     ----------
-    network : opdims.Network or path
-        The network, or a weights file (with ``net_id``).
+    network : opdims.Network or GatedNetwork or path
+        The network (a GRU or LSTM too, see docs/gated_cells.md), or a weights file (with ``net_id``).
     task : str, optional
         ``'ctxt'`` or ``'swg'`` (the original's trials and locations), or the
         name of a user's task (then give ``trials``).
