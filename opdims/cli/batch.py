@@ -159,8 +159,8 @@ def run(args) -> int:
             r = res[dim_type]
             cost = "-" if r.sweep is None else f"{r.sweep.full_cost:.3g}"
             within, settled = r.rank_within_full_cost(), r.settled_rank()
-            print(f"{job.task:<5} {job.net_id:>4} {dim_type:<8} {cost:>10} {within or '-'!s:>23} "
-                  f"{settled or '-'!s:>14} {res.provenance.get('seconds', 0.0):>8.1f}")
+            print(f"{job.task:<5} {job.net_id:>4} {dim_type:<8} {cost:>10} {str(within or '-'):>23} "
+                  f"{str(settled or '-'):>14} {res.provenance.get('seconds', 0.0):>8.1f}")
     where = args.scheduler or (f"a Dask LocalCluster of {args.dask_local}" if args.dask_local else
                                f"{args.workers} local worker(s)")
     print(f"{len(jobs)} networks in {elapsed:.1f} s on {where}; results in {store.folder}/")

@@ -16,8 +16,8 @@ __all__ = [
     "NotInFileError",
     "NotWritableError",
     "OpdimsError",
-    "OutOfRangeError",
     "OutputExistsError",
+    "OutOfRangeError",
     "ValidationError",
 ]
 

@@ -17,8 +17,8 @@ from .tasks import TASKS, check_task
 __all__ = [
     "SUBSETS",
     "SamplingLocationProperties",
-    "check_condition_counts",
     "condition_averages",
+    "check_condition_counts",
     "condition_sampling_locations",
     "condition_sampling_scheme",
     "location_name",

@@ -34,10 +34,10 @@ __all__ = [
     "guess_task",
     "id_ranges",
     "list_networks",
+    "network_ids",
     "load_network",
     "network_from_entry",
     "network_from_group",
-    "network_ids",
     "network_views",
     "save_network",
 ]

@@ -26,8 +26,8 @@ from .figures import (
 __all__ = [
     "TASK_COLORS",
     "condition_colors",
-    "figure_analysis_locations",
     "figure_full_and_reduced_trajectories",
+    "figure_analysis_locations",
     "figure_global_dims",
     "figure_network_analysis",
     "figure_outputs",
