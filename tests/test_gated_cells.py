@@ -84,3 +84,49 @@ def test_one_block_removal_is_the_vanilla_one_and_every_block_is_projected(dim_t
     skew = V + 0.1 * rng.standard_normal(V.shape)  # not orthonormal: removed one after another, as the original
     np.testing.assert_allclose(remove_gated_dimensions(W, skew, dim_type, 1), remove_dimensions(W, skew, dim_type),
                                atol=1e-13)
+
+
+@pytest.mark.parametrize("kind", ["gru", "lstm"])
+def test_the_chain_and_its_files_work_for_gated_cells(kind, tmp_path):
+    from opdims import io
+    from opdims.analysis.chain import analyse_network, check_local_dimensions_of
+    from opdims.core.simulate import simulate
+    from opdims.core.tasks import trials_from_arrays
+    from opdims.io.torch_models import from_torch
+
+    rnn, readout = torch_pair(kind, n=6, n_in=2, n_out=1, seed=2)
+    net = from_torch(rnn, readout)
+    labels = np.repeat([0, 1, 2], 2)
+    inputs = np.zeros((6, 30, 2))
+    inputs[:, 3:12, 0] = labels[:, None] - 1.0
+    full = simulate(net, inputs, np.ones(6, int))
+    assert full.x.shape == (6, 30, net.state_size) and full.z.shape == (6, 30, 1)
+    trials = trials_from_arrays(inputs, full.z + 0.05, labels)
+    analysis = analyse_network(net, "three-way", trials=trials, every=10, ranks=(1, 3, 6), pcs=True,
+                               random_control=kind == "gru")
+    assert analysis.locations.shape == (9, net.state_size) and analysis.n_units == 6
+    for dim_type in ("columns", "rows"):
+        result = analysis[dim_type]
+        assert result.basis.shape == (6, 6) and result.sweep.cost.shape == (3,)
+        assert result.sweep.state_distance[-1] == 0 and result.sweep.cost[-1] == result.sweep.full_cost
+        np.testing.assert_allclose(result.sweep.full_cost, 0.0025, rtol=1e-12)
+        check_local_dimensions_of(net, result.local)
+    io.save_analysis(tmp_path / "analysis.h5", analysis)
+    again = io.load_analysis(tmp_path / "analysis.h5")
+    np.testing.assert_array_equal(again["rows"].basis, analysis["rows"].basis)
+    assert again.provenance["nonlinearity"] == kind and again.provenance["network_fingerprint"] == net.fingerprint()
+    io.save_mat(tmp_path / "analysis.mat", io.analysis_variables(analysis))
+    assert ("| rows | random |" in analysis.summary_table()) == (kind == "gru")
+    plotting = pytest.importorskip("opdims.plotting")
+    plotting.figure_network_analysis(analysis).savefig(tmp_path / "ranks.png")
+    plotting.figure_analysis_locations(analysis).savefig(tmp_path / "locations.png")
+
+
+def test_gated_cells_refuse_noise_and_the_torch_back_end():
+    from opdims.core.simulate import simulate
+
+    net = gated_network_from_tensors("gru", np.ones((6, 1)), np.zeros((6, 2)))
+    with pytest.raises(ValueError, match="no internal noise"):
+        simulate(net, np.ones((1, 3, 1)), [1], noise_sigma=0.1)
+    with pytest.raises(ValueError, match="numpy back end"):
+        simulate(net, np.ones((1, 3, 1)), [1], backend="torch")

@@ -48,8 +48,8 @@ from .operative import FVAL_THRESHOLD, LocalOperativeDimensions
 
 __all__ = ["RecurrentCell", "cell_of", "generic_local_dimensions"]
 
-_GTOL = 1e-12  #: L-BFGS: largest gradient entry of the normalised objective at convergence
-_FTOL = 1e-15  #: L-BFGS: relative change of the objective at convergence
+_GTOL = 1e-9  #: L-BFGS: largest gradient entry of the normalised objective (Δf² / its start) at convergence
+_FTOL = 1e-13  #: L-BFGS: relative change of the objective at convergence
 _MAX_ITER = 500  #: L-BFGS iterations per start
 _GAIN = 1e-12  #: relative gain in Δf below which a refinement keeps its start
 
