@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch  # noqa: F401  (imported before the timing: the solver needs it)
 
 from opdims.core.cells import gated_network_from_tensors, run_gated
 from opdims.dims.generic import generic_local_dimensions
@@ -62,8 +63,9 @@ def main() -> None:
         line["sweep"] = (time.perf_counter() - started) / len(ranks)
         rows.append(line)
         print(line, flush=True)
-    table = [f"GRU, random weights; {args.locations} locations per type; sweep on {args.trials} trials x "
-             f"{args.steps} steps, one thread; {platform.processor() or platform.machine()}", "",
+    title = (f"GRU, random weights; {args.locations} locations per type; sweep on {args.trials} trials x "
+             f"{args.steps} steps, one thread; {platform.processor() or platform.machine()}")
+    table = [title, "",
              "| N | columns: s / location (dims found) | rows: s / location (dims found) | sweep: s / rank |",
              "| ---: | ---: | ---: | ---: |"]
     for line in rows:

@@ -58,7 +58,7 @@ def test_from_torch_runs_as_pytorch(kind, bias):
      r"h0: expected shape \[4, 1\]"),
     (lambda: gated_network_from_tensors("lstm", np.zeros((16, 2)), np.zeros((16, 4)), c0=np.zeros(5)),
      r"c0: expected shape \[4, 1\]"),
-    (lambda: gated_network_from_tensors("rnn", np.zeros((4, 2)), np.zeros((4, 4))), "kind: expected one of gru, lstm"),
+    (lambda: gated_network_from_tensors("rnn", np.zeros((4, 2)), np.zeros((4, 4))), "kind: expected 'gru' or 'lstm', got 'rnn'"),
     (lambda: gated_network_from_tensors("gru", np.zeros((12, 2)), np.full((12, 4), np.nan)), "weight_hh|W: contains"),
 ])
 def test_bad_tensors_get_one_line_naming_them(call, message):
