@@ -130,3 +130,29 @@ def test_gated_cells_refuse_noise_and_the_torch_back_end():
         simulate(net, np.ones((1, 3, 1)), [1], noise_sigma=0.1)
     with pytest.raises(ValueError, match="numpy back end"):
         simulate(net, np.ones((1, 3, 1)), [1], backend="torch")
+
+
+def test_opdims_analyse_an_lstm_checkpoint(tmp_path, capsys):
+    from opdims import io
+    from opdims.cli import main
+
+    rnn, readout = torch_pair("lstm", n=5, n_in=2, n_out=1, seed=4)
+    torch.save({"model_state_dict": {**{f"rnn.{k}": v for k, v in rnn.state_dict().items()},
+                                     **{f"readout.{k}": v for k, v in readout.state_dict().items()}}},
+               tmp_path / "lstm.pt")
+    labels = np.repeat([0, 1], 2)
+    inputs = np.zeros((4, 20, 2))
+    inputs[:, 2:8, 1] = 2.0 * labels[:, None] - 1.0
+    with torch.no_grad():
+        targets = readout(rnn(torch.tensor(inputs))[0]).numpy() + 0.05
+    np.savez(tmp_path / "trials.npz", inputs=inputs, targets=targets, labels=labels)
+    out = tmp_path / "out"
+    code = main(["analyse", "--weights", str(tmp_path / "lstm.pt"), "--trials", str(tmp_path / "trials.npz"),
+                 "--every", "10", "--out", str(out), "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    assert "5 units" in capsys.readouterr().out
+    analysis = io.load_analysis(out / "analysis.h5")
+    assert analysis.locations.shape == (4, 10) and analysis.provenance["nonlinearity"] == "lstm"
+    np.testing.assert_allclose(analysis["rows"].sweep.full_cost, 0.0025, rtol=1e-10)
+    for name in ("summary.md", "analysis.mat", "operative_dimensions.png", "sampling_locations.png"):
+        assert (out / name).stat().st_size > 0
