@@ -156,3 +156,23 @@ def test_opdims_analyse_an_lstm_checkpoint(tmp_path, capsys):
     np.testing.assert_allclose(analysis["rows"].sweep.full_cost, 0.0025, rtol=1e-10)
     for name in ("summary.md", "analysis.mat", "operative_dimensions.png", "sampling_locations.png"):
         assert (out / name).stat().st_size > 0
+
+
+def test_the_local_dimension_functions_take_a_gated_network():
+    from opdims.dims.generic import generic_local_dimensions
+    from opdims.dims.local_dims import local_column_dimensions, local_operative_dimensions, local_row_dimensions
+    from opdims.dims.operative import delta_f
+
+    rng = np.random.default_rng(5)
+    net = gated_network_from_tensors("lstm", rng.standard_normal((16, 2)), rng.standard_normal((16, 4)),
+                                     rng.standard_normal(16), rng.standard_normal(16))
+    states = rng.standard_normal((2, 8)) * 0.5
+    rows = local_row_dimensions(net, states, n_dims=2)
+    np.testing.assert_array_equal(rows.fvals, generic_local_dimensions(net, states, "rows", n_dims=2).fvals)
+    assert abs(delta_f(net, states[0], rows.dims[0, 0], "rows") + rows.fvals[0, 0]) < 1e-14
+    cols = local_column_dimensions(net, states)
+    np.testing.assert_array_equal(cols.fvals, local_operative_dimensions(net, states, "columns").fvals)
+    assert abs(delta_f(net, states[1], cols.dims[1, 0], "columns") + cols.fvals[1, 0]) < 1e-14
+    assert np.all(np.diff(-rows.fvals[0]) <= 1e-12)  # greedy: each step's best is no better than the last
+    with pytest.raises(ValueError, match="generic solver"):
+        local_row_dimensions(net, states, method="fminunc")
