@@ -204,32 +204,56 @@ def _unit_or_none(x: np.ndarray, scale: float):
     return x / norm if norm > 1e-12 * max(scale, 1e-300) else None
 
 
-def _refine(site: _Location, q0: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, float]:
-    """Ascent of Δf² from ``q0`` on the unit sphere orthogonal to ``Q``; the direction and its Δf."""
+def _batched_change(site: _Location):
+    """``change`` over a leading axis of directions ``[K, N]`` (``torch.func.vmap``; a loop if the cell cannot)."""
+    torch = site.torch
+    try:
+        batched = torch.func.vmap(site.change)
+        batched(torch.zeros((1, site.n), dtype=torch.float64))
+        return batched
+    except Exception:  # noqa: BLE001 - a cell written with operations vmap does not know
+        return lambda qs: torch.stack([site.change(q) for q in qs])
+
+
+def _refine(site: _Location, starts: list, Q: np.ndarray) -> list:
+    """Ascent of Δf² from every start at once on the unit sphere orthogonal to ``Q``.
+
+    One L-BFGS run over all starts (their objectives, each divided by its value at the start, are
+    summed: the problems are independent, and one run costs one evaluation of the cell per iteration
+    for all of them). Returns ``(direction, Δf)`` per start.
+    """
     torch = site.torch
     Qt = torch.as_tensor(Q)
-    f0 = site.delta_f(q0) ** 2
-    if f0 == 0.0:
-        return q0, 0.0
+    f0 = np.array([site.delta_f(u) ** 2 for u in starts])
+    active = np.flatnonzero(f0 > 0)
+    out = [(u, float(np.sqrt(f))) for u, f in zip(starts, f0)]
+    if not active.size:
+        return out
+    k = active.size
+    scale = torch.as_tensor(f0[active])
+    change = _batched_change(site)
 
     def objective(y):
-        yt = torch.as_tensor(y).requires_grad_(True)
-        p = yt - Qt @ (Qt.T @ yt) if Q.shape[1] else yt
-        q = p / torch.linalg.vector_norm(p)
-        value = -torch.sum(site.change(q) ** 2) / f0
+        yt = torch.as_tensor(y).reshape(k, site.n).requires_grad_(True)
+        p = yt - (yt @ Qt) @ Qt.T if Q.shape[1] else yt
+        q = p / torch.linalg.vector_norm(p, dim=1, keepdim=True)
+        value = -torch.sum(torch.sum(change(q) ** 2, dim=1) / scale)
         (grad,) = torch.autograd.grad(value, yt)
-        return float(value.detach()), grad.numpy().astype(np.float64)
+        return float(value.detach()), grad.reshape(-1).numpy().astype(np.float64)
 
-    res = minimize(objective, q0, jac=True, method="L-BFGS-B",
+    y0 = np.concatenate([starts[i] for i in active])
+    res = minimize(objective, y0, jac=True, method="L-BFGS-B",
                    options={"gtol": _GTOL, "ftol": _FTOL, "maxiter": _MAX_ITER, "maxcor": 20})
-    q = _unit_or_none(_project(res.x, Q), 1.0)
-    if q is None:
-        return q0, site.delta_f(q0)
-    value = site.delta_f(q)
-    start = f0 ** 0.5
-    # Δf is flat at a maximum: a move that gains no more than rounding is noise, and moving the
-    # direction would shift every later greedy step (first order in the earlier directions)
-    return (q, value) if value > start * (1 + _GAIN) else (q0, start)
+    for row, i in enumerate(active):
+        q = _unit_or_none(_project(res.x[row * site.n:(row + 1) * site.n], Q), 1.0)
+        if q is None:
+            continue
+        value, start = site.delta_f(q), out[i][1]
+        # Δf is flat at a maximum: a move that gains no more than rounding is noise, and moving the
+        # direction would shift every later greedy step (first order in the earlier directions)
+        if value > start * (1 + _GAIN):
+            out[i] = (q, value)
+    return out
 
 
 def _row_model(site: _Location) -> Network:
@@ -266,11 +290,7 @@ def _greedy(site: _Location, n_dims: int, threshold: float, rng, random_starts: 
         for u in starts:
             if all(abs(abs(float(u @ w)) - 1.0) > 1e-12 for w in unique):
                 unique.append(u)
-        best_q, best_value = None, -1.0
-        for u in unique:
-            q, value = _refine(site, u, Q)
-            if value > best_value:
-                best_q, best_value = q, value
+        best_q = max(_refine(site, unique, Q), key=lambda pair: pair[1])[0]
         q = _unit_or_none(_project(best_q, Q), 1.0)
         q = best_q if q is None else q
         value = site.delta_f(q)
