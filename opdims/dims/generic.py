@@ -22,8 +22,8 @@ solver (:mod:`opdims.dims.exact_rows`) solves in closed form, for the matrix
 starts are then the projected ``a_g``. Further starts: the projected ``v``
 (rows) and, if asked, random unit vectors. Every start is refined on the
 unit sphere of the allowed subspace by quasi-Newton ascent of the exact
-``Δf²`` (L-BFGS on ``q = P y / |P y|``, gradients by autograd), and the best
-is kept. For a vanilla cell the first-order problem *is* the exact one (the
+``Δf²`` (L-BFGS on ``q = P y / |P y|``, gradients by autograd; the starts of
+a step together, their independent objectives summed), and the best is kept. For a vanilla cell the first-order problem *is* the exact one (the
 step is affine in the drive), so the solver gives the exact solver's answer.
 """
 
