@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import stat
 import threading
 import uuid
 from contextlib import contextmanager
@@ -51,6 +52,9 @@ def existing_file(path, what: str = "") -> Path:
     ------
     FileNotFoundError
         If it does not exist or is a folder.
+    FileFormatError
+        If it is not a regular file (a FIFO, a socket, a device): reading one
+        could block forever.
     """
     path = Path(os.fspath(path))
     label = f"{what} {path}" if what else str(path)
@@ -58,7 +62,16 @@ def existing_file(path, what: str = "") -> Path:
         raise MissingFileError(f"{label}: no such file")
     if path.is_dir():
         raise MissingFileError(f"{label}: is a folder, expected a file")
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise FileFormatError(f"{label}: is {_file_kind(mode)}, expected a regular file")
     return path
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def _probe_writable(folder: Path, label: str) -> None:
