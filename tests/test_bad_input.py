@@ -305,3 +305,35 @@ def test_kill_9_mid_write_leaves_no_file_and_the_next_write_cleans_up(tmp_path):
     assert list(tmp_path.glob(".big.mat.*.part"))  # the killed process's temporary file
     io.save_mat(target, {"x": np.ones(3)})
     assert target.exists() and not list(tmp_path.glob(".big.mat.*.part"))
+
+
+# ---- files that are not regular files -----------------------------------------------------------
+
+FIFO_CASES = {
+    "--weights": ["s1", "--weights", "{fifo}"],
+    "--trials": ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{fifo}"],
+    "--locations": ANALYSE[:1] + ["--quiet", "--no-figures", "--weights", "{d}/good.h5", "--task", "swg",
+                                  "--locations", "{fifo}"],
+    "--local-dims": ["s3", "--task", "swg", "--weights", "{d}/good.h5", "--local-dims", "{fifo}"],
+    "info": ["info", "{fifo}"],
+    "--swg-weights": ["batch", "--tasks", "swg", "--swg-weights", "{fifo}"],
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+@pytest.mark.parametrize("option", list(FIFO_CASES))
+def test_a_fifo_is_refused_at_once_not_read(option, files, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    out = tmp_path / "out"
+    argv = [a.format(d=files, fifo=fifo) for a in FIFO_CASES[option]]
+    argv += [] if option == "info" else ["--out", str(out)]
+    try:  # today's reading of a FIFO blocks until a writer comes: the timeout is the failure
+        done = subprocess.run([sys.executable, "-m", "opdims", *argv], capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{option}: reading the FIFO blocked")
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"{fifo}: is a FIFO (named pipe), expected a regular file" in lines[-1]
+    assert option in lines[-1] or option == "info"
+    assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
