@@ -117,6 +117,11 @@ CASES = {
                                ["--swg-weights", "none.h5: no such file"]),
     "batch: network not in the file": (["batch", "--tasks", "swg", "--swg-weights", "{d}/good.h5", "--nets", "3"],
                                        ["good.h5: no network(s) [3]"]),
+    "batch: a million ids": (["batch", "--tasks", "swg", "--swg-weights", "{d}/good.h5", "--nets", "1-1000000"],
+                             ["good.h5: no network(s) [2, 3, 4, 5, 6, ...] (999999 of the 1000000 ids asked for)",
+                              "the file holds 1"]),
+    "reproduce: a million ids": (["reproduce", "--tasks", "swg", "--swg", "{d}/good.h5", "--nets", "1-1000000",
+                                  "--quiet"], ["good.h5: no network(s) [2, 3, 4, 5, 6, ...] (999999 of the"]),
     "reproduce: random bytes": (["reproduce", "--tasks", "swg", "--swg", "{d}/noise.h5", "--quiet"],
                                 ["noise.h5: neither an HDF5 file nor a MAT-file"]),
     "info: random bytes": (["info", "{d}/noise.h5"], ["noise.h5: neither an HDF5 file nor a MAT-file"]),
@@ -151,6 +156,7 @@ def test_bad_input_is_one_clear_line_and_nothing_is_written(case, files, tmp_pat
     lines = err.strip().splitlines()
     assert code != 0, f"{case}: exit code 0"
     assert len(lines) == 1, f"{case}: expected one line, got:\n{err}"
+    assert len(lines[0]) < 500, f"{case}: a line of {len(lines[0])} characters"
     for piece in pieces:
         assert piece in lines[0], f"{case}: {piece!r} not in {lines[0]!r}"
     assert "Traceback" not in err
@@ -246,6 +252,21 @@ def test_python_api_bad_arguments(tmp_path):
             call()
 
 
+def test_id_ranges_are_checked_against_the_file_without_being_expanded():
+    from opdims.core.validation import parse_id_ranges, select_ids
+
+    ranges = parse_id_ranges("5-10,1-3,10-10000000000000000000000000000,2")
+    assert ranges == (range(1, 4), range(5, 10000000000000000000000000001))
+    with pytest.raises(OpdimsError) as exc:
+        select_ids(ranges, [1, 2, 5, 6, 9], "w.h5")
+    message = str(exc.value)
+    assert message.startswith("w.h5: no network(s) [3, 7, 8, 10, 11, ...] (")
+    assert "(9999999999999999999999999994 of the 9999999999999999999999999999 ids asked for); the file holds " \
+           "1-2, 5-6, 9" in message
+    assert select_ids(parse_id_ranges("2,5-6,1-2"), [1, 2, 5, 6, 9], "w.h5") == [1, 2, 5, 6]
+    assert select_ids(None, [3, 1], "w.h5") == [1, 3]
+
+
 def test_cuda_without_cuda_is_a_clear_error():
     torch = pytest.importorskip("torch")
     if torch.cuda.is_available():
@@ -329,7 +350,8 @@ def test_a_fifo_is_refused_at_once_not_read(option, files, tmp_path):
     argv = [a.format(d=files, fifo=fifo) for a in FIFO_CASES[option]]
     argv += [] if option == "info" else ["--out", str(out)]
     try:  # today's reading of a FIFO blocks until a writer comes: the timeout is the failure
-        done = subprocess.run([sys.executable, "-m", "opdims", *argv], capture_output=True, text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-m", "opdims", *argv], capture_output=True, text=True, timeout=120,
+                              check=False)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{option}: reading the FIFO blocked")
     lines = done.stderr.strip().splitlines()

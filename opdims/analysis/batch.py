@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from ..core.backend import blas_threads, check_threads
 from ..core.network import Network
 from ..core.tasks import check_task
-from ..core.validation import ValidationError
+from ..core.validation import select_ids
 from ..dims.network_analysis import NetworkAnalysis
 from ..io import AnalysisStore, list_networks, load_network, sha256_of_file
 from ..version import __version__
@@ -96,8 +96,10 @@ def batch_jobs(weights: dict, net_ids=None, options: AnalysisOptions | None = No
     ----------
     weights : dict
         Task -> weights file (authors' layout or MAT).
-    net_ids : iterable of int or dict, optional
-        Network ids (for every task), or task -> ids; default every network in each file.
+    net_ids : iterable of int or range, or dict, optional
+        Network ids (for every task), or task -> ids; default every network
+        in each file. Ranges (:func:`opdims.core.validation.parse_id_ranges`)
+        are checked against the file without being expanded.
     options : AnalysisOptions, optional
         How to analyse (default: both dimension types, all ranks).
     threads : int, optional
@@ -123,10 +125,7 @@ def batch_jobs(weights: dict, net_ids=None, options: AnalysisOptions | None = No
         path = Path(os.fspath(path))
         available = sorted({e.net_id for e in list_networks(path) if e.stage == "final"})
         wanted = net_ids.get(task) if isinstance(net_ids, dict) else net_ids
-        ids = available if wanted is None else [int(i) for i in wanted]
-        missing = sorted(set(ids) - set(available))
-        if missing:
-            raise ValidationError(f"{path}: no network(s) {missing}; the file holds {available}")
+        ids = select_ids(wanted, available, str(path))
         digest = sha256_of_file(path)
         for net_id in ids:
             net = load_network(path, net_id)

@@ -21,6 +21,8 @@ __all__ = [
     "check_positive_int",
     "check_recurrent",
     "check_targets",
+    "parse_id_ranges",
+    "select_ids",
 ]
 
 
@@ -298,3 +300,123 @@ def check_locations(net, locations) -> np.ndarray:
     if not np.all(np.isfinite(loc)):
         raise ValidationError("locations: contain NaN or Inf (was a condition without trials averaged?)")
     return loc
+
+
+def parse_id_ranges(text, option: str = "--nets") -> tuple[range, ...]:
+    """1-based ids such as ``'3'``, ``'1-20'`` or ``'1,4,7-9'`` as sorted, merged ranges (never a list).
+
+    The ids are not expanded, so ``'1-100000000'`` costs nothing until it is
+    checked against what exists (:func:`select_ids`).
+
+    Parameters
+    ----------
+    text : str
+        The ids.
+    option : str, optional
+        The option, for messages.
+
+    Returns
+    -------
+    tuple of range
+        Disjoint ranges, ascending.
+
+    Raises
+    ------
+    ValidationError
+        For anything but positive whole numbers and increasing ranges.
+
+    Examples
+    --------
+    >>> parse_id_ranges("7-9,1,2-3")
+    (range(1, 4), range(7, 10))
+    """
+    pieces = []
+    for part in str(text).split(","):
+        lo, sep, hi = part.strip().partition("-")
+        if not lo.strip().isdigit() or (sep and not hi.strip().isdigit()) or len(lo) + len(hi) > 40:
+            raise ValidationError(f"{option}: expected ids such as 1, 1-20 or 1,4,7-9, got {str(text)[:80]!r}")
+        first, last = int(lo), int(hi) if sep else int(lo)
+        if first < 1 or last < first:
+            raise ValidationError(f"{option}: expected positive, increasing ids, got {part.strip()!r}")
+        pieces.append((first, last + 1))
+    merged: list[list[int]] = []
+    for start, stop in sorted(pieces):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([start, stop])
+    return tuple(range(start, stop) for start, stop in merged)
+
+
+def select_ids(wanted, available, where: str, what: str = "network(s)", shown: int = 5) -> list[int]:
+    """The ids of ``wanted`` after checking them against ``available``, before any other work.
+
+    Parameters
+    ----------
+    wanted : iterable of int or range, or None
+        The ids asked for (ranges, as from :func:`parse_id_ranges`, are never
+        expanded); ``None``: all of ``available``.
+    available : iterable of int
+        The ids that exist (e.g. the networks of a file).
+    where : str
+        What holds them (the file), for the message.
+    what : str, optional
+        What the ids count, for the message.
+    shown : int, optional
+        How many missing ids the message shows at most.
+
+    Returns
+    -------
+    list of int
+        The ids asked for, ascending and unique; all in ``available``.
+
+    Raises
+    ------
+    ValidationError
+        If ids are missing: how many, the first few, and what exists.
+
+    Examples
+    --------
+    >>> select_ids([range(2, 4)], [1, 2, 3, 4], "w.h5")
+    [2, 3]
+    """
+    have = sorted({int(i) for i in available})
+    if wanted is None:
+        return have
+    ranges: list[range] = []
+    for r in sorted((r if isinstance(r, range) else range(int(r), int(r) + 1) for r in wanted),
+                    key=lambda r: (r.start, r.stop)):
+        if ranges and r.start <= ranges[-1].stop:  # merged, so that every id counts once
+            ranges[-1] = range(ranges[-1].start, max(ranges[-1].stop, r.stop))
+        elif r.stop > r.start:
+            ranges.append(r)
+    known = set(have)
+    chosen, missing, n_missing, n_wanted = set(), [], 0, 0
+    for r in ranges:
+        inside = [i for i in have if i in r]
+        chosen.update(inside)
+        n_wanted += r.stop - r.start
+        n_missing += (r.stop - r.start) - len(inside)
+        i = r.start
+        while len(missing) < shown and i < r.stop:  # at most `shown` + len(have) steps
+            if i not in known:
+                missing.append(i)
+            i += 1
+    if n_missing:
+        listed = missing + (["..."] if n_missing > len(missing) else [])
+        count = f" ({n_missing} of the {n_wanted} ids asked for)" if n_missing > len(missing) else ""
+        from_have = _id_runs(have) if have else "none"
+        raise ValidationError(f"{where}: no {what} [{', '.join(map(str, listed))}]{count}; the file holds "
+                              f"{from_have}")
+    return sorted(chosen)
+
+
+def _id_runs(ids) -> str:
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:20])
+    return text + (f", ... ({len(runs)} runs)" if len(runs) > 20 else "")
