@@ -359,3 +359,53 @@ def test_a_fifo_is_refused_at_once_not_read(option, files, tmp_path):
     assert f"{fifo}: is a FIFO (named pipe), expected a regular file" in lines[-1]
     assert option in lines[-1] or option == "info"
     assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
+
+
+# ---- batch writes only over its own results -----------------------------------------------------
+
+BATCH = ["batch", "--tasks", "swg", "--dim-types", "columns", "--ranks", "1-6:5", "--quiet"]
+
+
+def foreign_file(kind, path, files, tmp_path, capsys):
+    """A file at ``path`` that opdims batch did not write for this network."""
+    if kind == "a user's HDF5":
+        import h5py
+
+        with h5py.File(path, "w") as f:
+            f["mine"] = np.arange(3.0)
+    elif kind == "a MAT-file":
+        scipy.io.savemat(path, {"mine": np.arange(3.0)})
+    elif kind == "text":
+        path.write_text("my notes\n")
+    else:  # an opdims analysis of network 2, copied over network 1's name
+        other = tmp_path / "other"
+        weights = write_weights(tmp_path / "two.h5", random_network(N, n_in=1, n_out=1, n_ctx=1, seed=3), 2)
+        assert run(capsys, BATCH + ["--swg-weights", str(weights), "--out", str(other)])[0] == 0
+        shutil.copyfile(other / "swg" / "NetNr2.h5", path)
+
+
+@pytest.mark.parametrize("recompute", [False, True])
+@pytest.mark.parametrize("kind", ["a user's HDF5", "a MAT-file", "text", "an analysis of another network"])
+def test_batch_never_replaces_a_file_it_did_not_write(kind, recompute, files, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "swg").mkdir(parents=True)
+    target = out / "swg" / "NetNr1.h5"
+    foreign_file(kind, target, files, tmp_path, capsys)
+    before = target.read_bytes()
+    code, err = run(capsys, BATCH + ["--swg-weights", str(files / "good.h5"), "--out", str(out)]
+                    + (["--recompute"] if recompute else []))
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 1 and "Traceback" not in err, err
+    assert f"{target}: exists and is not an opdims analysis of swg network 1" in lines[0]
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in out.rglob("*")) == ["NetNr1.h5", "swg"]
+
+
+def test_batch_replaces_its_own_results_and_resumes_past_them(files, tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = BATCH + ["--swg-weights", str(files / "good.h5"), "--out", str(out)]
+    assert run(capsys, argv)[0] == 0
+    target = out / "swg" / "NetNr1.h5"
+    stamp = target.stat().st_mtime_ns
+    assert run(capsys, argv)[0] == 0 and target.stat().st_mtime_ns == stamp  # reused
+    assert run(capsys, argv + ["--recompute"])[0] == 0 and target.stat().st_mtime_ns != stamp  # replaced

@@ -19,6 +19,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from ..core.backend import blas_threads, check_threads
+from ..core.errors import FileFormatError
 from ..core.network import Network
 from ..core.tasks import check_task
 from ..core.validation import select_ids
@@ -163,14 +164,30 @@ def run_batch(jobs, store: AnalysisStore | None = None, *, workers: int = 1, sch
     -------
     list of NetworkAnalysis
         One per job, in the order of ``jobs``.
+
+    Raises
+    ------
+    FileExistsError
+        Before any work, if the store holds a file for a job that is not an
+        opdims analysis of that network (:meth:`opdims.io.AnalysisStore.check_replaceable`).
+    ValueError
+        (:class:`~opdims.io.FileFormatError`) If a finished result to reuse is
+        damaged (``recompute=True`` replaces it).
     """
     jobs = list(jobs)
     results: list = [None] * len(jobs)
     todo = []
+    if store is not None:
+        for job in jobs:  # before any work: files there that are not our results are never touched
+            store.check_replaceable(job.task, job.net_id)
     for i, job in enumerate(jobs):
         if store is not None and not recompute and store.finished(job.task, job.net_id, job.network.fingerprint(),
                                                                    job.expected()):
-            results[i] = store.load(job.task, job.net_id)
+            try:
+                results[i] = store.load(job.task, job.net_id)
+            except FileFormatError as exc:
+                raise FileFormatError(f"{exc}; rerun with --recompute (recompute=True) to analyse the network "
+                                      "again and replace it") from exc
         else:
             todo.append(i)
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="networks", unit="net", disable=not progress)

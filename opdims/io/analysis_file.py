@@ -19,7 +19,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from ..core.errors import ValidationError
+from ..core.errors import OutputExistsError, ValidationError
 from ..core.sampling import SamplingLocationProperties, sampling_location_properties
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
 from ..dims.operative import LocalOperativeDimensions
@@ -287,6 +287,61 @@ class AnalysisStore:
                 return json.loads(f.attrs["provenance"])
         except (OSError, KeyError, ValueError):
             return None
+
+    def check_replaceable(self, task: str, net_id: int) -> None:
+        """Check that the store's file of a network is absent or an opdims analysis of that network.
+
+        Only such files are reused or replaced; anything else found there (a
+        user's HDF5 file, a MAT-file, an analysis of another network) is
+        refused, before any work starts, and left untouched.
+
+        Parameters
+        ----------
+        task : str
+            The task's name.
+        net_id : int
+            The network's number.
+
+        Raises
+        ------
+        OutputExistsError
+            If the file exists and is not an opdims analysis of this network.
+        """
+        path = self.path(task, net_id)
+        if not os.path.lexists(path):
+            return
+        what = self._what_is_there(path)
+        if what is None:
+            return
+        that = f"an opdims analysis of {task} network {int(net_id)}"
+        raise OutputExistsError(f"{path}: exists and is not {that} ({what}); opdims replaces only its own "
+                                "results: move the file away or write to another output folder")
+
+    @staticmethod
+    def _what_is_there(path: Path) -> str | None:
+        """``None`` for an opdims analysis (of the network the file's name says), else what the file is."""
+        if path.is_symlink() or not path.is_file():
+            return "not a regular file" if not path.is_dir() else "a folder"
+        try:
+            with h5py.File(path, "r") as f:
+                if f.attrs.get("format") != ANALYSIS_FORMAT:
+                    return "an HDF5 file without the opdims analysis format attribute"
+                raw = f.attrs.get("provenance")
+        except (OSError, ValueError, TypeError):
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(128)
+            except OSError as exc:
+                return f"unreadable: {exc.strerror or exc}"
+            return "a MAT-file" if head.startswith(b"MATLAB") else "not an HDF5 file"
+        try:
+            provenance = json.loads(raw)
+            task, net_id = provenance["task"], int(provenance["net_id"])
+        except (TypeError, ValueError, KeyError):
+            return None  # an opdims analysis whose provenance is damaged: it is recomputed and replaced
+        if path != Path(path.parent.parent, str(task), f"NetNr{net_id}.h5"):
+            return f"an opdims analysis of {task} network {net_id}"
+        return None
 
     def finished(self, task: str, net_id: int, fingerprint: str, settings: dict) -> bool:
         """Whether the stored result is for this very network and these settings.
