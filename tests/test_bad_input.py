@@ -75,10 +75,48 @@ def files(tmp_path_factory):
     np.savez(d / "trials_inf.npz", **{**trials, "inputs": bad_inputs})
     np.savez(d / "trials_missing.npz", inputs=trials["inputs"], labels=trials["labels"])
     (d / "a_file").write_text("x")
+    local_dimension_files(d)
     return d
 
 
+def local_dimension_files(d):
+    """The local column dimensions of good.h5 as s2 writes them, a row-dimension file, and damaged copies."""
+    import h5py
+
+    from opdims.matlab.scripts import s2_local_operative_dimensions
+
+    columns = d / "localOpDims_swg_columns.h5"
+    s2_local_operative_dimensions(d / "good.h5", "swg", "columns").save(columns)
+    local, props = io.read_local_operative_dimensions(columns)
+    rows = opdims.LocalOperativeDimensions("rows", np.repeat(local.dims[:, :1], 2, axis=1),
+                                           np.repeat(local.fvals[:, :1], 2, axis=1),
+                                           local.locations, local.next_states)
+    io.save_local_operative_dimensions(d / "my_dims.h5", rows, props)  # a name that says nothing
+
+    def damaged(name, change):
+        shutil.copyfile(columns, d / name)
+        with h5py.File(d / name, "r+") as f:
+            for i, group in enumerate(f.values()):
+                change(i, group)
+
+    def all_nan(i, group):
+        group["local_op_dims"][...] = np.nan
+        group["all_fvals"][...] = np.nan
+
+    def inf_fval(i, group):
+        if i == 3:
+            group["all_fvals"][...] = -np.inf
+
+    def nan_dims(i, group):
+        group["local_op_dims"][...] = np.nan
+
+    damaged("all_nan.h5", all_nan)
+    damaged("inf_fval.h5", inf_fval)
+    damaged("nan_dims.h5", nan_dims)
+
+
 ANALYSE = ["analyse", "--every", "5", "--quiet", "--no-figures"]
+S3 = ["s3", "--task", "swg", "--weights", "{d}/good.h5", "--quiet", "--no-figures", "--ranks", "1-3"]
 
 # (command line, expected pieces of the message); {d}: the folder of bad files, {out}: the output folder
 CASES = {
@@ -99,6 +137,19 @@ CASES = {
     "task does not fit": (["s1", "--weights", "{d}/good.h5", "--task", "ctxt"], ["input(s)", "--task"]),
     "local dims: not a local-dims file": (["s3", "--task", "swg", "--weights", "{d}/good.h5", "--local-dims",
                                            "{d}/good.h5"], ["good.h5", "no group"]),
+    "local dims: columns file, rows asked": (S3 + ["--dim-type", "rows", "--local-dims",
+                                                  "{d}/localOpDims_swg_columns.h5"],
+                                             ["--local-dims", "localOpDims_swg_columns.h5: holds local columns "
+                                              "dimensions (its name says so), but --dim-type asks for rows"]),
+    "local dims: rows file, columns asked": (S3 + ["--dim-type", "columns", "--local-dims", "{d}/my_dims.h5"],
+                                             ["--local-dims", "my_dims.h5: holds local rows dimensions",
+                                              "--dim-type asks for columns"]),
+    "local dims: all NaN": (S3 + ["--local-dims", "{d}/all_nan.h5"],
+                            ["--local-dims", "all_nan.h5: no local dimension at any of its 121 locations"]),
+    "local dims: an Inf fval": (S3 + ["--local-dims", "{d}/inf_fval.h5"],
+                                ["--local-dims", "inf_fval.h5", "all_fvals: -inf for dimension 1; expected finite"]),
+    "local dims: NaN dimensions with fvals": (S3 + ["--local-dims", "{d}/nan_dims.h5"],
+                                              ["--local-dims", "nan_dims.h5", "local_op_dims: dimension 1 holds NaN"]),
     "trials: missing file": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/none.npz"],
                              ["--trials", "none.npz: no such file"]),
     "trials: inputs do not fit": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_inputs.npz"],

@@ -17,6 +17,7 @@ from .filesystem import (
 )
 from .formats import FORMATS, detect_format
 from .local_dims_file import (
+                              check_stored_dim_type,
                               load_local_operative_dimensions,
                               read_local_operative_dimensions,
                               read_location_group,
@@ -74,6 +75,7 @@ __all__ = [
                               "detect_format",
                               "global_dims_variables",
                               "list_networks",
+                              "check_stored_dim_type",
                               "load_local_operative_dimensions",
                               "load_mat",
                               "load_network",
