@@ -134,16 +134,20 @@ def run(args) -> int:
                                          "--no-figures") from exc
     weights = io.existing_file(args.weights, "--weights")
     net_id = int(args.net_id) if str(args.net_id).isdigit() else args.net_id
-    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity)
+    with io.named_by("--weights", weights):
+        net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity)
     trials = sweep_trials = None
     if args.trials is not None:
-        trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
+        with io.named_by("--trials", args.trials):
+            trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
     if args.sweep_trials is not None:
-        sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),
-                                      n_contexts=net.n_contexts)
+        with io.named_by("--sweep-trials", args.sweep_trials):
+            sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),
+                                          n_contexts=net.n_contexts)
     locations = None
     if args.locations is not None:
-        locations = io.read_array(io.existing_file(args.locations, "--locations"), "locations")
+        with io.named_by("--locations", args.locations):
+            locations = io.load_locations(io.existing_file(args.locations, "--locations"), net.n_units)
     out = io.check_output_folder(args.out)
     paths = {key: out / name for key, name in OUTPUTS.items()}
     figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}

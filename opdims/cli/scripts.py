@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import io
-from ..core.errors import MissingDependencyError, OpdimsError, ValidationError
+from ..core.errors import MissingDependencyError, ValidationError
 from ..core.sampling import SUBSETS, sampling_location_properties
 from ..data.sources import ENV_VAR, authors_local_dimensions, resolve_weights
 from ..dims.local_dims import ROW_METHODS
@@ -254,12 +254,8 @@ def _local_dims(args, weights: Path):
     """The local-dimension file to use (or ``None``: compute them) and a note for the user."""
     if args.local_dims is not None:
         path = io.existing_file(args.local_dims, "--local-dims")
-        try:
+        with io.named_by("--local-dims", path):
             local, _ = io.read_local_operative_dimensions(path, sampling_location_properties(args.task))
-        except OpdimsError as exc:  # the file's own problems, named with the option that gave it
-            if str(exc).startswith(str(path)):
-                raise type(exc)(f"--local-dims {exc}") from exc
-            raise
         io.check_stored_dim_type(path, local.fvals, args.dim_type, "--dim-type", "--local-dims")
         return path, f"local dimensions from {path}"
     authors = authors_local_dimensions(args.task, args.dim_type, weights, args.net_id)

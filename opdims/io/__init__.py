@@ -13,6 +13,7 @@ from .filesystem import (
                               check_output_file,
                               check_output_folder,
                               existing_file,
+                              named_by,
                               sha256_of_file,
 )
 from .formats import FORMATS, detect_format
@@ -44,7 +45,7 @@ from .original_h5 import (
 )
 from .summary import describe_file
 from .torch_models import from_torch
-from .trials_file import TRIAL_NAMES, load_trials, read_array
+from .trials_file import TRIAL_NAMES, load_locations, load_trials, read_array
 
 __all__ = [
                               "ANALYSIS_FORMAT",
@@ -57,6 +58,8 @@ __all__ = [
                               "network_settings",
                               "analysis_variables",
                               "existing_file",
+                              "named_by",
+                              "load_locations",
                               "from_torch",
                               "load_trials",
                               "read_array",

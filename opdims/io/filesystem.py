@@ -20,7 +20,14 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.errors import FileFormatError, MissingFileError, NotInFileError, NotWritableError, OutputExistsError
+from ..core.errors import (
+    FileFormatError,
+    MissingFileError,
+    NotInFileError,
+    NotWritableError,
+    OpdimsError,
+    OutputExistsError,
+)
 
 __all__ = [
     "FileFormatError",
@@ -29,6 +36,7 @@ __all__ = [
     "check_output_file",
     "check_output_folder",
     "existing_file",
+    "named_by",
     "sha256_of_file",
 ]
 
@@ -66,6 +74,46 @@ def existing_file(path, what: str = "") -> Path:
     if not stat.S_ISREG(mode):
         raise FileFormatError(f"{label}: is {_file_kind(mode)}, expected a regular file")
     return path
+
+
+@contextmanager
+def named_by(option: str, path):
+    """Name ``option`` in front of errors about ``path`` raised meanwhile (the CLI names its flags).
+
+    Parameters
+    ----------
+    option : str
+        The option that gave the file, e.g. ``'--trials'``.
+    path : path
+        The file.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    OpdimsError
+        The error raised meanwhile, of the same type, its message starting
+        ``'<option> <path>: '`` when it was about ``path``.
+
+    Examples
+    --------
+    >>> from opdims.core.errors import FileFormatError
+    >>> try:
+    ...     with named_by("--trials", "t.npz"):
+    ...         raise FileFormatError("t.npz: no inputs array")
+    ... except FileFormatError as exc:
+    ...     print(exc)
+    --trials t.npz: no inputs array
+    """
+    try:
+        yield
+    except OpdimsError as exc:
+        text = str(exc)
+        if not text.startswith(os.fspath(path)):
+            raise
+        raise type(exc)(f"{option} {text}") from exc
 
 
 def _file_kind(mode: int) -> str:

@@ -371,7 +371,16 @@ def _v5_cell(cell: np.ndarray, path, parts: tuple) -> np.ndarray:
 
 # ---- NumPy .npz and PyTorch files (NumPy orientation) ----------------------------------------------
 
-def _array_leaf(where: str, value) -> Leaf:
+def _unsupported_dtype(path, where: str, dtype: str):
+    def read():
+        hint = ("complex values: store real numbers" if dtype.startswith("complex")
+                else "convert it, e.g. with numpy's .astype(np.float64)")
+        raise FileFormatError(f"{path}: {where}: arrays of dtype {dtype} are not read by opdims; expected real "
+                              f"numbers (float64, float32 or integers): {hint}")
+    return read
+
+
+def _array_leaf(where: str, value, path=None) -> Leaf:
     arr = np.asarray(value)
     if arr.dtype.kind in "US":
         if arr.size == 1:
@@ -380,7 +389,8 @@ def _array_leaf(where: str, value) -> Leaf:
         return Leaf(where, arr.shape, "cell", lambda: arr.astype(str).astype(object))
     cls = NUMERIC_CLASSES.get(arr.dtype.name, arr.dtype.name)
     if cls not in _DTYPE_OF_CLASS:
-        return Leaf(where, arr.shape, cls, _unsupported(where.split(":")[0], where, cls))
+        return Leaf(where, arr.shape, cls, _unsupported_dtype(where.split(":")[0] if path is None else path, where,
+                                                              arr.dtype.name))
     return Leaf(where, arr.shape, cls, lambda: arr)
 
 
@@ -391,7 +401,7 @@ def _npz_tree(path) -> dict:
     except (ValueError, OSError) as exc:
         raise FileFormatError(f"{path}: cannot read the .npz archive ({exc}); damaged, or holding Python "
                               "objects (opdims reads numeric and text arrays only)") from exc
-    return Group({name: _array_leaf(f"{name}", value) for name, value in arrays.items()})
+    return Group({name: _array_leaf(f"{name}", value, path) for name, value in arrays.items()})
 
 
 def _torch_tree(path) -> dict:
