@@ -40,7 +40,7 @@ from ..core.sampling import (
 )
 from ..core.simulate import StateSummary, summarise_states
 from ..core.tasks import TASKS, TaskData
-from ..core.validation import ValidationError, check_locations
+from ..core.validation import ValidationError, check_locations, check_seed
 from ..dims.global_dims import global_operative_dimensions
 from ..dims.local_dims import ROW_METHODS, local_column_dimensions, local_row_dimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
@@ -129,6 +129,8 @@ class AnalysisOptions:
         if self.times is not None:
             object.__setattr__(self, "times", tuple(int(t) for t in np.atleast_1d(self.times)))
         check_backend(self.backend, "float64", self.device)
+        check_seed(self.seed_run, "seed_run")
+        check_seed(self.seed_input, "seed_input")
 
     @property
     def sweep(self) -> bool:

@@ -12,6 +12,7 @@ from ..analysis.runs import SEED_RUN
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
 from ..core.tasks import TASKS
+from ..core.validation import check_sampling_steps, check_seed
 from ..dims.local_dims import ROW_METHODS
 from .scripts import parse_ranks
 
@@ -115,6 +116,7 @@ def run(args) -> int:
     dim_types = _dim_types(args.dim_types)
     ranks = parse_ranks(args.ranks)
     times = _times(args.times)
+    check_seed(args.seed, "--seed")
     if args.every is not None and args.every < 1:
         raise ValidationError(f"--every: expected a positive number of steps, got {args.every}")
     if not args.tolerance >= 0:
@@ -140,6 +142,9 @@ def run(args) -> int:
     if args.trials is not None:
         with io.named_by("--trials", args.trials):
             trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
+        if args.every is not None or times is not None:
+            check_sampling_steps(args.every, times, trials.n_steps, ("--every", "--times"),
+                                 f"the trials of {args.trials}")
     if args.sweep_trials is not None:
         with io.named_by("--sweep-trials", args.sweep_trials):
             sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),

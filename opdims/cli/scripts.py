@@ -19,6 +19,7 @@ import numpy as np
 from .. import io
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.sampling import SUBSETS, sampling_location_properties
+from ..core.validation import check_seed
 from ..data.sources import ENV_VAR, authors_local_dimensions, resolve_weights
 from ..dims.local_dims import ROW_METHODS
 from ..dims.sweeps import COST_TOLERANCE
@@ -242,6 +243,8 @@ def _common(args) -> dict:
         raise ValidationError(f"--n-trials: expected a positive number, got {args.n_trials}")
     if args.net_id < 1:
         raise ValidationError(f"--net-id: expected a network number >= 1, got {args.net_id}")
+    check_seed(args.seed_run, "--seed-run")
+    check_seed(args.seed_input, "--seed-input")
     if getattr(args, "combine", "all") != "all" and args.task != "ctxt":
         raise ValidationError(f"--combine {args.combine}: only 'all' exists for {args.task} networks "
                               "(the other subsets are ctxt contexts and choices)")

@@ -20,6 +20,8 @@ __all__ = [
     "check_noise",
     "check_positive_int",
     "check_recurrent",
+    "check_sampling_steps",
+    "check_seed",
     "check_targets",
     "parse_id_ranges",
     "select_ids",
@@ -420,3 +422,93 @@ def _id_runs(ids) -> str:
             runs.append([i, i])
     text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:20])
     return text + (f", ... ({len(runs)} runs)" if len(runs) > 20 else "")
+
+
+def check_sampling_steps(every, times, n_steps: int, names: tuple[str, str] = ("every", "times"),
+                         what: str = "the trials") -> np.ndarray:
+    """The 1-based time steps sampled: every ``every``-th step, or the steps ``times``, of ``n_steps``.
+
+    Parameters
+    ----------
+    every : int or None
+        Sample every ``every``-th step (give this or ``times``).
+    times : array_like of int or None
+        The steps to sample.
+    n_steps : int
+        The trials' number of steps T.
+    names : tuple of str, optional
+        The two arguments' names, for messages (the CLI: ``('--every', '--times')``).
+    what : str, optional
+        What has the steps, for messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The steps, ascending and unique, within ``1..n_steps``.
+
+    Raises
+    ------
+    ValidationError
+        For neither or both given, a non-positive or fractional ``every``, one larger than
+        ``n_steps`` (no step at all), or steps outside ``1..n_steps``.
+
+    Examples
+    --------
+    >>> check_sampling_steps(5, None, 12)
+    array([ 5, 10])
+    """
+    every_name, times_name = names
+    if (every is None) == (times is None):
+        raise ValidationError(f"sampling locations: give either {every_name} K (every K-th step) or {times_name} "
+                              "(steps)")
+    if every is not None:
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer, float)) or every != int(every) \
+                or every < 1:
+            raise ValidationError(f"{every_name}: expected a positive number of steps, got {every!r}")
+        if every > n_steps:
+            raise ValidationError(f"{every_name} {int(every)}: more than the {n_steps} step(s) of {what}, so no step "
+                                  f"is sampled; expected {every_name} in 1..{n_steps}")
+        return np.arange(int(every), int(n_steps) + 1, int(every))
+    steps = np.unique(np.asarray(times).reshape(-1))
+    if steps.dtype.kind not in "iuf" or not np.all(np.isfinite(steps)) or np.any(steps != np.round(steps)):
+        raise ValidationError(f"{times_name}: expected whole time steps, got {times!r}")
+    steps = steps.astype(int)
+    if steps.size == 0 or steps.min() < 1 or steps.max() > n_steps:
+        outside = steps[(steps < 1) | (steps > n_steps)]
+        raise ValidationError(f"{times_name}: expected steps in 1..{n_steps} ({what} have {n_steps} step(s)), got "
+                              f"{outside[:10].tolist() if outside.size else 'none'}")
+    return steps
+
+
+def check_seed(value, name: str = "seed") -> int:
+    """A MATLAB-compatible seed: a whole number in ``[0, 2**32)``.
+
+    Parameters
+    ----------
+    value : int
+        The seed.
+    name : str, optional
+        The argument's name, for the message (the CLI: its flag).
+
+    Returns
+    -------
+    int
+        The seed.
+
+    Raises
+    ------
+    ValidationError
+        For anything else.
+
+    Examples
+    --------
+    >>> check_seed(42)
+    42
+    """
+    try:
+        ok = not isinstance(value, bool) and float(value).is_integer() and 0 <= value < 2**32
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ValidationError(f"{name}: expected a whole number in 0..{2**32 - 1} (MATLAB's rng seeds), got {value!r}")
+    return int(value)
