@@ -76,7 +76,49 @@ def files(tmp_path_factory):
     np.savez(d / "trials_missing.npz", inputs=trials["inputs"], labels=trials["labels"])
     (d / "a_file").write_text("x")
     local_dimension_files(d)
+    analysis_files(d)
     return d
+
+
+def analysis_files(d):
+    """An analysis.h5 of good.h5, damaged by hand in the ways of issue 18, and a batch output to resume."""
+    import h5py
+
+    net = io.load_network(d / "good.h5")
+    trials = io.load_trials(d / "trials.npz", n_contexts=1)
+    options = opdims.AnalysisOptions(dim_types=("columns",), ranks=(1, 3, 6), every=10)
+    io.save_analysis(d / "analysis.h5", opdims.analyse_network(net, "mine", options, trials=trials))
+
+    def damaged(name, change):
+        shutil.copyfile(d / "analysis.h5", d / name)
+        with h5py.File(d / name, "r+") as f:
+            change(f)
+
+    def scalar_basis(f):
+        del f["results/columns/trajectory/basis"]
+        f["results/columns/trajectory/basis"] = 1.0
+
+    def string_basis(f):
+        del f["results/columns/trajectory/basis"]
+        f["results/columns/trajectory/basis"] = np.full((N, N), "x", dtype="S1")
+
+    def swapped(f):
+        del f["results/columns/trajectory/sweep"]
+        f["results/columns/trajectory/sweep"] = np.arange(3.0)
+
+    def provenance(f):
+        f.attrs["provenance"] = 7
+
+    def short_ranks(f):
+        del f["results/columns/trajectory/sweep/ranks"]
+        f["results/columns/trajectory/sweep/ranks"] = np.array([1, 3])
+
+    assert main(BATCH + ["--swg-weights", str(d / "good.h5"), "--out", str(d / "batch_out")]) == 0
+    with h5py.File(d / "batch_out" / "swg" / "NetNr1.h5", "r+") as f:
+        del f["results/columns/trajectory/singular_values"]
+    for name, change in [("scalar_basis", scalar_basis), ("string_basis", string_basis), ("swapped", swapped),
+                         ("provenance", provenance), ("short_ranks", short_ranks)]:
+        damaged(f"analysis_{name}.h5", change)
 
 
 def local_dimension_files(d):
@@ -116,6 +158,7 @@ def local_dimension_files(d):
 
 
 ANALYSE = ["analyse", "--every", "5", "--quiet", "--no-figures"]
+BATCH = ["batch", "--tasks", "swg", "--dim-types", "columns", "--ranks", "1-6:5", "--quiet"]
 S3 = ["s3", "--task", "swg", "--weights", "{d}/good.h5", "--quiet", "--no-figures", "--ranks", "1-3"]
 
 # (command line, expected pieces of the message); {d}: the folder of bad files, {out}: the output folder
@@ -150,6 +193,21 @@ CASES = {
                                 ["--local-dims", "inf_fval.h5", "all_fvals: -inf for dimension 1; expected finite"]),
     "local dims: NaN dimensions with fvals": (S3 + ["--local-dims", "{d}/nan_dims.h5"],
                                               ["--local-dims", "nan_dims.h5", "local_op_dims: dimension 1 holds NaN"]),
+    "analysis: scalar basis": (["info", "{d}/analysis_scalar_basis.h5"],
+                               ["analysis_scalar_basis.h5: /results/columns/trajectory/basis: expected a 2-D array"]),
+    "analysis: basis of strings": (["info", "{d}/analysis_string_basis.h5"],
+                                   ["analysis_string_basis.h5: /results/columns/trajectory/basis: expected numbers"]),
+    "analysis: group and dataset swapped": (["info", "{d}/analysis_swapped.h5"],
+                                            ["analysis_swapped.h5: /results/columns/trajectory/sweep: expected a "
+                                             "group, found a dataset"]),
+    "analysis: provenance of the wrong type": (["info", "{d}/analysis_provenance.h5"],
+                                               ["analysis_provenance.h5: attribute provenance: expected JSON text"]),
+    "analysis: ranks shorter than cost": (["info", "{d}/analysis_short_ranks.h5"],
+                                          ["analysis_short_ranks.h5: /results/columns/trajectory/sweep/cost: "
+                                           "expected 2 along axis 0"]),
+    "batch: resume past a damaged result": (BATCH + ["--swg-weights", "{d}/good.h5", "--out", "{d}/batch_out"],
+                                            ["NetNr1.h5: /results/columns/trajectory/singular_values: expected a "
+                                             "dataset, found nothing", "rerun with --recompute"]),
     "trials: missing file": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/none.npz"],
                              ["--trials", "none.npz: no such file"]),
     "trials: inputs do not fit": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_inputs.npz"],
@@ -413,9 +471,6 @@ def test_a_fifo_is_refused_at_once_not_read(option, files, tmp_path):
 
 
 # ---- batch writes only over its own results -----------------------------------------------------
-
-BATCH = ["batch", "--tasks", "swg", "--dim-types", "columns", "--ranks", "1-6:5", "--quiet"]
-
 
 def foreign_file(kind, path, files, tmp_path, capsys):
     """A file at ``path`` that opdims batch did not write for this network."""
