@@ -75,6 +75,16 @@ def files(tmp_path_factory):
     np.savez(d / "trials_inf.npz", **{**trials, "inputs": bad_inputs})
     np.savez(d / "trials_missing.npz", inputs=trials["inputs"], labels=trials["labels"])
     (d / "a_file").write_text("x")
+    np.savez(d / "trials_float16.npz", **{**trials, "inputs": trials["inputs"].astype(np.float16)})
+    np.savez(d / "trials_complex.npz", **{**trials, "inputs": trials["inputs"] + 1j})
+    np.savez(d / "trials_2_steps.npz", **{**trials, "inputs": trials["inputs"][:, :2], "targets": np.zeros((4, 2, 1))})
+    scipy.io.savemat(d / "trials_numpy_order.mat", {k: np.asarray(v) for k, v in trials.items()})
+    np.savez(d / "locations_wide.npz", locations=np.zeros((5, N + 1)))
+    np.savez(d / "locations_transposed.npz", locations=np.zeros((N, 3)))
+    np.savez(d / "locations_3d.npz", locations=np.zeros((2, 3, N)))
+    arrays = {"W_in": net.W_in, "W": net.W, "W_out": net.W_out, "x0": net.x0, "b_x": net.b_x, "b_z": net.b_z}
+    np.savez(d / "alpha.npz", alpha=-0.5, **arrays)
+    np.savez(d / "huge.npz", **{**arrays, "W": net.W * 1e300})
     local_dimension_files(d)
     analysis_files(d)
     return d
@@ -208,6 +218,36 @@ CASES = {
     "batch: resume past a damaged result": (BATCH + ["--swg-weights", "{d}/good.h5", "--out", "{d}/batch_out"],
                                             ["NetNr1.h5: /results/columns/trajectory/singular_values: expected a "
                                              "dataset, found nothing", "rerun with --recompute"]),
+    "analyse: negative seed": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--seed", "-1"],
+                               ["--seed: expected a whole number in 0..4294967295", "got -1"]),
+    "trials: --every larger than T": (["analyse", "--every", "50", "--weights", "{d}/good.h5", "--trials",
+                                       "{d}/trials.npz"], ["--every 50: more than the 30 step(s) of the trials of",
+                                                            "trials.npz", "expected --every in 1..30"]),
+    "trials: 2 steps": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_2_steps.npz"],
+                        ["--every 5: more than the 2 step(s)", "trials_2_steps.npz", "expected --every in 1..2"]),
+    "trials: --times beyond T": (["analyse", "--times", "3,40", "--weights", "{d}/good.h5", "--trials",
+                                  "{d}/trials.npz"], ["--times: expected steps in 1..30", "got [40]"]),
+    "trials: float16 inputs": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_float16.npz"],
+                               ["--trials", "trials_float16.npz: inputs: arrays of dtype float16"]),
+    "trials: complex inputs": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_complex.npz"],
+                               ["--trials", "trials_complex.npz: inputs: arrays of dtype complex128"]),
+    "trials: .mat in NumPy orientation": (ANALYSE + ["--weights", "{d}/good.h5", "--trials",
+                                                     "{d}/trials_numpy_order.mat"],
+                                          ["--trials", "trials_numpy_order.mat", "look like NumPy orientation",
+                                           "MATLAB orientation [n, T, trials]"]),
+    "locations: wrong number of units": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--locations",
+                                                        "{d}/locations_wide.npz"],
+                                         ["--locations", "locations_wide.npz: locations: expected [locations, 6]",
+                                          "got shape (5, 7)"]),
+    "locations: transposed": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--locations",
+                                             "{d}/locations_transposed.npz"],
+                              ["--locations", "locations_transposed.npz", "it looks transposed"]),
+    "locations: 3-D": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--locations",
+                                      "{d}/locations_3d.npz"], ["--locations", "locations_3d.npz", "(2, 3, 6)"]),
+    "weights: negative alpha": (ANALYSE + ["--weights", "{d}/alpha.npz", "--trials", "{d}/trials.npz"],
+                                ["--weights", "alpha.npz", "alpha: expected a number in (0, 1]", "got -0.5"]),
+    "weights: scaled to 1e300": (ANALYSE + ["--weights", "{d}/huge.npz", "--trials", "{d}/trials.npz"],
+                                 ["--weights", "huge.npz", "W: values up to", "expected at most 1e+50"]),
     "trials: missing file": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/none.npz"],
                              ["--trials", "none.npz: no such file"]),
     "trials: inputs do not fit": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_inputs.npz"],
@@ -359,6 +399,34 @@ def test_python_api_bad_arguments(tmp_path):
     for call, message in cases:
         with pytest.raises(OpdimsError, match=message.replace("(", r"\(").replace(")", r"\)")):
             call()
+
+
+def test_python_api_names_the_parameter_at_its_door(files):
+    """The library's checks of issue 18's unclear cases name the parameter (the CLI names its flag)."""
+    from opdims.core.sampling import condition_sampling_scheme
+
+    net = io.load_network(files / "good.h5")
+    trials = io.load_trials(files / "trials.npz", n_contexts=1)
+    big = {"W_in": net.W_in, "W": net.W * 1e300, "W_out": net.W_out, "x0": net.x0, "b_x": net.b_x, "b_z": net.b_z}
+    cases = [
+        (lambda: opdims.AnalysisOptions(seed_run=-1), "seed_run: expected a whole number in 0..4294967295"),
+        (lambda: opdims.MatlabTwisterStream(2**32), "seed: expected a whole number"),
+        (lambda: opdims.analyse_network(net, "mine", opdims.AnalysisOptions(every=50), trials=trials),
+         "every 50: more than the 30 step(s)"),
+        (lambda: condition_sampling_scheme([0, 1], 2, times=[0, 1]), "times: expected steps in 1..2"),
+        (lambda: opdims.Network(**big), "W: values up to"),
+        (lambda: io.load_locations(files / "locations_wide.npz", N), "locations_wide.npz: locations: expected"),
+        (lambda: io.load_analysis(files / "analysis_string_basis.h5"), "basis: expected numbers"),
+        (lambda: io.read_local_operative_dimensions(files / "localOpDims_swg_columns.h5",
+                                                    opdims.sampling_location_properties("swg"), "rows"),
+         "holds local columns dimensions (its name says so), but dim_type asks for rows"),
+        (lambda: opdims.global_operative_dimensions(np.full((2, 1, N), np.inf), np.ones((2, 1))),
+         "local_dims: 12 non-finite value(s)"),
+    ]
+    for call, message in cases:
+        with pytest.raises(OpdimsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            call()
+    assert io.load_analysis(files / "analysis.h5").results  # the undamaged file loads
 
 
 def test_id_ranges_are_checked_against_the_file_without_being_expanded():
