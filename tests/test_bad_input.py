@@ -81,12 +81,12 @@ def files(tmp_path_factory):
     scipy.io.savemat(d / "trials_numpy_order.mat", {k: np.asarray(v) for k, v in trials.items()})
     np.savez(d / "locations_wide.npz", locations=np.zeros((5, N + 1)))
     np.savez(d / "locations_transposed.npz", locations=np.zeros((N, 3)))
-    np.savez(d / "locations_3d.npz", locations=np.zeros((2, 3, N)))
     arrays = {"W_in": net.W_in, "W": net.W, "W_out": net.W_out, "x0": net.x0, "b_x": net.b_x, "b_z": net.b_z}
     np.savez(d / "alpha.npz", alpha=-0.5, **arrays)
     np.savez(d / "huge.npz", **{**arrays, "W": net.W * 1e300})
     local_dimension_files(d)
     analysis_files(d)
+    torch_files(d)
     return d
 
 
@@ -167,6 +167,26 @@ def local_dimension_files(d):
     damaged("nan_dims.h5", nan_dims)
 
 
+def torch_files(d):
+    """The PyTorch files of issue 18's unclear cases (none without torch)."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.manual_seed(0)
+    rnn, readout = torch.nn.RNN(1, N), torch.nn.Linear(N, 1)
+    state = rnn.state_dict()
+    for name, change in {"bf16": lambda t: t.to(torch.bfloat16), "meta": lambda t: torch.empty_like(t, device="meta"),
+                         "sparse": lambda t: t.to_sparse()}.items():
+        torch.save({"rnn": {**state, "weight_hh_l0": change(state["weight_hh_l0"])}, "readout": readout.state_dict()},
+                   d / f"{name}.pt")
+    torch.save({"rnn": state, "readout": torch.nn.Linear(N + 2, 1).state_dict()}, d / "readout_size.pt")
+    torch.save({"encoder": torch.nn.GRU(1, N).state_dict(), "rnn": state, "readout": readout.state_dict()},
+               d / "two_modules.pt")
+    torch.save({"rnn": state, "readout": readout.state_dict()}, d / "legacy.pt", _use_new_zipfile_serialization=False)
+    (d / "legacy_truncated.pt").write_bytes((d / "legacy.pt").read_bytes()[:200])
+
+
 ANALYSE = ["analyse", "--every", "5", "--quiet", "--no-figures"]
 BATCH = ["batch", "--tasks", "swg", "--dim-types", "columns", "--ranks", "1-6:5", "--quiet"]
 S3 = ["s3", "--task", "swg", "--weights", "{d}/good.h5", "--quiet", "--no-figures", "--ranks", "1-3"]
@@ -237,13 +257,11 @@ CASES = {
                                            "MATLAB orientation [n, T, trials]"]),
     "locations: wrong number of units": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--locations",
                                                         "{d}/locations_wide.npz"],
-                                         ["--locations", "locations_wide.npz: locations: expected [locations, 6]",
+                                         ["--locations", "locations_wide.npz: locations: expected [..., 6] states",
                                           "got shape (5, 7)"]),
     "locations: transposed": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--locations",
                                              "{d}/locations_transposed.npz"],
                               ["--locations", "locations_transposed.npz", "it looks transposed"]),
-    "locations: 3-D": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--locations",
-                                      "{d}/locations_3d.npz"], ["--locations", "locations_3d.npz", "(2, 3, 6)"]),
     "weights: negative alpha": (ANALYSE + ["--weights", "{d}/alpha.npz", "--trials", "{d}/trials.npz"],
                                 ["--weights", "alpha.npz", "alpha: expected a number in (0, 1]", "got -0.5"]),
     "weights: scaled to 1e300": (ANALYSE + ["--weights", "{d}/huge.npz", "--trials", "{d}/trials.npz"],
@@ -280,6 +298,21 @@ CASES = {
                                       ["--markdown", "good.h5: exists already; pass --force"]),
     "train: output in a missing folder": (["train", "swg", "--out", "{d}/nowhere/w.h5", "--quiet"],
                                           ["nowhere", "does not exist"]),
+    "torch: bfloat16 tensor": (ANALYSE + ["--weights", "{d}/bf16.pt", "--trials", "{d}/trials.npz"],
+                               ["bf16.pt", "weight_hh_l0", "torch.bfloat16", "expected float32 or float64"]),
+    "torch: meta-device tensor": (ANALYSE + ["--weights", "{d}/meta.pt", "--trials", "{d}/trials.npz"],
+                                  ["meta.pt", "weight_hh_l0", "'meta' device", "expected tensors holding numbers"]),
+    "torch: sparse tensor": (ANALYSE + ["--weights", "{d}/sparse.pt", "--trials", "{d}/trials.npz"],
+                             ["sparse.pt", "weight_hh_l0", "sparse tensor", "expected dense tensors"]),
+    "torch: readout size": (ANALYSE + ["--weights", "{d}/readout_size.pt", "--trials", "{d}/trials.npz"],
+                            ["readout_size.pt", "no readout for rnn (N = 6)", "[n_outputs, 6]", "readout.weight [1, 8]"]),
+    "torch: two recurrent modules": (ANALYSE + ["--weights", "{d}/two_modules.pt", "--trials", "{d}/trials.npz"],
+                                     ["two_modules.pt: 2 recurrent modules", "encoder (nn.GRU, N = 6)",
+                                      "rnn (nn.RNN, N = 6)", "--module NAME"]),
+    "torch: no such module": (ANALYSE + ["--weights", "{d}/two_modules.pt", "--trials", "{d}/trials.npz",
+                                         "--module", "decoder"], ["two_modules.pt", "'decoder'", "--module NAME"]),
+    "torch: truncated legacy file": (ANALYSE + ["--weights", "{d}/legacy_truncated.pt", "--trials", "{d}/trials.npz"],
+                                     ["legacy_truncated.pt", "cannot load the PyTorch file"]),
 }
 
 
@@ -295,7 +328,7 @@ def has_out(argv):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_is_one_clear_line_and_nothing_is_written(case, files, tmp_path, capsys):
-    pytest.importorskip("torch") if case.startswith("train") else None
+    pytest.importorskip("torch") if case.startswith(("train", "torch")) else None
     argv, pieces = CASES[case]
     out = tmp_path / "out"
     argv = [a.format(d=files, out=out) for a in argv]
@@ -310,6 +343,12 @@ def test_bad_input_is_one_clear_line_and_nothing_is_written(case, files, tmp_pat
         assert piece in lines[0], f"{case}: {piece!r} not in {lines[0]!r}"
     assert "Traceback" not in err
     assert not out.exists() or not any(p for p in out.rglob("*") if p.is_file()), f"{case}: something was written"
+
+
+def test_a_legacy_torch_file_is_read_as_data(files):
+    pytest.importorskip("torch")
+    assert io.detect_format(files / "legacy.pt") == "torch"
+    assert io.load_network(files / "legacy.pt").n_units == N
 
 
 def test_usage_errors_are_one_line_too(capsys):
@@ -415,7 +454,7 @@ def test_python_api_names_the_parameter_at_its_door(files):
          "every 50: more than the 30 step(s)"),
         (lambda: condition_sampling_scheme([0, 1], 2, times=[0, 1]), "times: expected steps in 1..2"),
         (lambda: opdims.Network(**big), "W: values up to"),
-        (lambda: io.load_locations(files / "locations_wide.npz", N), "locations_wide.npz: locations: expected"),
+        (lambda: opdims.core.validation.check_locations(net, np.zeros((N, 3))), "it looks transposed"),
         (lambda: io.load_analysis(files / "analysis_string_basis.h5"), "basis: expected numbers"),
         (lambda: io.read_local_operative_dimensions(files / "localOpDims_swg_columns.h5",
                                                     opdims.sampling_location_properties("swg"), "rows"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import MissingFileError
-from ..core.tasks import check_task
+from ..core.validation import check_task
 from ..io.filesystem import existing_file
 from . import default_weights
 

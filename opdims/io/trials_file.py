@@ -23,7 +23,7 @@ from ..core.errors import FileFormatError, ValidationError
 from ..core.tasks import TaskData, trials_from_arrays
 from .tree import Leaf, open_tree
 
-__all__ = ["TRIAL_NAMES", "load_locations", "load_trials", "read_array"]
+__all__ = ["TRIAL_NAMES", "load_trials", "read_array"]
 
 #: what each array may be called in a trials file
 TRIAL_NAMES = {"inputs": ("inputs",), "targets": ("targets",), "labels": ("labels", "conditions"),
@@ -137,44 +137,3 @@ def read_array(path, name: str) -> np.ndarray:
         value = np.asarray(leaf.read(), dtype=np.float64)
     return value.T if fmt == "hdf5" else value
 
-
-def load_locations(path, n_units: int, name: str = "locations") -> np.ndarray:
-    """Sampling locations ``[L, N]`` (states of a network of ``n_units`` units) from a file.
-
-    Parameters
-    ----------
-    path : path
-        An ``.npz``, ``.h5`` or ``.mat`` file holding the array ``name``
-        (one row per location, in either file orientation as :func:`read_array`).
-    n_units : int
-        The network's units N.
-    name : str, optional
-        The array's name (default ``'locations'``).
-
-    Returns
-    -------
-    numpy.ndarray
-        ``[L, N]`` float64 locations.
-
-    Raises
-    ------
-    FileFormatError
-        If the file holds no such array, or it is not ``[L, N]`` finite numbers.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> np.savez("locations.npz", locations=np.zeros((3, 4)))
-    >>> load_locations("locations.npz", 4).shape
-    (3, 4)
-    """
-    value = read_array(path, name)
-    if value.ndim != 2 or value.shape[1] != n_units or value.shape[0] == 0:
-        hint = (" (it looks transposed: one column per location; store one row per location)"
-                if value.ndim == 2 and value.shape[0] == n_units else "")
-        raise FileFormatError(f"{path}: {name}: expected [locations, {n_units}] (one row per location, {n_units} "
-                              f"units), got shape {value.shape}{hint}")
-    if not np.isfinite(value).all():
-        bad = int(value.size - np.isfinite(value).sum())
-        raise FileFormatError(f"{path}: {name}: {bad} non-finite value(s) (NaN or Inf); expected finite states")
-    return value
