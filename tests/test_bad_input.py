@@ -213,10 +213,10 @@ CASES = {
     "local dims: columns file, rows asked": (S3 + ["--dim-type", "rows", "--local-dims",
                                                   "{d}/localOpDims_swg_columns.h5"],
                                              ["--local-dims", "localOpDims_swg_columns.h5: holds local columns "
-                                              "dimensions (its name says so), but --dim-type asks for rows"]),
+                                              "dimensions (its name says so), but --dim-types asks for rows"]),
     "local dims: rows file, columns asked": (S3 + ["--dim-type", "columns", "--local-dims", "{d}/my_dims.h5"],
                                              ["--local-dims", "my_dims.h5: holds local rows dimensions",
-                                              "--dim-type asks for columns"]),
+                                              "--dim-types asks for columns"]),
     "local dims: all NaN": (S3 + ["--local-dims", "{d}/all_nan.h5"],
                             ["--local-dims", "all_nan.h5: no local dimension at any of its 121 locations"]),
     "local dims: an Inf fval": (S3 + ["--local-dims", "{d}/inf_fval.h5"],

@@ -256,7 +256,7 @@ def _local_dims(args, weights: Path):
         path = io.existing_file(args.local_dims, "--local-dims")
         with io.named_by("--local-dims", path):
             local, _ = io.read_local_operative_dimensions(path, sampling_location_properties(args.task))
-        io.check_stored_dim_type(path, local.fvals, args.dim_type, "--dim-type", "--local-dims")
+        io.check_stored_dim_type(path, local.fvals, args.dim_type, "--dim-types", "--local-dims")
         return path, f"local dimensions from {path}"
     authors = authors_local_dimensions(args.task, args.dim_type, weights, args.net_id)
     if authors is not None:

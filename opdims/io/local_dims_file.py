@@ -357,7 +357,7 @@ def check_stored_dim_type(path, fvals, dim_type: str, option: str = "dim_type", 
     if held is not None and held != dim_type:
         label = f"{what} {path}" if what else str(path)
         raise ValidationError(f"{label}: holds local {held} dimensions ({reason}), but {option} asks for "
-                              f"{dim_type}; give a file of {dim_type[:-1]} dimensions (opdims s2 --dim-type "
+                              f"{dim_type}; give a file of {dim_type[:-1]} dimensions (opdims s2 --dim-types "
                               f"{dim_type}) or {option} {held}")
 
 
