@@ -21,12 +21,12 @@ GRUs and LSTMs become gated networks of :mod:`opdims.core.cells`
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core.cells import gated_network_from_tensors
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.network import TAU, Network
 
@@ -39,7 +39,6 @@ _CLASS_NAMES = {"rnn": "nn.RNN", "gru": "nn.GRU", "lstm": "nn.LSTM"}
 #: words that mark a readout among several candidates
 READOUT_HINTS = ("readout", "linear", "fc", "out", "decoder", "head")
 _RECURRENT_KEY = re.compile(r"(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$")
-_CELLS_MODULE = "opdims.core.cells"  #: where the gated cells live (issue 17, deliverables 1-3)
 
 
 def gated_network(kind: str, tensors: dict, *, source: str = ""):
@@ -63,18 +62,8 @@ def gated_network(kind: str, tensors: dict, *, source: str = ""):
     object
         What ``opdims.core.cells.gated_network_from_tensors`` returns.
 
-    Raises
-    ------
-    MissingDependencyError
-        If this version of opdims has no gated cells.
     """
-    try:
-        cells = importlib.import_module(_CELLS_MODULE)
-    except ImportError:
-        raise MissingDependencyError(f"gated cells: {source or 'the module'} is an {_CLASS_NAMES[kind]}; GRUs and "
-                                     f"LSTMs need {_CELLS_MODULE}, which this version of opdims does not have"
-                                     ) from None
-    return cells.gated_network_from_tensors(kind, **tensors, source=source)
+    return gated_network_from_tensors(kind, **tensors, source=source)
 
 
 def flat_tensors(tree: dict, prefix: str = "") -> dict:
