@@ -16,8 +16,9 @@ __all__ = [
     "NotInFileError",
     "NotWritableError",
     "OpdimsError",
-    "OutputExistsError",
     "OutOfRangeError",
+    "OutputExistsError",
+    "Terminated",
     "ValidationError",
 ]
 
@@ -69,3 +70,10 @@ class OutOfRangeError(OpdimsError, IndexError):
 
 class MissingDependencyError(OpdimsError, ImportError):
     """An optional dependency (torch, matplotlib, dask) that a feature needs is not installed."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM): raised where it runs, so outputs are cleaned up as after Ctrl-C.
+
+    The command line turns SIGTERM into this exception (exit code 143).
+    """

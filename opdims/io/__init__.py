@@ -10,9 +10,11 @@ from .filesystem import (
                               FileFormatError,
                               NotInFileError,
                               atomic_output,
+                              atomic_outputs,
                               check_output_file,
                               check_output_folder,
                               existing_file,
+                              hdf5_output,
                               sha256_of_file,
 )
 from .formats import FORMATS, detect_format
@@ -68,6 +70,8 @@ __all__ = [
                               "NetworkEntry",
                               "NotInFileError",
                               "atomic_output",
+                              "atomic_outputs",
+                              "hdf5_output",
                               "check_output_file",
                               "check_output_folder",
                               "describe_file",

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import h5py
 import numpy as np
 
 from ... import io
 from ...core.errors import OutputExistsError, ValidationError
-from ...io import atomic_output
+from ...io import hdf5_output
 
 __all__ = ["RESULT_FORMATS", "result_paths", "save_result"]
 
@@ -45,7 +44,7 @@ def result_paths(stem, formats) -> list[Path]:
 
 
 def _write_h5(path: Path, arrays: dict, attributes: dict, overwrite: bool) -> None:
-    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+    with hdf5_output(path, overwrite) as f:
         for name, value in arrays.items():
             value = np.asarray(value)
             f.create_dataset(name, data=value, **({"compression": "gzip"} if value.ndim else {}))
