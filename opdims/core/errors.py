@@ -9,6 +9,7 @@ shows its traceback.
 from __future__ import annotations
 
 __all__ = [
+    "ClusterError",
     "FileFormatError",
     "MissingDependencyError",
     "MissingFieldError",
@@ -77,3 +78,7 @@ class Terminated(KeyboardInterrupt):
 
     The command line turns SIGTERM into this exception (exit code 143).
     """
+
+
+class ClusterError(OpdimsError, ConnectionError):
+    """A Dask scheduler that cannot be reached, is not a scheduler, or stopped answering."""

@@ -22,8 +22,6 @@ import errno
 import hashlib
 import os
 import re
-import signal
-import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +34,7 @@ from ..core.errors import (
     OpdimsError,
     OutputExistsError,
 )
+from ..core.signals import interrupts_held_back
 
 __all__ = [
     "FileFormatError",
@@ -213,30 +212,6 @@ def _remove_stale_parts(path: Path) -> None:
             part.unlink(missing_ok=True)
 
 
-_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
-
-
-@contextmanager
-def _interrupts_held_back():
-    """Hold back SIGINT and SIGTERM meanwhile (main thread only); deliver the first that came afterwards."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received = []
-    previous = {}
-    for signum in _HELD_SIGNALS:
-        previous[signum] = signal.signal(signum, lambda number, frame: received.append(number))
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    if received:
-        if received[0] == signal.SIGINT and previous[signal.SIGINT] is signal.default_int_handler:
-            raise KeyboardInterrupt
-        signal.raise_signal(received[0])  # as if it came now: the handler that was set, or the default
-
-
 def _destination(path, overwrite: bool) -> Path:
     path = Path(os.fspath(path))
     if path.is_dir():
@@ -327,7 +302,7 @@ def atomic_outputs(paths, overwrite: bool = False):
     """
     paths = [_destination(path, overwrite) for path in paths]
     temporaries = [_temporary_name(path) for path in paths]
-    with _interrupts_held_back():
+    with interrupts_held_back():
         current = None
         try:
             yield temporaries
