@@ -14,6 +14,7 @@ __all__ = [
     "MissingDependencyError",
     "MissingFieldError",
     "MissingFileError",
+    "NotEnoughMemoryError",
     "NotInFileError",
     "NotWritableError",
     "OpdimsError",
@@ -82,3 +83,7 @@ class Terminated(KeyboardInterrupt):
 
 class ClusterError(OpdimsError, ConnectionError):
     """A Dask scheduler that cannot be reached, is not a scheduler, or stopped answering."""
+
+
+class NotEnoughMemoryError(OpdimsError, MemoryError):
+    """A run whose estimated memory exceeds what is available (refused before it starts)."""

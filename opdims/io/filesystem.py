@@ -319,7 +319,10 @@ def atomic_outputs(paths, overwrite: bool = False):
             raise failure from exc
         finally:
             for temporary in temporaries:
-                temporary.unlink(missing_ok=True)
+                try:
+                    temporary.unlink(missing_ok=True)
+                except OSError:  # never created (a read-only file system says so with EROFS)
+                    pass
 
 
 @contextmanager
