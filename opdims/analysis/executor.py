@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import ctypes
+import logging
 import os
 import signal
 import sys
@@ -246,8 +247,13 @@ class DaskExecutor:
                                          "pip install 'opdims[dask]'") from exc
         self.cluster = self.client = None
         self.address = scheduler
+        self._log_levels = {}
         if scheduler is not None:
             _check_scheduler(scheduler, self.connect_timeout)
+            # a lost scheduler is reported once, by result(): not also as the client's logged tracebacks
+            for name in ("distributed", "distributed.client", "distributed.core", "distributed.comm"):
+                self._log_levels[name] = logging.getLogger(name).level
+                logging.getLogger(name).setLevel(logging.CRITICAL)
             try:
                 self.client = Client(scheduler, timeout=f"{self.connect_timeout}s")
             except (OSError, TimeoutError) as exc:
@@ -309,8 +315,8 @@ class DaskExecutor:
             yield from as_completed(list(futures))
         except (OSError, TimeoutError, concurrent.futures.CancelledError) as exc:
             raise ClusterError(f"the Dask scheduler {self.address} stopped answering while the jobs ran "
-                               f"({type(exc).__name__}: {exc}); finished results are kept, run again to "
-                               "resume") from None
+                               f"({type(exc).__name__}: {_first_sentence(exc)}); finished results are kept, run "
+                               "again to resume") from None
 
     def result(self, future):
         """The result of a finished job; a scheduler that went away is one clear error.
@@ -336,8 +342,8 @@ class DaskExecutor:
             if self.client is not None and self.client.status == "running":
                 raise
             raise ClusterError(f"the Dask scheduler {self.address} stopped answering while the jobs ran "
-                               f"({type(exc).__name__}: {exc}); finished results are kept, run again to "
-                               "resume") from None
+                               f"({type(exc).__name__}: {_first_sentence(exc)}); finished results are kept, run "
+                               "again to resume") from None
 
     def close(self) -> None:
         """Disconnect (and stop a local cluster)."""
@@ -349,12 +355,19 @@ class DaskExecutor:
                     except (OSError, TimeoutError, RuntimeError, AssertionError):  # already gone
                         pass
             self.client = self.cluster = None
+        for name, level in getattr(self, "_log_levels", {}).items():
+            logging.getLogger(name).setLevel(level)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _first_sentence(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text.split(". ")[0][:200]
 
 
 async def _identity(address: str, timeout: float) -> dict:
