@@ -239,7 +239,7 @@ class DaskExecutor:
                  connect_timeout: float = CONNECT_TIMEOUT):
         if (scheduler is None) == (n_local is None):
             raise ValidationError("DaskExecutor: give scheduler='tcp://host:port' or n_local=N")
-        self.connect_timeout = check_positive_seconds(connect_timeout, "connect_timeout (--connect-timeout)")
+        self.connect_timeout = check_positive_seconds(connect_timeout, "connect_timeout")
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
@@ -458,9 +458,9 @@ def make_executor(workers: int = 1, *, scheduler: str | None = None, dask_local:
         If both Dask options, or Dask and ``workers > 1``, are given.
     """
     if scheduler is not None and dask_local is not None:
-        raise ValidationError("--scheduler and --dask-local: give one of them")
+        raise ValidationError("scheduler and dask_local: give one of them")
     if scheduler is not None or dask_local is not None:
         if workers != 1:
-            raise ValidationError("--workers is for the local back end; with Dask the cluster's workers run the jobs")
+            raise ValidationError("workers: the number of local processes; with Dask the cluster's workers run the jobs")
         return DaskExecutor(scheduler=scheduler, n_local=dask_local, connect_timeout=connect_timeout)
     return LocalExecutor(workers, threads)
