@@ -281,14 +281,24 @@ def test_workers_end_with_batch_and_release_the_callers_pipes(weights, tmp_path,
     assert len(list((out / "swg").glob("NetNr*.h5"))) == 4
 
 
-def test_sigint_to_a_dask_local_batch_is_one_line(weights, tmp_path):
+@pytest.mark.parametrize("when", ["starting", "running"])
+def test_sigint_to_a_dask_local_batch_is_one_line(weights, tmp_path, when):
+    """Issue 18: SIGINT to batch --dask-local 2 printed Dask's warnings and the resource tracker's."""
     pytest.importorskip("distributed")
     out = tmp_path / "out"
     proc = _start(_batch_args(weights, out, "--dask-local", 2))
     children = _wait_for_children(proc, 2)
+    if when == "running":  # a network done: the cluster is up and busy; Ctrl-C at a terminal reaches every process
+        deadline = time.monotonic() + 240
+        while not list(out.rglob("NetNr*.h5")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        children = descendants(proc.pid)
     if proc.poll() is not None:
         pytest.skip("the batch ended before it could be interrupted")
-    proc.send_signal(signal.SIGINT)  # while the cluster starts
+    if when == "running":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGINT)  # while the cluster starts
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "interrupted" in one_line(err)

@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from multiprocessing import get_context
 
 from ..core.backend import THREADS_ENV, usable_cores
@@ -37,6 +38,7 @@ __all__ = ["CONNECT_TIMEOUT", "DaskExecutor", "LocalExecutor", "make_executor", 
 CONNECT_TIMEOUT = 10.0  #: seconds a Dask scheduler has to answer before a run gives up on it
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_TRACKER_QUIET = "ignore:resource_tracker:UserWarning"
 
 
 def _end_with_parent(parent: int) -> None:
@@ -247,13 +249,15 @@ class DaskExecutor:
                                          "pip install 'opdims[dask]'") from exc
         self.cluster = self.client = None
         self.address = scheduler
+        # a lost scheduler or an interruption is reported once, as one line: not also as Dask's logged warnings
+        # and tracebacks (a job's own error still reaches the caller through result())
         self._log_levels = {}
+        for name in ("distributed", "distributed.client", "distributed.core", "distributed.comm",
+                     "distributed.nanny", "distributed.worker"):
+            self._log_levels[name] = logging.getLogger(name).level
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         if scheduler is not None:
             _check_scheduler(scheduler, self.connect_timeout)
-            # a lost scheduler is reported once, by result(): not also as the client's logged tracebacks
-            for name in ("distributed", "distributed.client", "distributed.core", "distributed.comm"):
-                self._log_levels[name] = logging.getLogger(name).level
-                logging.getLogger(name).setLevel(logging.CRITICAL)
             try:
                 self.client = Client(scheduler, timeout=f"{self.connect_timeout}s")
             except (OSError, TimeoutError) as exc:
@@ -268,11 +272,18 @@ class DaskExecutor:
             # faults at each step). The BLAS limits stay; the trim setting is left out.
             environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
                        if k != "MALLOC_TRIM_THRESHOLD_"}
+            environ["DASK_LOGGING__DISTRIBUTED"] = "error"  # the workers' warnings when they are stopped
+            environ["PYTHONWARNINGS"] = "ignore::UserWarning:distributed.node"  # a busy default port
+            # Workers stopped while busy leave a semaphore for multiprocessing's resource tracker, which removes
+            # it and warns at exit; the tracker takes its warning filters from this process's -W options.
+            if _TRACKER_QUIET not in sys.warnoptions:
+                sys.warnoptions.append(_TRACKER_QUIET)
             try:  # a Ctrl-C or SIGTERM while the cluster starts would leave it half-started (and a traceback)
-                with interrupts_held_back(children=True), \
+                with interrupts_held_back(children=True), warnings.catch_warnings(), \
                         dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+                    warnings.simplefilter("ignore", UserWarning)  # e.g. a busy default port another run holds
                     self.cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
-                                                dashboard_address=None)
+                                                dashboard_address=None, preload=[__name__])
                     self.client = Client(self.cluster)
             except BaseException:
                 self.close()
@@ -368,6 +379,22 @@ class DaskExecutor:
 def _first_sentence(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text.split(". ")[0][:200]
+
+
+def dask_setup(worker) -> None:
+    """Set up a worker process of opdims' Dask ``LocalCluster`` (Dask calls it: the module is a preload).
+
+    A Ctrl-C at the terminal reaches every process of the group: the
+    workers leave it to opdims, which stops the cluster, instead of each
+    printing a traceback.
+
+    Parameters
+    ----------
+    worker : distributed.Worker
+        The worker (unused).
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 async def _identity(address: str, timeout: float) -> dict:
