@@ -15,10 +15,12 @@ from .filesystem import (
     check_output_folder,
     existing_file,
     hdf5_output,
+    named_by,
     sha256_of_file,
 )
 from .formats import FORMATS, detect_format
 from .local_dims_file import (
+    check_stored_dim_type,
     load_local_operative_dimensions,
     read_local_operative_dimensions,
     read_location_group,
@@ -65,6 +67,7 @@ __all__ = [
     "atomic_outputs",
     "check_output_file",
     "check_output_folder",
+    "check_stored_dim_type",
     "describe_file",
     "detect_format",
     "existing_file",
@@ -80,6 +83,7 @@ __all__ = [
     "load_trials",
     "local_dims_variables",
     "matlab_variables",
+    "named_by",
     "network_ids",
     "network_settings",
     "network_variables",
