@@ -24,6 +24,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..core.backend import check_backend, check_memory, check_threads
+from ..core.cells import is_gated
 from ..core.metrics import principal_components
 from ..core.network import Network
 from ..core.random import RandomStream
@@ -51,6 +52,7 @@ from ..core.validation import (
     check_row_method,
     check_seed,
 )
+from ..dims.generic import generic_local_dimensions
 from ..dims.global_dims import global_operative_dimensions
 from ..dims.local_dims import local_column_dimensions, local_row_dimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
@@ -218,8 +220,9 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
     """Local operative dimensions of ``dim_type`` at ``locations [L, N]``.
 
     Columns in closed form; rows exactly or, with ``row_method='fminunc'``,
-    by the original's optimiser. For rows, the run's stream draws in the
-    original's order: before each location it is reseeded with ``seed_run``
+    by the original's optimiser. A gated cell (GRU, LSTM) takes the generic
+    solver (:func:`opdims.dims.generic.generic_local_dimensions`) for both
+    types. For rows, the run's stream draws in the original's order: before each location it is reseeded with ``seed_run``
     and one step of noise (``randn(N, 1)``) is drawn for the relaxation run;
     the reference optimiser's random starts follow.
 
@@ -246,6 +249,8 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
         The dimensions.
     """
     # dim_type and row_method come checked from AnalysisOptions (the one door)
+    if is_gated(net):
+        return generic_local_dimensions(net, locations, dim_type, progress=progress)
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
     locations = check_locations(net, locations).reshape(-1, net.n_units)
@@ -376,8 +381,8 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
 
     Parameters
     ----------
-    network : opdims.Network or path
-        The network, or a weights file (with ``net_id``).
+    network : opdims.Network or GatedNetwork or path
+        The network (a GRU or LSTM too, see docs/gated_cells.md), or a weights file (with ``net_id``).
     task : str, optional
         ``'ctxt'`` or ``'swg'`` (the original's trials and locations), or the
         name of a user's task (then give ``trials``).
@@ -445,7 +450,7 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
     if opts.subset != "all":
         select_locations(opts.subset, props, props.n_locations if props is not None else 0)
     if trials is not None or sweep_trials is not None:
-        given = network if isinstance(network, Network) else load_network_argument(network, net_id)[0]
+        given = load_network_argument(network, net_id)[0]
         check_memory(max(memory_estimate(given, t) for t in (trials, sweep_trials) if t is not None),
                      f"trials of {max(t.n_trials for t in (trials, sweep_trials) if t is not None)} x "
                      f"{max(t.n_steps for t in (trials, sweep_trials) if t is not None)} steps for "

@@ -13,28 +13,30 @@ from .errors import ValidationError
 
 __all__ = [
     "DIM_TYPES",
+    "GATED_KINDS",
     "NONLINEARITY_NAMES",
     "ROW_METHODS",
     "TASKS",
     "ValidationError",
-    "check_choice",
-    "name_check",
-    "check_dim_type",
-    "check_nonlinearity",
-    "check_row_method",
-    "check_task",
     "as_real_array",
+    "check_choice",
     "check_condition_ids",
+    "check_dim_type",
+    "check_gated_kind",
     "check_inputs",
     "check_locations",
     "check_noise",
+    "check_nonlinearity",
     "check_positive_int",
     "check_positive_seconds",
     "check_recurrent",
+    "check_row_method",
     "check_sampling_steps",
     "check_seed",
     "check_state_kind",
     "check_targets",
+    "check_task",
+    "name_check",
     "parse_id_ranges",
     "select_ids",
 ]
@@ -47,6 +49,8 @@ TASKS = ("ctxt", "swg")
 NONLINEARITY_NAMES = ("tanh", "relu", "softplus", "linear")
 #: how local row dimensions are found: the exact solver, or the original's optimiser (``fminunc``)
 ROW_METHODS = ("exact", "fminunc")
+#: the gated cells opdims analyses (PyTorch's nn.GRU and nn.LSTM)
+GATED_KINDS = ("gru", "lstm")
 #: former names of row methods (opdims 0.2 called the original's optimiser ``'reference'``)
 FORMER_ROW_METHODS = {"reference": "fminunc"}
 
@@ -175,6 +179,29 @@ def check_row_method(method, name: str = "row_method") -> str:
     """
     method = FORMER_ROW_METHODS.get(method, method) if isinstance(method, str) else method
     return check_choice(method, name, ROW_METHODS, {"exact": "the exact solver", "fminunc": "the original's optimiser"})
+
+
+def check_gated_kind(kind, name: str = "kind") -> str:
+    """``kind`` in lower case if it is ``'gru'`` or ``'lstm'`` (any case), else raise.
+
+    Parameters
+    ----------
+    kind : str
+        The value to check.
+    name : str, optional
+        The argument's name, for the message.
+
+    Returns
+    -------
+    str
+        ``'gru'`` or ``'lstm'``.
+
+    Examples
+    --------
+    >>> check_gated_kind("GRU")
+    'gru'
+    """
+    return check_choice(kind.lower() if isinstance(kind, str) else kind, name, GATED_KINDS)
 
 
 def check_positive_int(value, name: str, meaning: str = "") -> int:
@@ -416,9 +443,9 @@ def check_recurrent(net, W) -> np.ndarray:
     if W is None:
         return net.W
     arr = as_real_array(W, "W")
-    n = net.n_units
-    if arr.ndim not in (2, 3) or arr.shape[-2:] != (n, n):
-        raise ValidationError(f"W: expected shape [{n}, {n}] or [K, {n}, {n}], got {arr.shape}")
+    rows, n = net.W.shape  # [N, N]; a gated cell's [G N, N]
+    if arr.ndim not in (2, 3) or arr.shape[-2:] != (rows, n):
+        raise ValidationError(f"W: expected shape [{rows}, {n}] or [K, {rows}, {n}], got {arr.shape}")
     return arr
 
 
@@ -480,11 +507,13 @@ def check_locations(net, locations) -> np.ndarray:
         For the wrong number of units or non-finite values.
     """
     loc = as_real_array(locations, "locations", finite=False)
-    if loc.ndim == 0 or loc.shape[-1] != net.n_units:
+    size = getattr(net, "state_size", net.n_units)  # an LSTM's state is (h, c): 2N numbers
+    if loc.ndim == 0 or loc.shape[-1] != size:
         hint = ("; it looks transposed (one column per location): store one row per location"
-                if loc.ndim == 2 and loc.shape[0] == net.n_units else "")
-        raise ValidationError(f"locations: expected [..., {net.n_units}] states (one row per location, "
-                              f"{net.n_units} units), got shape {loc.shape}{hint}")
+                if loc.ndim == 2 and loc.shape[0] == size else "")
+        what = f"{size} units" if size == net.n_units else f"h and c of {net.n_units} units"
+        raise ValidationError(f"locations: expected [..., {size}] states (one row per location, "
+                              f"{what}), got shape {loc.shape}{hint}")
     if not np.all(np.isfinite(loc)):
         raise ValidationError("locations: contain NaN or Inf (was a condition without trials averaged?)")
     return loc

@@ -220,13 +220,15 @@ class _Checked:
 def _read_analysis(f: h5py.File, read: _Checked) -> NetworkAnalysis:
     provenance = read.provenance(f)
     locations = read.array(f, "locations", 2)
-    n_locs, n = locations.shape
+    size = locations.shape[1]  # states: N numbers, an LSTM's (h, c) 2N
+    units = provenance.get("n_units")
+    n = units if isinstance(units, int) and size in (units, 2 * units) else size  # units: the dimensions' length
     props = _read_props(read.group(f, "props")) if "props" in f else None
     extra = {}
     if "condition_averages" in f:
-        extra["condition_averages"] = read.array(f, "condition_averages", 3, (None, None, n))
+        extra["condition_averages"] = read.array(f, "condition_averages", 3, (None, None, size))
     if "activity_pcs" in f:
-        extra["activity_pcs"] = read.array(f, "activity_pcs", 2, (n, None))
+        extra["activity_pcs"] = read.array(f, "activity_pcs", 2, (size, None))
     results = {}
     for dim_type in read.group(f, "results") if "results" in f else ():
         if dim_type not in ("columns", "rows"):
@@ -239,8 +241,8 @@ def _read_analysis(f: h5py.File, read: _Checked) -> NetworkAnalysis:
                 lg = read.group(g, "local")
                 dims = read.array(lg, "dims", 3, (None, None, n))
                 local = LocalOperativeDimensions(dim_type, dims, read.array(lg, "fvals", 2, dims.shape[:2]),
-                                                 read.array(lg, "locations", 2, (dims.shape[0], n)),
-                                                 read.array(lg, "next_states", 2, (dims.shape[0], n)))
+                                                 read.array(lg, "locations", 2, (dims.shape[0], size)),
+                                                 read.array(lg, "next_states", 2, (dims.shape[0], size)))
             sweep = None
             if "sweep" in g:
                 sw = read.group(g, "sweep")

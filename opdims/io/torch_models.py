@@ -74,7 +74,7 @@ def gated_network(kind: str, tensors: dict, *, source: str = ""):
         raise MissingDependencyError(f"gated cells: {source or 'the module'} is an {_CLASS_NAMES[kind]}; GRUs and "
                                      f"LSTMs need {_CELLS_MODULE}, which this version of opdims does not have"
                                      ) from None
-    return cells.gated_network_from_tensors(kind, **tensors)
+    return cells.gated_network_from_tensors(kind, **tensors, source=source)
 
 
 def flat_tensors(tree: dict, prefix: str = "") -> dict:
@@ -295,7 +295,7 @@ def _array(tensor) -> np.ndarray:
     return tensor.detach().cpu().double().numpy().copy()
 
 
-def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
+def from_torch(rnn, readout, *, h0=None, c0=None, source: str | None = None) -> Network:
     """The opdims network of a PyTorch ``nn.RNN`` (or ``nn.GRU``, ``nn.LSTM``) and its ``nn.Linear`` readout.
 
     Parameters
@@ -309,6 +309,8 @@ def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
         Maps the hidden state (``in_features = hidden_size``) to the outputs.
     h0 : array_like or torch.Tensor, optional
         The initial hidden state ``[N]`` (default zeros, as ``nn.RNN``'s).
+    c0 : array_like or torch.Tensor, optional
+        An LSTM's initial cell state ``[N]`` (default zeros).
     source : str, optional
         A name for messages (default the module's class).
 
@@ -334,6 +336,9 @@ def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
     >>> net = from_torch(rnn, readout)
     >>> net.n_units, net.n_inputs, net.n_outputs, net.alpha, net.nonlinearity
     (8, 3, 2, 1.0, 'tanh')
+    >>> gru = from_torch(torch.nn.GRU(3, 8), readout)
+    >>> gru.kind, gru.W.shape
+    ('gru', (24, 8))
     """
     try:
         import torch
@@ -363,9 +368,13 @@ def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
             tensors.update(bias_ih=_array(rnn.bias_ih_l0), bias_hh=_array(rnn.bias_hh_l0))
         if readout.bias is not None:
             tensors["readout_bias"] = _array(readout.bias)
-        if h0 is not None:
-            tensors["h0"] = _array(h0) if isinstance(h0, torch.Tensor) else np.asarray(h0, dtype=np.float64)
+        for name, value in (("h0", h0), ("c0", c0)):
+            if value is not None:
+                tensors[name] = (_array(value) if isinstance(value, torch.Tensor) else
+                                 np.asarray(value, dtype=np.float64)).reshape(-1)
         return gated_network(mode.lower(), tensors, source=source or "rnn")
+    if c0 is not None:
+        raise ValidationError(f"c0: only an LSTM has a cell state, got a {kind}")
     nonlinearity = "tanh" if rnn.mode == "RNN_TANH" else "relu"
     b_x = np.zeros(n)
     if rnn.bias:
