@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..core.backend import check_backend, check_threads
+from ..core.backend import check_backend, check_memory, check_threads
 from ..core.cells import is_gated
 from ..core.metrics import principal_components
 from ..core.network import Network
@@ -67,6 +67,7 @@ __all__ = [
     "analyse_network",
     "check_local_dimensions_of",
     "location_summary",
+    "memory_estimate",
     "random_location_seed",
 ]
 
@@ -338,6 +339,36 @@ def _props(task: str, trials: TaskData | None, opts: AnalysisOptions) -> Samplin
                                      trials.n_steps, every=opts.every, times=opts.times, name=task)
 
 
+def memory_estimate(net: Network, trials: TaskData) -> float:
+    """Bytes the chain needs for a forward pass and sweep on ``trials`` (an estimate, measured to ~10%).
+
+    States, noise and work arrays of every trial and step: about
+    ``8 (3 N + 4 (n_in + n_out))`` bytes per trial and step.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    trials : TaskData
+        The trials.
+
+    Returns
+    -------
+    float
+        The estimate in bytes.
+
+    Examples
+    --------
+    >>> import numpy as np, opdims
+    >>> net = opdims.io.load_network(opdims.default_weights("swg"))  # 100 units, 1 input, 1 output
+    >>> trials = opdims.trials_from_arrays(np.zeros((2, 10, 1)), np.zeros((2, 10, 1)), [0, 1])
+    >>> memory_estimate(net, trials)
+    49280.0
+    """
+    per_step = 8.0 * (3 * net.n_units + 4 * (net.n_inputs + net.n_outputs))
+    return per_step * trials.n_trials * trials.n_steps
+
+
 def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None = None, *, net_id: int = 1,
                     trials: TaskData | None = None, sweep_trials: TaskData | None = None, locations=None,
                     local_dims: dict | None = None, stream: RandomStream | None = None,
@@ -418,6 +449,12 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
     props = _props(task, trials, opts) if (locations is None or opts.random_control or opts.pcs) else None
     if opts.subset != "all":
         select_locations(opts.subset, props, props.n_locations if props is not None else 0)
+    if trials is not None or sweep_trials is not None:
+        given = load_network_argument(network, net_id)[0]
+        check_memory(max(memory_estimate(given, t) for t in (trials, sweep_trials) if t is not None),
+                     f"trials of {max(t.n_trials for t in (trials, sweep_trials) if t is not None)} x "
+                     f"{max(t.n_steps for t in (trials, sweep_trials) if t is not None)} steps for "
+                     f"{given.n_units} units", "use fewer or shorter trials")
     location_run, sweep_run = _runs(network, task, net_id, trials, sweep_trials, opts, stream, need_locations)
     net = (location_run or sweep_run).net if (location_run or sweep_run) else load_network_argument(network, net_id)[0]
     if sweep_run is not None:

@@ -87,6 +87,8 @@ def run(args) -> int:
         sets.append(NetworkSet(task, choice.path, tuple(ids), label))
     figure_path, table_path = args.out / FIGURE_NAME, args.out / TABLE_NAME
     check_output_folder(args.out)
+    for nets in sets:  # where each network's result goes, before any work
+        check_output_folder(args.out / "networks" / nets.task, "--out")
     for path in (figure_path, table_path):
         check_output_file(path, args.force)
     started = time.perf_counter()

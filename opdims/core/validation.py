@@ -28,6 +28,7 @@ __all__ = [
     "check_noise",
     "check_nonlinearity",
     "check_positive_int",
+    "check_positive_seconds",
     "check_recurrent",
     "check_row_method",
     "check_sampling_steps",
@@ -238,6 +239,40 @@ def check_positive_int(value, name: str, meaning: str = "") -> int:
     if not ok:
         raise ValidationError(f"{name}: expected a positive integer{what}, got {value!r}")
     return int(value)
+
+
+def check_positive_seconds(value, name: str) -> float:
+    """``value`` as a float if it is a finite number of seconds > 0, else raise.
+
+    Parameters
+    ----------
+    value : float
+        The value to check.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    float
+        The value.
+
+    Raises
+    ------
+    ValidationError
+        If ``value`` is not a finite positive number.
+
+    Examples
+    --------
+    >>> check_positive_seconds(10, "--connect-timeout")
+    10.0
+    """
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if isinstance(value, bool) or not (0 < seconds < float("inf")):
+        raise ValidationError(f"{name}: expected a positive number of seconds, got {value!r}")
+    return seconds
 
 
 def as_real_array(value, name: str, *, ndim: int | None = None, finite: bool = True,

@@ -24,7 +24,7 @@ from ..core.sampling import SamplingLocationProperties, sampling_location_proper
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
 from ..dims.operative import LocalOperativeDimensions
 from ..dims.sweeps import RankSweep
-from .filesystem import FileFormatError, atomic_output, existing_file
+from .filesystem import FileFormatError, existing_file, hdf5_output
 from .mat_variables import global_dims_variables, local_dims_variables, rank_sweep_variables, reversed_axes
 
 __all__ = ["ANALYSIS_FORMAT", "AnalysisStore", "analysis_variables", "load_analysis", "save_analysis"]
@@ -102,7 +102,7 @@ def save_analysis(path, analysis: NetworkAnalysis, *, overwrite: bool = False, k
     if not isinstance(analysis, NetworkAnalysis):
         raise ValidationError(f"save_analysis: expected a NetworkAnalysis, got {type(analysis).__name__}")
     path = Path(os.fspath(path))
-    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+    with hdf5_output(path, overwrite) as f:
         f.attrs["format"] = ANALYSIS_FORMAT
         f.attrs["provenance"] = json.dumps(analysis.provenance, default=_json_default)
         _dataset(f, "locations", analysis.locations)
