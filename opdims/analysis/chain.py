@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..core.backend import check_backend, check_threads, single_threaded
+from ..core.backend import check_backend, check_memory, check_threads, single_threaded
+from ..core.cells import is_gated
 from ..core.metrics import principal_components
 from ..core.network import Network
 from ..core.random import RandomStream
@@ -49,7 +50,9 @@ from ..core.validation import (
     check_locations,
     check_positive_int,
     check_row_method,
+    check_seed,
 )
+from ..dims.generic import generic_local_dimensions
 from ..dims.global_dims import global_operative_dimensions
 from ..dims.local_dims import local_column_dimensions, local_row_dimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
@@ -64,6 +67,7 @@ __all__ = [
     "analyse_network",
     "check_local_dimensions_of",
     "location_summary",
+    "memory_estimate",
     "random_location_seed",
 ]
 
@@ -138,6 +142,8 @@ class AnalysisOptions:
             object.__setattr__(self, "times", tuple(check_positive_int(t, "times", "1-based steps")
                                                     for t in np.atleast_1d(self.times)))
         check_backend(self.backend, "float64", self.device)
+        check_seed(self.seed_run, "seed_run")
+        check_seed(self.seed_input, "seed_input")
 
     @property
     def sweep(self) -> bool:
@@ -214,8 +220,9 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
     """Local operative dimensions of ``dim_type`` at ``locations [L, N]``.
 
     Columns in closed form; rows exactly or, with ``row_method='fminunc'``,
-    by the original's optimiser. For rows, the run's stream draws in the
-    original's order: before each location it is reseeded with ``seed_run``
+    by the original's optimiser. A gated cell (GRU, LSTM) takes the generic
+    solver (:func:`opdims.dims.generic.generic_local_dimensions`) for both
+    types. For rows, the run's stream draws in the original's order: before each location it is reseeded with ``seed_run``
     and one step of noise (``randn(N, 1)``) is drawn for the relaxation run;
     the reference optimiser's random starts follow.
 
@@ -242,6 +249,8 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
         The dimensions.
     """
     # dim_type and row_method come checked from AnalysisOptions (the one door)
+    if is_gated(net):
+        return generic_local_dimensions(net, locations, dim_type, progress=progress)
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
     locations = check_locations(net, locations).reshape(-1, net.n_units)
@@ -330,6 +339,36 @@ def _props(task: str, trials: TaskData | None, opts: AnalysisOptions) -> Samplin
                                      trials.n_steps, every=opts.every, times=opts.times, name=task)
 
 
+def memory_estimate(net: Network, trials: TaskData) -> float:
+    """Bytes the chain needs for a forward pass and sweep on ``trials`` (an estimate, measured to ~10%).
+
+    States, noise and work arrays of every trial and step: about
+    ``8 (3 N + 4 (n_in + n_out))`` bytes per trial and step.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    trials : TaskData
+        The trials.
+
+    Returns
+    -------
+    float
+        The estimate in bytes.
+
+    Examples
+    --------
+    >>> import numpy as np, opdims
+    >>> net = opdims.io.load_network(opdims.default_weights("swg"))  # 100 units, 1 input, 1 output
+    >>> trials = opdims.trials_from_arrays(np.zeros((2, 10, 1)), np.zeros((2, 10, 1)), [0, 1])
+    >>> memory_estimate(net, trials)
+    49280.0
+    """
+    per_step = 8.0 * (3 * net.n_units + 4 * (net.n_inputs + net.n_outputs))
+    return per_step * trials.n_trials * trials.n_steps
+
+
 @single_threaded  # one BLAS thread: the parallelism is opdims' own worker threads (see opdims.core.backend)
 def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None = None, *, net_id: int = 1,
                     trials: TaskData | None = None, sweep_trials: TaskData | None = None, locations=None,
@@ -343,8 +382,8 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
 
     Parameters
     ----------
-    network : opdims.Network or path
-        The network, or a weights file (with ``net_id``).
+    network : opdims.Network or GatedNetwork or path
+        The network (a GRU or LSTM too, see docs/gated_cells.md), or a weights file (with ``net_id``).
     task : str, optional
         ``'ctxt'`` or ``'swg'`` (the original's trials and locations), or the
         name of a user's task (then give ``trials``).
@@ -413,6 +452,12 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
     props = _props(task, trials, opts) if (locations is None or opts.random_control or opts.pcs) else None
     if opts.subset != "all":
         select_locations(opts.subset, props, props.n_locations if props is not None else 0)
+    if trials is not None or sweep_trials is not None:
+        given = load_network_argument(network, net_id)[0]
+        check_memory(max(memory_estimate(given, t) for t in (trials, sweep_trials) if t is not None),
+                     f"trials of {max(t.n_trials for t in (trials, sweep_trials) if t is not None)} x "
+                     f"{max(t.n_steps for t in (trials, sweep_trials) if t is not None)} steps for "
+                     f"{given.n_units} units", "use fewer or shorter trials")
     location_run, sweep_run = _runs(network, task, net_id, trials, sweep_trials, opts, stream, need_locations)
     net = (location_run or sweep_run).net if (location_run or sweep_run) else load_network_argument(network, net_id)[0]
     if sweep_run is not None:

@@ -30,7 +30,7 @@ from ..dims.sweeps import COST_TOLERANCE, rank_within_full_cost, settled_rank
 from ..io import AnalysisStore, list_networks
 from .batch import batch_jobs, run_batch
 from .chain import AnalysisOptions
-from .executor import threads_per_job
+from .executor import CONNECT_TIMEOUT, threads_per_job
 
 __all__ = [
     "MEASURES",
@@ -312,7 +312,7 @@ def figure3(summary: Summary, dim_types=DIM_TYPES):
 
 def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler: str | None = None,
               dask_local: int | None = None, threads: int | None = None, recompute: bool = False,
-              progress: bool = True) -> Summary:
+              progress: bool = True, connect_timeout: float = CONNECT_TIMEOUT) -> Summary:
     """Compute (or resume) every network of ``sets``, then summarise.
 
     Parameters
@@ -335,6 +335,8 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         Recompute finished networks.
     progress : bool, optional
         A progress bar.
+    connect_timeout : float, optional
+        Seconds a Dask scheduler has to answer (default 10).
 
     Returns
     -------
@@ -349,6 +351,6 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
     jobs = batch_jobs({nets.task: nets.path for nets in sets}, {nets.task: nets.net_ids for nets in sets}, options,
                       threads=threads)
     results = run_batch(jobs, store, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                        recompute=recompute, progress=progress)
+                        recompute=recompute, progress=progress, connect_timeout=connect_timeout)
     analyses = {(job.task, job.net_id): res for job, res in zip(jobs, results)}
     return summarise(sets, dim_types, analyses)

@@ -7,12 +7,13 @@ import time
 from pathlib import Path
 
 from .. import io
-from ..analysis.chain import AnalysisOptions, analyse_network
+from ..analysis.chain import AnalysisOptions, analyse_network, memory_estimate
 from ..analysis.runs import SEED_RUN
+from ..core.backend import check_memory
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
 from ..core.sampling import as_locations
-from ..core.validation import TASKS
+from ..core.validation import TASKS, check_sampling_steps, check_seed
 from ..io.tree import open_tree
 from .options import add_dim_types, add_row_method
 from .scripts import parse_ranks
@@ -130,6 +131,7 @@ def run(args) -> int:
     dim_types = args.dim_types
     ranks = parse_ranks(args.ranks)
     times = _times(args.times)
+    check_seed(args.seed, "--seed")
     if not args.tolerance >= 0:
         raise ValidationError(f"--tolerance: expected a number >= 0, got {args.tolerance}")
     if (args.trials is None) == (args.task is None):
@@ -149,16 +151,28 @@ def run(args) -> int:
                                          "--no-figures") from exc
     weights = io.existing_file(args.weights, "--weights")
     net_id = int(args.net_id) if str(args.net_id).isdigit() else args.net_id
-    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity, module=args.module, alpha=args.alpha)
+    with io.named_by("--weights", weights):
+        net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity, module=args.module,
+                              alpha=args.alpha)
     trials = sweep_trials = None
     if args.trials is not None:
-        trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
+        with io.named_by("--trials", args.trials):
+            trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
+        if args.every is not None or times is not None:
+            check_sampling_steps(args.every, times, trials.n_steps, ("--every", "--times"),
+                                 f"the trials of {args.trials}")
     if args.sweep_trials is not None:
-        sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),
-                                      n_contexts=net.n_contexts)
+        with io.named_by("--sweep-trials", args.sweep_trials):
+            sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),
+                                          n_contexts=net.n_contexts)
+    for option, path, given in (("--trials", args.trials, trials), ("--sweep-trials", args.sweep_trials, sweep_trials)):
+        if given is not None:  # before any work: what cannot fit is refused with the estimate
+            check_memory(memory_estimate(net, given), f"{option} {path} ({given.n_trials} trials x {given.n_steps} "
+                         f"steps, {net.n_units} units)", "use fewer or shorter trials")
     locations = None
     if args.locations is not None:
-        locations = _locations(io.existing_file(args.locations, "--locations"), net)
+        with io.named_by("--locations", args.locations):
+            locations = _locations(io.existing_file(args.locations, "--locations"), net)
     out = io.check_output_folder(args.out)
     paths = {key: out / name for key, name in OUTPUTS.items()}
     figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}
@@ -184,15 +198,16 @@ def run(args) -> int:
         drawn["ranks"] = plotting.figure_network_analysis(analysis, args.tolerance)
         if analysis.condition_averages is not None and analysis.activity_pcs is not None:
             drawn["locations"] = plotting.figure_analysis_locations(analysis)
-    written = [io.save_analysis(paths["analysis"], analysis, overwrite=args.force),
-               io.save_mat(paths["matlab"], io.analysis_variables(analysis), overwrite=args.force)]
-    with io.atomic_output(paths["summary"], overwrite=args.force) as temporary:
-        Path(temporary).write_text(report)
-    written.append(paths["summary"])
-    for key, fig in drawn.items():
-        with io.atomic_output(paths[key], overwrite=args.force) as temporary:
-            fig.savefig(temporary, format="png", dpi=110)
-        written.append(paths[key])
+    keys = ["analysis", "matlab", "summary", *drawn]
+    written = [paths[key] for key in keys]
+    # all outputs appear together or none does: an interrupted write phase leaves nothing a rerun refuses
+    with io.atomic_outputs(written, overwrite=args.force) as temporaries:
+        part = dict(zip(keys, temporaries))
+        io.save_analysis(part["analysis"], analysis)
+        io.save_mat(part["matlab"], io.analysis_variables(analysis))
+        part["summary"].write_text(report)
+        for key, fig in drawn.items():
+            fig.savefig(part[key], format="png", dpi=110)
     print(table)
     print(f"done in {time.perf_counter() - started:.1f} s; written:")
     for path in written:

@@ -23,14 +23,16 @@ import threading
 
 import numpy as np
 
-from .errors import MissingDependencyError, ValidationError
+from .errors import MissingDependencyError, NotEnoughMemoryError, ValidationError
 
 __all__ = [
     "BACKENDS",
     "DTYPES",
     "THREADS_ENV",
+    "available_memory",
     "blas_threads",
     "check_backend",
+    "check_memory",
     "check_threads",
     "single_threaded",
     "single_threaded_blas",
@@ -351,3 +353,82 @@ def torch_threads(dev, n: int = 1):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def available_memory() -> tuple[int | None, str]:
+    """Bytes of memory this process can still take, and where the figure comes from.
+
+    The smaller of the system's available memory (``MemAvailable`` of
+    ``/proc/meminfo``, else psutil's, when installed) and what the address
+    space limit (``ulimit -v``, ``RLIMIT_AS``) leaves above the process's
+    present size.
+
+    Returns
+    -------
+    tuple
+        ``(bytes or None when unknown, source)``.
+
+    Examples
+    --------
+    >>> free, source = available_memory()
+    >>> free is None or free > 0
+    True
+    """
+    candidates = []
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    candidates.append((int(line.split()[1]) * 1024, "available memory"))
+    except (OSError, ValueError, IndexError):
+        pass
+    if not candidates:
+        try:
+            import psutil
+
+            candidates.append((int(psutil.virtual_memory().available), "available memory"))
+        except (ImportError, AttributeError, OSError):
+            pass
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if limit != resource.RLIM_INFINITY:
+            size = 0
+            with open("/proc/self/status") as handle:
+                for line in handle:
+                    if line.startswith("VmSize:"):
+                        size = int(line.split()[1]) * 1024
+            candidates.append((max(limit - size, 0), f"the address space limit (ulimit -v) of {limit / 1e9:.2g} GB"))
+    except (ImportError, OSError, ValueError, IndexError):
+        pass
+    if not candidates:
+        return None, "unknown"
+    return min(candidates)
+
+
+def check_memory(needed: float, what: str, advice: str = "") -> None:
+    """Refuse, before the work starts, what would not fit in memory.
+
+    Parameters
+    ----------
+    needed : float
+        The estimate, in bytes.
+    what : str
+        What needs it (the file or option first), for the message.
+    advice : str, optional
+        What to do instead, for the message.
+
+    Raises
+    ------
+    MemoryError
+        If ``needed`` exceeds :func:`available_memory` (when that is known).
+
+    Examples
+    --------
+    >>> check_memory(1000, "a small job")
+    """
+    free, source = available_memory()
+    if free is not None and needed > free:
+        raise NotEnoughMemoryError(f"{what}: needs about {needed / 1e9:.2f} GB of memory, {free / 1e9:.2f} GB "
+                                   f"available ({source})" + (f"; {advice}" if advice else ""))
