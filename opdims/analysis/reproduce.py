@@ -19,7 +19,7 @@ the median absolute deviation (MAD), as the paper's figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -106,11 +106,14 @@ class Summary:
         ``task -> NetworkSet``.
     seconds : float
         Compute time stored with the results.
+    fingerprints : dict
+        ``(task, net_id) -> fingerprint`` of each network (:meth:`opdims.Network.fingerprint`).
     """
 
     curves: dict
     sources: dict
     seconds: float
+    fingerprints: dict = field(default_factory=dict)
 
     def mean(self, task, dim_type, kind, measure) -> np.ndarray:
         """Mean over networks.
@@ -176,9 +179,11 @@ def summarise(sets, dim_types, analyses) -> Summary:
     Summary
         The curves.
     """
-    curves, seconds = {}, 0.0
+    curves, seconds, fingerprints = {}, 0.0, {}
     for nets in sets:
         mine = [analyses[nets.task, net_id] for net_id in nets.net_ids]
+        for net_id, analysis in zip(nets.net_ids, mine):
+            fingerprints[nets.task, net_id] = analysis.provenance.get("network_fingerprint")
         seconds += sum(float(a.provenance.get("seconds", 0.0)) for a in mine)
         for dim_type in dim_types:
             for kind in LOCATION_KINDS:
@@ -190,7 +195,7 @@ def summarise(sets, dim_types, analyses) -> Summary:
                     "full_cost": np.array([r.sweep.full_cost for r in results]),
                     "ranks": results[0].sweep.ranks,
                 }
-    return Summary(curves, {nets.task: nets for nets in sets}, seconds)
+    return Summary(curves, {nets.task: nets for nets in sets}, seconds, fingerprints)
 
 
 def rank_thresholds(summary: Summary, tolerance: float = COST_TOLERANCE) -> list[dict]:

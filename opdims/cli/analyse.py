@@ -13,10 +13,11 @@ from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
 from ..core.tasks import TASKS
 from ..dims.local_dims import ROW_METHODS
+from ..plotting import report as html_report
 from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
-           "ranks": "operative_dimensions.png", "locations": "sampling_locations.png"}
+           "ranks": "operative_dimensions.png", "locations": "sampling_locations.png", "report": "index.html"}
 
 
 def register(subparsers) -> None:
@@ -35,7 +36,8 @@ def register(subparsers) -> None:
                     "condition-average trajectories (one condition per trial label), local operative dimensions "
                     "of W's columns and/or rows there, global operative dimensions, and the output cost and state "
                     "distance of the network reduced to rank k. Writes OUT/analysis.h5 and OUT/analysis.mat "
-                    "(MATLAB orientation), OUT/summary.md and figures. Networks: the authors' .h5 layout, .mat, "
+                    "(MATLAB orientation), OUT/summary.md, figures and OUT/index.html (the report: figures, summary "
+                    "and provenance in one page that stands alone). Networks: the authors' .h5 layout, .mat, "
                     ".npz or .h5 of named arrays (W_in, W, W_out, x0, b_x, b_z, alpha or dt and tau, "
                     "nonlinearity), or a PyTorch nn.RNN state dict with an nn.Linear readout.")
     group = parser.add_argument_group("network")
@@ -147,7 +149,7 @@ def run(args) -> int:
     out = io.check_output_folder(args.out)
     paths = {key: out / name for key, name in OUTPUTS.items()}
     figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}
-    for key in ("analysis", "matlab", "summary", *figures):
+    for key in ("analysis", "matlab", "summary", "report", *figures):
         io.check_output_file(paths[key], args.force)
     task = args.task or (trials.task if trials is not None else "custom")
     options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
@@ -181,6 +183,14 @@ def run(args) -> int:
         with io.atomic_output(paths[key], overwrite=args.force) as temporary:
             fig.savefig(temporary, format="png", dpi=110)
         written.append(paths[key])
+    inputs = [("trials", args.trials), ("sweep trials", args.sweep_trials), ("sampling locations", args.locations)]
+    page = html_report.analysis_report(
+        analysis, figures=html_report.folder_figures(out), tolerance=args.tolerance,
+        title=f"Operative dimensions of {weights.name} (network {args.net_id})",
+        data_files=[(role, str(path), io.sha256_of_file(path)) for role, path in inputs if path is not None],
+        timings=[("opdims analyse, in all", f"{time.perf_counter() - started:.1f} s")],
+        options={k: v for k, v in vars(args).items() if k not in ("func", "command", "quiet", "force")})
+    written.append(html_report.write_report(out, page, overwrite=args.force))
     print(table)
     print(f"done in {time.perf_counter() - started:.1f} s; written:")
     for path in written:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from ..core.errors import ValidationError
 from ..data.sources import ENV_VAR, resolve_weights
-from ..io import atomic_output, check_output_file, check_output_folder
+from ..io import atomic_output, check_output_file, check_output_folder, sha256_of_file
+from ..plotting import report as html_report
+from ..version import __version__
 from .batch import add_executor_options, executor_settings, parse_net_ids
 
 FIGURE_NAME = "figure3.png"
@@ -31,7 +33,8 @@ def register(subparsers) -> None:
                     f"OUT/{FIGURE_NAME} (mean over networks, band +- median absolute deviation), "
                     f"OUT/{TABLE_NAME} (where the mean cost comes back to the full-rank level, see "
                     "--tolerance) and one result file per network under OUT/networks/; a rerun resumes from "
-                    "those. Without weights, runs on the bundled default networks (one per task).")
+                    f"those; OUT/{html_report.REPORT_NAME} shows it all in one page. Without weights, runs on the "
+                    "bundled default networks (one per task).")
     parser.add_argument("--out", type=Path, default=Path("reproduction"), metavar="DIR",
                         help="output folder (default ./reproduction)")
     parser.add_argument("--original", nargs="?", const="", default=None, metavar="DIR",
@@ -88,12 +91,14 @@ def run(args) -> int:
             raise ValidationError(f"{choice.path}: no network(s) {missing}; the file holds {list(available)}")
         sets.append(NetworkSet(task, choice.path, tuple(ids), label))
     figure_path, table_path = args.out / FIGURE_NAME, args.out / TABLE_NAME
+    page_path = args.out / html_report.REPORT_NAME
     check_output_folder(args.out)
-    for path in (figure_path, table_path):
+    for path in (figure_path, table_path, page_path):
         check_output_file(path, args.force)
     started = time.perf_counter()
     summary = reproduce(sets, args.out, args.dims, recompute=args.recompute, progress=not args.quiet, **executor)
-    table = threshold_table(rank_thresholds(summary, args.tolerance), args.tolerance)
+    thresholds = rank_thresholds(summary, args.tolerance)
+    table = threshold_table(thresholds, args.tolerance)
     sources = "\n".join(f"- {s.task}: {len(s.net_ids)} network(s) ({s.label}) in {s.path}" for s in sets)
     report = (f"{table}\n\nNetworks:\n{sources}\n\nCompute time of the stored results: {summary.seconds / 60:.1f} min "
               f"(this run: {(time.perf_counter() - started) / 60:.1f} min)\n")
@@ -102,6 +107,19 @@ def run(args) -> int:
         Path(temporary).write_text(report)
     with atomic_output(figure_path, overwrite=True) as temporary:
         fig.savefig(temporary, format="png", dpi=110)
+    page = html_report.Report(
+        f"Operative dimensions over {sum(len(s.net_ids) for s in sets)} network(s): reproduction of the paper",
+        html_report.rank_sentence(thresholds, args.tolerance, rank_key="rank"), report,
+        html_report.folder_figures(args.out),
+        [("networks", "; ".join(f"{s.task}: {len(s.net_ids)} ({s.label})" for s in sets)),
+         ("opdims version", __version__),
+         ("compute time of the stored results", f"{summary.seconds / 60:.1f} min"),
+         ("this run", f"{(time.perf_counter() - started) / 60:.1f} min"),
+         ("parity suite", html_report.parity_sentence())],
+        [(f"{s.task} weights", str(s.path), sha256_of_file(s.path)) for s in sets],
+        {k: v for k, v in vars(args).items() if k not in ("func", "command", "quiet", "force")},
+        [(f"{task} network {net_id}", digest) for (task, net_id), digest in summary.fingerprints.items()])
+    html_report.write_report(args.out, page, overwrite=True)
     print(report)
-    print(f"wrote {figure_path} and {table_path}")
+    print(f"wrote {figure_path}, {table_path} and {page_path}")
     return 0
