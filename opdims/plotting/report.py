@@ -243,6 +243,8 @@ def _cells(line: str) -> list[str]:
 def markdown_html(text: str) -> str:
     """The Markdown of opdims' summaries as HTML: headings, pipe tables, lists, paragraphs, code, bold.
 
+    Headings go one level down (the page holds the only ``<h1>``).
+
     Everything is escaped; nothing else of Markdown is interpreted.
 
     Parameters
@@ -397,14 +399,16 @@ def rank_sentence(rows, tolerance: float = COST_TOLERANCE, *, rank_key: str = "r
         rank = row.get(rank_key)
         where = "not within the ranks swept" if rank is None else f"at rank {rank}"
         name = row["dim_type"] if row["dim_type"] not in ("columns", "rows") else f"operative {row['dim_type']}"
-        n = f" (mean over {row['n_networks']} networks)" if row.get("n_networks", 1) > 1 else ""
-        per_task.setdefault(row.get("task"), []).append(f"{where} with {name}{n}")
+        task = row.get("task")
+        if task is not None and row.get("n_networks", 1) > 1:
+            task = f"{task} (mean over {row['n_networks']} networks)"
+        per_task.setdefault(task, []).append(f"{where} with {name}")
     if not per_task:
         return "No rank sweep was run, so there is no rank at which the cost is back."
     clauses = []
     for task, parts in per_task.items():
         text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        clauses.append(text if task is None else f"{task}: {text}")
+        clauses.append(text if task is None else f"for {task} {text}")
     units = f" (of {n_units} units)" if n_units else ""
     return f"The output cost is back within {100 * tolerance:g}% of the full-rank cost {'; '.join(clauses)}{units}."
 
@@ -450,12 +454,14 @@ def analysis_report(analysis, *, figures=None, tolerance: float = COST_TOLERANCE
     weights = _weights_file(p)
     name = Path(str(p.get("weights", ""))).name or "network"
     title = title or f"Operative dimensions of {name} (network {p.get('net_id', 1)})"
-    provenance = [("network", f"{p.get('task')} network {p.get('net_id')}: {analysis.n_units} units, "
-                              f"{p.get('nonlinearity')}, alpha {p.get('alpha')}"),
+    network = (f"{p.get('task')} network {p.get('net_id')}: {analysis.n_units} units, {p.get('nonlinearity')}, "
+               f"alpha {p.get('alpha')}")
+    trials = (f"{p.get('n_location_trials') or '-'} for the locations, {p.get('n_sweep_trials') or '-'} for the "
+              f"rank sweep; random stream {p.get('stream') or '-'}")
+    provenance = [("network", network),
                   ("network fingerprint", f"`{p.get('network_fingerprint', '-')}`"),
                   ("sampling locations", f"{analysis.locations.shape[0]} ({p.get('locations_from', '-')})"),
-                  ("trials", f"{p.get('n_location_trials') or '-'} for the locations, {p.get('n_sweep_trials') or '-'}"
-                             f" for the rank sweep; random stream {p.get('stream') or '-'}"),
+                  ("trials", trials),
                   ("opdims version", str(p.get("opdims_version", __version__))),
                   ("analysis time", f"{float(p.get('seconds', 0.0)):.1f} s"),
                   *timings,
