@@ -24,8 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.reduce import DIM_TYPES
-from ..core.validation import ValidationError
+from ..core.validation import DIM_TYPES, ValidationError
 from ..dims.network_analysis import LOCATION_KINDS
 from ..dims.sweeps import COST_TOLERANCE, rank_within_full_cost, settled_rank
 from ..io import AnalysisStore, list_networks

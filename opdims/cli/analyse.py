@@ -11,9 +11,9 @@ from ..analysis.chain import AnalysisOptions, analyse_network
 from ..analysis.runs import SEED_RUN
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
-from ..core.tasks import TASKS
-from ..dims.local_dims import ROW_METHODS
+from ..core.validation import TASKS
 from ..plotting import report as html_report
+from .options import add_dim_types, add_row_method
 from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
@@ -65,9 +65,8 @@ def register(subparsers) -> None:
                        help="sampling locations [L, N] (states) from a file (.npz/.h5 'locations', .mat 'locations' "
                             "in [L, N])")
     group = parser.add_argument_group("analysis")
-    group.add_argument("--dim-types", default="columns,rows", metavar="TYPES",
-                       help="columns, rows or columns,rows (default %(default)s)")
-    group.add_argument("--row-method", choices=ROW_METHODS, default="exact", help="default %(default)s")
+    add_dim_types(group)
+    add_row_method(group)
     group.add_argument("--ranks", metavar="GRID", default=None,
                        help="ranks of the sweep, e.g. '1-50,60-500:10' (default all 1..N)")
     group.add_argument("--random-control", action="store_true",
@@ -82,13 +81,6 @@ def register(subparsers) -> None:
     group.add_argument("--force", action="store_true", help="replace existing outputs")
     group.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(func=run)
-
-
-def _dim_types(text: str) -> tuple[str, ...]:
-    types = tuple(t.strip() for t in text.split(",") if t.strip())
-    if not types or any(t not in ("columns", "rows") for t in types) or len(set(types)) != len(types):
-        raise ValidationError(f"--dim-types: expected columns, rows or columns,rows, got {text!r}")
-    return types
 
 
 def _times(text):
@@ -114,20 +106,20 @@ def run(args) -> int:
         The exit code (0).
     """
     started = time.perf_counter()
-    dim_types = _dim_types(args.dim_types)
+    dim_types = args.dim_types
     ranks = parse_ranks(args.ranks)
     times = _times(args.times)
-    if args.every is not None and args.every < 1:
-        raise ValidationError(f"--every: expected a positive number of steps, got {args.every}")
     if not args.tolerance >= 0:
         raise ValidationError(f"--tolerance: expected a number >= 0, got {args.tolerance}")
     if (args.trials is None) == (args.task is None):
         raise ValidationError("give --trials FILE (your trials) or --task ctxt|swg (the paper's), one of them")
-    if args.task is not None and (args.every or times or args.sweep_trials):
-        raise ValidationError(f"--task {args.task} uses the paper's trials and locations; --every, --times and "
-                              "--sweep-trials go with --trials")
-    if args.trials is not None and args.every is None and times is None and args.locations is None:
-        raise ValidationError("sampling locations: give --every K, --times T1,T2,... or --locations FILE")
+    if args.task is not None and args.sweep_trials:
+        raise ValidationError(f"--sweep-trials: --task {args.task} uses the paper's trials; it goes with --trials")
+    # the options' door checks every, times and the rest before any file is read; the chain decides which
+    # sampling locations a task takes (every, times or locations)
+    options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
+                              random_control=args.random_control, every=args.every, times=times,
+                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and args.locations is None)
     if args.figures:
         try:
             import matplotlib  # noqa: F401
@@ -152,9 +144,6 @@ def run(args) -> int:
     for key in ("analysis", "matlab", "summary", "report", *figures):
         io.check_output_file(paths[key], args.force)
     task = args.task or (trials.task if trials is not None else "custom")
-    options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
-                              random_control=args.random_control, every=args.every, times=times,
-                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and locations is None)
     print(f"opdims analyse: network {args.net_id} of {weights}: {net.n_units} units, {net.n_inputs} input(s), "
           f"{net.n_outputs} output(s), {net.nonlinearity}, alpha {net.alpha:g}; "
           + (f"the paper's {task} trials" if trials is None else f"{trials.n_trials} trials x {trials.n_steps} steps "

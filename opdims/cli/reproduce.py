@@ -11,6 +11,7 @@ from ..io import atomic_output, check_output_file, check_output_folder, sha256_o
 from ..plotting import report as html_report
 from ..version import __version__
 from .batch import add_executor_options, executor_settings, parse_net_ids
+from .options import add_dim_types
 
 FIGURE_NAME = "figure3.png"
 TABLE_NAME = "rank_thresholds.md"
@@ -44,8 +45,7 @@ def register(subparsers) -> None:
     parser.add_argument("--swg", type=Path, metavar="FILE", help="swg weights file (original layout)")
     parser.add_argument("--tasks", nargs="+", choices=("ctxt", "swg"), default=("ctxt", "swg"),
                         help="tasks to run (default both)")
-    parser.add_argument("--dims", nargs="+", choices=("columns", "rows"), default=("columns", "rows"),
-                        help="dimension types (default both)")
+    add_dim_types(parser, dest="dims")
     parser.add_argument("--nets", metavar="IDS", help="only these network ids, e.g. 1-5 (default: all in the file)")
     parser.add_argument("--tolerance", type=float, default=0.1,
                         help="rank table: smallest rank whose mean cost is at most (1 + TOLERANCE) x the "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import OutOfRangeError, ValidationError
-from .tasks import TASKS, check_task
+from .validation import TASKS, check_task
 
 __all__ = [
     "SUBSETS",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .random import MatlabTwisterStream, RandomStream, as_stream
-from .validation import ValidationError, as_real_array
+from .validation import TASKS, ValidationError, as_real_array, check_task
 
 __all__ = [
     "CTXT",
@@ -27,40 +27,6 @@ __all__ = [
     "sine_wave_trials",
     "trials_from_arrays",
 ]
-
-TASKS = ("ctxt", "swg")
-
-
-def check_task(task: str) -> str:
-    """Return ``task`` if it is ``'ctxt'`` or ``'swg'``, else raise.
-
-    Parameters
-    ----------
-    task : str
-        The network type to check.
-
-    Returns
-    -------
-    str
-        ``task``.
-
-    Raises
-    ------
-    ValueError
-        For anything else.
-
-    Examples
-    --------
-    >>> check_task("swg")
-    'swg'
-    """
-    if task not in TASKS:
-        raise ValidationError(
-            f"network type: expected 'ctxt' (context-dependent integration) or "
-            f"'swg' (sine-wave generation), got {task!r}"
-        )
-    return task
-
 
 @dataclass
 class TaskData:

@@ -32,7 +32,8 @@ from ..core.metrics import mse
 from ..core.network import NOISE_SIGMA, Network
 from ..core.random import MatlabTwisterStream, NumpyStream
 from ..core.simulate import draw_noise, simulate
-from ..core.tasks import CTXT, SWG, TaskData, check_task, context_integration_trials, sine_wave_trials
+from ..core.tasks import CTXT, SWG, TaskData, context_integration_trials, sine_wave_trials
+from ..core.validation import check_task
 from ..io import add_network_hdf5, atomic_output, network_ids
 from ..version import __version__
 
@@ -482,7 +483,7 @@ def torch_forward(params: dict, inputs, context_index, noise, alpha: float, nois
     >>> params = {name: torch.tensor(getattr(net, name)) for name in PARAMETERS}
     >>> inputs = np.ones((2, 5, 1))
     >>> x, z = torch_forward(params, torch.tensor(inputs), torch.tensor([0, 0]), None, net.alpha, 0.0)
-    >>> traj = opdims.core.simulate(net, inputs, [1, 1], noise_sigma=0)
+    >>> traj = opdims.simulate(net, inputs, [1, 1], noise_sigma=0)
     >>> bool(np.allclose(x.numpy(), traj.x))
     True
     """
