@@ -103,14 +103,21 @@ def run_set(net, trials, noise, bases, n_burn):
     return out
 
 
+def global_dimensions(path: Path, task: str, net_id: int):
+    """The published pipeline's global operative dimensions, and the variance explained by the first 5."""
+    analysis = analyse_network(path, task, net_id=net_id, ranks=(), random_control=True, threads=1)
+    bases = {(d, k): analysis[d, k].basis for d in DIM_TYPES for k in KINDS}
+    return bases, {f"{d}/{k}": analysis[d, k].variance_explained[:5].tolist() for d in DIM_TYPES for k in KINDS}
+
+
 def one_network(path: Path, task: str, net_id: int) -> dict:
     """All variants for one network."""
     started = time.perf_counter()
-    analysis = analyse_network(path, task, net_id=net_id, ranks=(), random_control=True, threads=1)
-    bases = {(d, k): analysis[d, k].basis for d in DIM_TYPES for k in KINDS}
+    bases, variance = global_dimensions(path, task, net_id)
     n_burn = CTXT.n_burn if task == "ctxt" else 0
     published = prepare_run("s3", path, task, net_id=net_id)
-    result = {"published": run_set(published.net, published.trials, published.noise, bases, n_burn)}
+    result = {"published": run_set(published.net, published.trials, published.noise, bases, n_burn),
+              "variance_explained": variance}
     trajectory = {key: b for key, b in bases.items() if key[1] == "trajectory"}
     quiet = prepare_run("s3", path, task, net_id=net_id, net_noise=False)
     result["no_net_noise"] = run_set(quiet.net, quiet.trials, None, trajectory, n_burn)
@@ -163,6 +170,16 @@ def tables(cache: dict, tasks) -> str:
                         mean, mean_ad, median_ad = spread(values)
                         cells.append(f"{mean:.3f} ± {mean_ad:.3f} ({median_ad:.3f})")
                     lines.append(f"| {label} | {dim_type} | {kind} | {measure} | " + " | ".join(cells) + " |")
+        with_ve = [r for r in results if "variance_explained" in r]
+        if with_ve:
+            lines.append(f"\nVariance explained (%) by global operative dimension i = 1..5 ({len(with_ve)} networks):\n")
+            lines.append("| dims | locations | " + " | ".join(f"i = {i}" for i in range(1, 6)) + " |")
+            lines.append("| --- | --- | " + " | ".join("---:" for _ in range(5)) + " |")
+            for dim_type in DIM_TYPES:
+                for kind in KINDS:
+                    values = np.array([r["variance_explained"][f"{dim_type}/{kind}"] for r in with_ve])
+                    cells = [f"{spread(values[:, i])[0]:.1f} ± {spread(values[:, i])[1]:.1f}" for i in range(5)]
+                    lines.append(f"| {dim_type} | {kind} | " + " | ".join(cells) + " |")
         lines.append("")
         for variant in ("published", "no_net_noise", "no_noise", "six_coherencies"):
             if variant in results[0]:
@@ -175,6 +192,13 @@ def tables(cache: dict, tasks) -> str:
         lines.append(f"- compute: {sum(r['seconds'] for r in results) / 60:.1f} min in all")
     lines.append("\nCells: mean over networks ± mean absolute deviation (MATLAB's mad) (median absolute deviation).")
     return "\n".join(lines)
+
+
+def save(cache: dict, path: Path) -> None:
+    """Write the cache whole (temporary name, then rename)."""
+    part = path.with_suffix(".part")
+    part.write_text(json.dumps(cache))
+    os.replace(part, path)
 
 
 def main(argv=None) -> None:
@@ -192,13 +216,18 @@ def main(argv=None) -> None:
     if not args.table_only:
         for task in args.tasks:
             path = root / ORIGINAL_FILES[f"{task}_weights"]
+            for net_id, result in sorted(cache.get(task, {}).items()):
+                if "variance_explained" not in result and int(net_id) in parse_ids(args.nets):
+                    result["variance_explained"] = global_dimensions(path, task, int(net_id))[1]
+                    save(cache, args.cache)
+                    print(f"{task} network {net_id}: variance explained added", flush=True)
+        for task in args.tasks:
+            path = root / ORIGINAL_FILES[f"{task}_weights"]
             for net_id in parse_ids(args.nets):
                 if str(net_id) in cache.get(task, {}):
                     continue
                 cache.setdefault(task, {})[str(net_id)] = one_network(path, task, net_id)
-                part = args.cache.with_suffix(".part")
-                part.write_text(json.dumps(cache))
-                os.replace(part, args.cache)
+                save(cache, args.cache)
                 print(f"{task} network {net_id}: {cache[task][str(net_id)]['seconds']:.0f} s", flush=True)
     print(tables(cache, args.tasks))
 

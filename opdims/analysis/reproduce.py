@@ -317,7 +317,7 @@ def figure3(summary: Summary, dim_types=DIM_TYPES):
 
 def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler: str | None = None,
               dask_local: int | None = None, threads: int | None = None, recompute: bool = False,
-              progress: bool = True) -> Summary:
+              progress: bool = True, sweep_noise: bool = True) -> Summary:
     """Compute (or resume) every network of ``sets``, then summarise.
 
     Parameters
@@ -340,6 +340,10 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         Recompute finished networks.
     progress : bool, optional
         A progress bar.
+    sweep_noise : bool, optional
+        The rank sweep with the networks' internal noise and the ctxt input noise, as the published s3
+        (default); ``False``: without any noise (see :class:`~opdims.AnalysisOptions`). Stored results
+        made the other way are recomputed.
 
     Returns
     -------
@@ -347,7 +351,7 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         The curves over networks (see :func:`figure3`, :func:`threshold_table`).
     """
     dim_types = tuple(dim_types)
-    options = AnalysisOptions(dim_types=dim_types, random_control=True)
+    options = AnalysisOptions(dim_types=dim_types, random_control=True, sweep_noise=sweep_noise)
     store = AnalysisStore(Path(out_dir) / "networks", keep_local=False)
     if threads is None:
         threads = threads_per_job(workers, scheduler=scheduler, dask_local=dask_local)
