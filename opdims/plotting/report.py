@@ -452,8 +452,9 @@ def analysis_report(analysis, *, figures=None, tolerance: float = COST_TOLERANCE
     if figures is None:
         figures = _analysis_figures(analysis, tolerance)
     weights = _weights_file(p)
-    name = Path(str(p.get("weights", ""))).name or "network"
-    title = title or f"Operative dimensions of {name} (network {p.get('net_id', 1)})"
+    if title is None:
+        title = (f"Operative dimensions of {Path(weights[1]).name} (network {p.get('net_id', 1)})" if weights else
+                 f"Operative dimensions of a {p.get('task', '')} network of {analysis.n_units} units")
     network = (f"{p.get('task')} network {p.get('net_id')}: {analysis.n_units} units, {p.get('nonlinearity')}, "
                f"alpha {p.get('alpha')}")
     trials = (f"{p.get('n_location_trials') or '-'} for the locations, {p.get('n_sweep_trials') or '-'} for the "
