@@ -124,12 +124,33 @@ def one_network(path: Path, task: str, net_id: int) -> dict:
     if task == "ctxt":
         silent = prepare_run("s3", path, task, net_id=net_id, net_noise=False, input_noise=False)
         result["no_noise"] = run_set(silent.net, silent.trials, None, trajectory, n_burn)
-        stream = published.stream
-        reseed(stream, SEED_INPUT)
-        six = context_integration_trials(published.settings.n_trials, True, stream, all_coherencies=True)
-        result["six_coherencies"] = run_set(published.net, six, published.noise, trajectory, n_burn)
+        result["six_coherencies"] = six_coherencies(path, net_id, bases)
     result["seconds"] = time.perf_counter() - started
     return result
+
+
+def six_coherencies(path: Path, net_id: int, bases: dict) -> dict:
+    """The published s3 run, but its trials drawn from the six coherencies (same draws, same noise)."""
+    published = prepare_run("s3", path, "ctxt", net_id=net_id)
+    reseed(published.stream, SEED_INPUT)
+    six = context_integration_trials(published.settings.n_trials, True, published.stream, all_coherencies=True)
+    return run_set(published.net, six, published.noise, bases, CTXT.n_burn)
+
+
+def complete(cache: dict, path: Path, task: str, net_id: str) -> bool:
+    """Add what a result of an earlier version of this script lacks (variance explained; ctxt: six coherencies
+    at random locations). Returns whether anything was added."""
+    result = cache[task][net_id]
+    six_random = task != "ctxt" or "columns/random/1/cost" in result["six_coherencies"]
+    if "variance_explained" in result and six_random:
+        return False
+    started = time.perf_counter()
+    bases, variance = global_dimensions(path, task, int(net_id))
+    result["variance_explained"] = variance
+    if not six_random:
+        result["six_coherencies"].update(six_coherencies(path, int(net_id), bases))
+    result["seconds"] += time.perf_counter() - started
+    return True
 
 
 def spread(values: np.ndarray) -> tuple[float, float, float]:
@@ -138,59 +159,100 @@ def spread(values: np.ndarray) -> tuple[float, float, float]:
             float(np.median(np.abs(values - np.median(values)))))
 
 
+#: the paper's figure 3, read off the published figure image (figures_opDims.png) at ranks 1, 5, 10, 20:
+#: approximate (about +-0.02 for cost, +-0.2 for state distance), never used in any computation
+PAPER = {
+    "ctxt": {"columns/trajectory/cost": (0.34, 0.10, 0.01, 0.00), "columns/random/cost": (0.35, 0.36, 0.37, 0.43),
+             "columns/trajectory/distance": (3.2, 1.0, 0.4, 0.2), "columns/random/distance": (4.6, 4.6, 4.5, 4.6),
+             "rows/trajectory/cost": (0.47, 0.40, 0.09, 0.01), "rows/random/cost": (0.43, 0.52, 0.57, 0.62),
+             "rows/trajectory/distance": (4.7, 2.9, 1.2, 0.5), "rows/random/distance": (4.9, 5.1, 5.2, 5.2)},
+    "swg": {"columns/trajectory/cost": (0.57, 0.65, 0.05, 0.00), "columns/random/cost": (0.57, 0.65, 0.76, 0.76),
+            "columns/trajectory/distance": (5.4, 4.9, 1.5, 0.4), "columns/random/distance": (8.2, 8.6, 7.8, 7.0),
+            "rows/trajectory/cost": (0.53, 0.79, 0.30, 0.02), "rows/random/cost": (0.56, 0.60, 0.62, 0.67),
+            "rows/trajectory/distance": (7.6, 6.5, 3.6, 1.0), "rows/random/distance": (8.6, 8.7, 8.6, 8.3)},
+}
+#: panels b and e: variance explained (%) by global operative dimension 1..5, read off the figure likewise
+PAPER_VARIANCE = {"ctxt": {"columns": (49, 28, 17, 1.3, 0.5), "rows": (41, 26, 18, 9, 4)},
+                  "swg": {"columns": (47, 27, 17, 2.1, 1.2), "rows": (49, 31, 14, 4, 2)}}
+PANELS = {("columns", "cost"): "c", ("columns", "distance"): "d", ("rows", "cost"): "f", ("rows", "distance"): "g"}
+#: the rows of each panel: (label, variant, measure); the variants are run for trajectory locations only
+CANDIDATES = {
+    "cost": [("cost over the whole trial, noise as in s3 (the published code)", "published", "cost"),
+             ("decision period only (after the 650 ms burn-in)", "published", "cost_decision"),
+             ("no network noise", "no_net_noise", "cost"),
+             ("no noise at all (network and input)", "no_noise", "cost"),
+             ("six coherencies", "six_coherencies", "cost"),
+             ("six coherencies, decision period only", "six_coherencies", "cost_decision"),
+             ("silent network W = 0 (any rank)", "published", "silent_cost"),
+             ("silent network W = 0, decision period only", "published", "silent_cost_decision"),
+             ("silent network W = 0, six coherencies, decision period", "six_coherencies", "silent_cost_decision")],
+    "distance": [("between the noisy states, per trial (the published code)", "published", "distance"),
+                 ("on rates tanh(x)", "published", "distance_rates"),
+                 ("between condition averages", "published", "distance_averages"),
+                 ("no network noise", "no_net_noise", "distance"),
+                 ("no noise at all (network and input)", "no_noise", "distance"),
+                 ("no network noise, on rates tanh(x)", "no_net_noise", "distance_rates"),
+                 ("no noise at all, on rates tanh(x)", "no_noise", "distance_rates"),
+                 ("six coherencies", "six_coherencies", "distance")],
+}
+
+
+def values(results, variant, where, key):
+    """``[networks, ranks]`` of one measure at ``where`` (dims/locations); a per-network constant (the silent
+    network's cost) repeated."""
+    if key.startswith("silent"):
+        return np.array([[r[variant][key]] * len(RANKS) for r in results])
+    return np.array([[r[variant][f"{where}/{k}/{key}"] for k in RANKS] for r in results])
+
+
 def tables(cache: dict, tasks) -> str:
+    """The comparison as Markdown: per panel, the paper's values, the published code's and every candidate."""
     lines = []
     for task in tasks:
         nets = sorted(int(k) for k in cache.get(task, {}))
         if not nets:
             continue
         results = [cache[task][str(k)] for k in nets]
-        lines.append(f"\n### {task}: {len(nets)} network(s) ({nets[0]}..{nets[-1]})\n")
-        lines.append("| variant | dims | locations | measure | " + " | ".join(f"rank {k}" for k in RANKS) + " |")
-        lines.append("| --- | --- | --- | --- | " + " | ".join("---:" for _ in RANKS) + " |")
-        rows = [("published", "published", "cost"), ("published", "published", "distance")]
-        if task == "ctxt":
-            rows.append(("cost, decision period only", "published", "cost_decision"))
-        rows += [("distance on rates tanh(x)", "published", "distance_rates"),
-                 ("distance between condition averages", "published", "distance_averages"),
-                 ("no network noise", "no_net_noise", "cost"), ("no network noise", "no_net_noise", "distance")]
-        if task == "ctxt":
-            rows += [("no noise at all", "no_noise", "cost"), ("no noise at all", "no_noise", "distance"),
-                     ("six coherencies", "six_coherencies", "cost"),
-                     ("six coherencies", "six_coherencies", "distance")]
-        for dim_type in DIM_TYPES:
+        lines.append(f"\n### {task}: {len(nets)} network(s) (NetNr{nets[0]}..NetNr{nets[-1]})\n")
+        lines.append("| panel | curve | " + " | ".join(f"rank {k}" for k in RANKS) + " |")
+        lines.append("| --- | --- | " + " | ".join("---:" for _ in RANKS) + " |")
+        for (dim_type, measure), panel in PANELS.items():
             for kind in KINDS:
-                for label, variant, measure in rows:
-                    if kind == "random" and variant != "published" or kind == "random" and measure not in (
-                            "cost", "distance"):
+                where = f"{dim_type}/{kind}/{measure}"
+                digits = 2 if measure == "cost" else 1
+                paper = " | ".join(f"{v:.{digits}f}" for v in PAPER[task][where])
+                lines.append(f"| **{panel}** {dim_type}, {kind} locations | **paper (read off the figure)** | "
+                             f"{paper} |")
+                for label, variant, key in CANDIDATES[measure]:
+                    if variant not in results[0] or f"{dim_type}/{kind}/1/{measure}" not in results[0][variant]:
                         continue
+                    if any(f"{dim_type}/{kind}/1/{measure}" not in r[variant] for r in results):
+                        continue  # not yet completed for every network
+                    if kind == "random" and key.startswith("silent"):
+                        continue
+                    table = values(results, variant, f"{dim_type}/{kind}", key)
                     cells = []
-                    for k in RANKS:
-                        values = np.array([r[variant][f"{dim_type}/{kind}/{k}/{measure}"] for r in results])
-                        mean, mean_ad, median_ad = spread(values)
+                    for column in table.T:
+                        mean, mean_ad, median_ad = spread(column)
                         cells.append(f"{mean:.3f} ± {mean_ad:.3f} ({median_ad:.3f})")
-                    lines.append(f"| {label} | {dim_type} | {kind} | {measure} | " + " | ".join(cells) + " |")
+                    lines.append(f"| {panel} | {label} | " + " | ".join(cells) + " |")
         with_ve = [r for r in results if "variance_explained" in r]
         if with_ve:
-            lines.append(f"\nVariance explained (%) by global operative dimension i = 1..5 ({len(with_ve)} networks):\n")
-            lines.append("| dims | locations | " + " | ".join(f"i = {i}" for i in range(1, 6)) + " |")
+            lines.append(f"\nPanels b, e: variance explained (%) by global operative dimension i "
+                         f"({len(with_ve)} networks):\n")
+            lines.append("| panel | curve | " + " | ".join(f"i = {i}" for i in range(1, 6)) + " |")
             lines.append("| --- | --- | " + " | ".join("---:" for _ in range(5)) + " |")
-            for dim_type in DIM_TYPES:
-                for kind in KINDS:
-                    values = np.array([r["variance_explained"][f"{dim_type}/{kind}"] for r in with_ve])
-                    cells = [f"{spread(values[:, i])[0]:.1f} ± {spread(values[:, i])[1]:.1f}" for i in range(5)]
-                    lines.append(f"| {dim_type} | {kind} | " + " | ".join(cells) + " |")
-        lines.append("")
-        for variant in ("published", "no_net_noise", "no_noise", "six_coherencies"):
-            if variant in results[0]:
-                full = np.array([r[variant]["full_cost"] for r in results])
-                silent = np.array([r[variant]["silent_cost"] for r in results])
-                lines.append(f"- {variant}: full-rank cost {full.mean():.4f}, silent network (W = 0) cost "
-                             f"{silent.mean():.4f}" + (f" (decision period: "
-                                                       f"{np.mean([r[variant]['silent_cost_decision'] for r in results]):.4f})"
-                                                       if task == "ctxt" else ""))
-        lines.append(f"- compute: {sum(r['seconds'] for r in results) / 60:.1f} min in all")
-    lines.append("\nCells: mean over networks ± mean absolute deviation (MATLAB's mad) (median absolute deviation).")
+            for dim_type, panel in (("columns", "b"), ("rows", "e")):
+                paper = " | ".join(f"{v:g}" for v in PAPER_VARIANCE[task][dim_type])
+                lines.append(f"| {panel} | {dim_type}: paper (read off the figure) | {paper} |")
+                table = np.array([r["variance_explained"][f"{dim_type}/trajectory"] for r in with_ve])
+                cells = [f"{spread(c)[0]:.1f} ± {spread(c)[1]:.1f} ({spread(c)[2]:.1f})" for c in table.T]
+                lines.append(f"| {panel} | {dim_type}: the published code | " + " | ".join(cells) + " |")
+        full = np.array([r["published"]["full_cost"] for r in results])
+        lines.append(f"\nFull-rank cost (published settings): {full.mean():.4f}; compute: "
+                     f"{sum(r['seconds'] for r in results) / 60:.1f} min in all.")
+    lines.append("\nCells: mean over networks ± mean absolute deviation about the mean (MATLAB's `mad`, the paper's "
+                 "band) (in brackets: median absolute deviation about the median).")
     return "\n".join(lines)
 
 
@@ -216,11 +278,10 @@ def main(argv=None) -> None:
     if not args.table_only:
         for task in args.tasks:
             path = root / ORIGINAL_FILES[f"{task}_weights"]
-            for net_id, result in sorted(cache.get(task, {}).items()):
-                if "variance_explained" not in result and int(net_id) in parse_ids(args.nets):
-                    result["variance_explained"] = global_dimensions(path, task, int(net_id))[1]
+            for net_id in sorted(cache.get(task, {}), key=int):
+                if int(net_id) in parse_ids(args.nets) and complete(cache, path, task, net_id):
                     save(cache, args.cache)
-                    print(f"{task} network {net_id}: variance explained added", flush=True)
+                    print(f"{task} network {net_id}: completed", flush=True)
         for task in args.tasks:
             path = root / ORIGINAL_FILES[f"{task}_weights"]
             for net_id in parse_ids(args.nets):
