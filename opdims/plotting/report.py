@@ -52,6 +52,9 @@ CAPTIONS = {
     "operative_dimensions": "Global operative dimensions, output cost and state distance against rank",
     "sampling_locations": "Sampling locations on the condition-average trajectories (first two PCs)",
 }
+#: how the answer names each kind of dimensions (others by their ``dim_type``)
+ANSWER_NAMES = {"columns": "operative columns", "rows": "operative rows",
+                "high_variance": "high-variance dimensions (SVD of W)"}
 #: figures shown first, in this order; the rest follow by name
 ORDER = ("operative_vs_high_variance", "figure3", "figure1", "operative_dimensions", "sampling_locations")
 
@@ -371,7 +374,7 @@ def rank_sentence(rows, tolerance: float = COST_TOLERANCE, *, rank_key: str = "r
     Parameters
     ----------
     rows : list of dict
-        Rows with ``dim_type``, ``kind`` or ``locations``, and ``rank_key``
+        Rows with ``dim_type``, ``kind`` or ``locations`` (rows of random locations are left out), and ``rank_key``
         (:meth:`opdims.NetworkAnalysis.summary_rows`, or
         :func:`opdims.analysis.reproduce.rank_thresholds` with ``rank_key='rank'``
         and ``task``).
@@ -394,11 +397,11 @@ def rank_sentence(rows, tolerance: float = COST_TOLERANCE, *, rank_key: str = "r
     """
     per_task: dict = {}
     for row in rows:
-        if row.get("kind", row.get("locations", "trajectory")) != "trajectory":
-            continue
+        if row.get("kind", row.get("locations")) == "random":
+            continue  # the control, not the answer
         rank = row.get(rank_key)
         where = "not within the ranks swept" if rank is None else f"at rank {rank}"
-        name = row["dim_type"] if row["dim_type"] not in ("columns", "rows") else f"operative {row['dim_type']}"
+        name = ANSWER_NAMES.get(row["dim_type"], row["dim_type"])
         task = row.get("task")
         if task is not None and row.get("n_networks", 1) > 1:
             task = f"{task} (mean over {row['n_networks']} networks)"
@@ -422,7 +425,7 @@ def _weights_file(provenance: dict):
 
 
 def analysis_report(analysis, *, figures=None, tolerance: float = COST_TOLERANCE, title: str | None = None,
-                    data_files=(), timings=(), options: dict | None = None) -> Report:
+                    data_files=(), timings=(), options: dict | None = None, answer: str | None = None) -> Report:
     """The report of one :class:`~opdims.NetworkAnalysis`.
 
     Parameters
@@ -442,6 +445,8 @@ def analysis_report(analysis, *, figures=None, tolerance: float = COST_TOLERANCE
         Further ``(name, value)`` rows of timings.
     options : dict, optional
         Options to show (default: the analysis' own, from its provenance).
+    answer : str, optional
+        The answer in one sentence (default: :func:`rank_sentence` of the analysis' summary rows).
 
     Returns
     -------
@@ -469,7 +474,9 @@ def analysis_report(analysis, *, figures=None, tolerance: float = COST_TOLERANCE
                   ("created", f"{p.get('created', '-')} on {p.get('host', '-')}"),
                   ("parity suite", parity_sentence())]
     files = ([weights] if weights else []) + list(data_files)
-    return Report(title, rank_sentence(analysis.summary_rows(tolerance), tolerance, n_units=analysis.n_units),
+    if answer is None:
+        answer = rank_sentence(analysis.summary_rows(tolerance), tolerance, n_units=analysis.n_units)
+    return Report(title, answer,
                   analysis.summary_table(tolerance), list(figures), provenance, files,
                   dict(p.get("options", {})) if options is None else options)
 
