@@ -224,13 +224,16 @@ def tables(cache: dict, tasks) -> str:
                 lines.append(f"| **{panel}** {dim_type}, {kind} locations | **paper (read off the figure)** | "
                              f"{paper} |")
                 for label, variant, key in CANDIDATES[measure]:
-                    if variant not in results[0] or f"{dim_type}/{kind}/1/{measure}" not in results[0][variant]:
-                        continue
-                    if any(f"{dim_type}/{kind}/1/{measure}" not in r[variant] for r in results):
-                        continue  # not yet completed for every network
                     if kind == "random" and key.startswith("silent"):
                         continue
-                    table = values(results, variant, f"{dim_type}/{kind}", key)
+                    if task == "swg" and "decision" in key:
+                        continue  # the swg trials have no burn-in: the same as the whole trial
+                    have = [r for r in results if f"{dim_type}/{kind}/1/{measure}" in r.get(variant, {})]
+                    if not have:
+                        continue
+                    if len(have) < len(results):  # completed for some networks so far
+                        label = f"{label} ({len(have)} networks)"
+                    table = values(have, variant, f"{dim_type}/{kind}", key)
                     cells = []
                     for column in table.T:
                         mean, mean_ad, median_ad = spread(column)
