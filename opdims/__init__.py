@@ -27,7 +27,7 @@ from .core.metrics import mse, state_distance
 from .core.network import Network
 from .core.random import NumpyStream
 from .core.simulate import simulate
-from .core.tasks import context_integration_trials, sine_wave_trials, trials_from_arrays
+from .core.tasks import context_integration_trials, sine_wave_trials, trials_from_arrays, trials_from_neurogym
 from .data import default_weights
 from .dims.global_dims import global_operative_dimensions
 from .dims.local_dims import local_operative_dimensions
@@ -68,6 +68,7 @@ __all__ = [
     "sine_wave_trials",
     "state_distance",
     "trials_from_arrays",
+    "trials_from_neurogym",
 ]
 
 #: names of the opdims 0.2 facade that now live only in their modules

@@ -30,6 +30,7 @@ from ..core.random import RandomStream
 from ..core.sampling import (
     SUBSETS,
     SamplingLocationProperties,
+    as_locations,
     check_condition_counts,
     condition_sampling_scheme,
     locations_from_averages,
@@ -364,8 +365,11 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
         A user's trials (required for a user's task).
     sweep_trials : TaskData, optional
         Trials of the rank sweep (default ``trials``).
-    locations : array_like, optional
-        ``[L, N]`` sampling locations to use instead of those on the condition averages.
+    locations : array_like or object, optional
+        ``[L, N]`` sampling locations to use instead of those on the condition
+        averages, or fixed points: FixedPointFinder's ``FixedPoints`` or any
+        object or mapping with ``xstar`` (hidden states ``h* = φ(x*)``) and
+        ``inputs`` (:func:`opdims.core.sampling.fixed_point_locations`).
     local_dims : dict, optional
         ``dim_type -> LocalOperativeDimensions`` already computed (e.g. read
         from a file): used instead of computing them.
@@ -429,7 +433,7 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
         if opts.pcs:
             pcs = principal_components(covariance=summary.covariance())[0][:, :3]
     if locations is not None:
-        locations = check_locations(net, locations).reshape(-1, net.n_units)
+        locations = as_locations(net, locations)
         props = props if props is not None and props.n_locations == locations.shape[0] else None
         locations_from = "given locations"
     elif averages is not None:

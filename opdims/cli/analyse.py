@@ -11,7 +11,9 @@ from ..analysis.chain import AnalysisOptions, analyse_network
 from ..analysis.runs import SEED_RUN
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
+from ..core.sampling import as_locations
 from ..core.validation import TASKS
+from ..io.tree import open_tree
 from ..plotting import report as html_report
 from .options import add_dim_types, add_row_method
 from .scripts import parse_ranks
@@ -39,11 +41,17 @@ def register(subparsers) -> None:
                     "(MATLAB orientation), OUT/summary.md, figures and OUT/index.html (the report: figures, summary "
                     "and provenance in one page that stands alone). Networks: the authors' .h5 layout, .mat, "
                     ".npz or .h5 of named arrays (W_in, W, W_out, x0, b_x, b_z, alpha or dt and tau, "
-                    "nonlinearity), or a PyTorch nn.RNN state dict with an nn.Linear readout.")
+                    "nonlinearity), PsychRNN's saved weights (with --alpha), or a PyTorch nn.RNN (nn.GRU, nn.LSTM) "
+                    "state dict with an nn.Linear readout.")
     group = parser.add_argument_group("network")
     group.add_argument("--weights", required=True, metavar="MODEL", help="the network's file")
     group.add_argument("--net-id", default="1", metavar="ID",
                        help="which network of the file: its number, or a struct or module name (default 1)")
+    group.add_argument("--module", metavar="NAME", default=None,
+                       help="a PyTorch file's recurrent module when it holds several (NAME, or NAME:READOUT to "
+                            "choose its readout too)")
+    group.add_argument("--alpha", type=float, default=None, metavar="DT/TAU",
+                       help="dt / tau, for weights that do not store it (PsychRNN's .npz)")
     group.add_argument("--nonlinearity", choices=NONLINEARITIES, default=None,
                        help="override the stored nonlinearity (a PyTorch state dict does not store it: tanh is "
                             "assumed)")
@@ -63,7 +71,8 @@ def register(subparsers) -> None:
     where.add_argument("--times", metavar="T1,T2,...", help="sample these steps (1-based) of each condition average")
     where.add_argument("--locations", metavar="FILE",
                        help="sampling locations [L, N] (states) from a file (.npz/.h5 'locations', .mat 'locations' "
-                            "in [L, N])")
+                            "in [L, N]), or fixed points: 'xstar' [n, N] hidden states with their 'inputs' "
+                            "[n, n_inputs] (FixedPointFinder's xstar and inputs)")
     group = parser.add_argument_group("analysis")
     add_dim_types(group)
     add_row_method(group)
@@ -90,6 +99,20 @@ def _times(text):
         return tuple(int(t) for t in text.split(","))
     except ValueError:
         raise ValidationError(f"--times: expected steps like 1,50,100, got {text!r}") from None
+
+
+def _locations(path, net):
+    """Sampling locations from a file: ``locations [L, N]``, or fixed points ``xstar [n, N]`` (+ ``inputs``)."""
+    with open_tree(path) as (_, tree):
+        names = set(tree)
+    if "xstar" in names:
+        found = {name: io.read_array(path, name) for name in ("xstar", "inputs") if name in names}
+    else:
+        found = io.read_array(path, "locations")
+    try:
+        return as_locations(net, found)
+    except ValidationError as exc:
+        raise ValidationError(f"--locations {path}: {exc}") from None
 
 
 def run(args) -> int:
@@ -128,7 +151,7 @@ def run(args) -> int:
                                          "--no-figures") from exc
     weights = io.existing_file(args.weights, "--weights")
     net_id = int(args.net_id) if str(args.net_id).isdigit() else args.net_id
-    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity)
+    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity, module=args.module, alpha=args.alpha)
     trials = sweep_trials = None
     if args.trials is not None:
         trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
@@ -137,7 +160,7 @@ def run(args) -> int:
                                       n_contexts=net.n_contexts)
     locations = None
     if args.locations is not None:
-        locations = io.read_array(io.existing_file(args.locations, "--locations"), "locations")
+        locations = _locations(io.existing_file(args.locations, "--locations"), net)
     out = io.check_output_folder(args.out)
     paths = {key: out / name for key, name in OUTPUTS.items()}
     figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}

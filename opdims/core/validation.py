@@ -30,6 +30,7 @@ __all__ = [
     "check_noise",
     "check_positive_int",
     "check_recurrent",
+    "check_state_kind",
     "check_targets",
 ]
 
@@ -445,3 +446,31 @@ def check_locations(net, locations) -> np.ndarray:
     if not np.all(np.isfinite(loc)):
         raise ValidationError("locations: contain NaN or Inf (was a condition without trials averaged?)")
     return loc
+
+
+#: what the states of fixed points are: the rates (hidden state) r = φ(x), or opdims' state x
+STATE_KINDS = ("hidden", "preactivation")
+
+
+def check_state_kind(value) -> str:
+    """``states`` of fixed points: ``'hidden'`` or ``'preactivation'``.
+
+    Parameters
+    ----------
+    value : str
+        The argument.
+
+    Returns
+    -------
+    str
+        The value.
+
+    Raises
+    ------
+    ValidationError
+        For anything else.
+    """
+    if value not in STATE_KINDS:
+        raise ValidationError(f"states: expected 'hidden' (r = φ(x), a PyTorch model's and FixedPointFinder's) or "
+                              f"'preactivation' (opdims' state x), got {value!r}")
+    return value
