@@ -6,11 +6,12 @@ import time
 from pathlib import Path
 
 from ..core.errors import ValidationError
+from ..core.validation import parse_id_ranges, select_ids
 from ..data.sources import ENV_VAR, resolve_weights
 from ..io import atomic_output, check_output_file, check_output_folder, sha256_of_file
 from ..plotting import report as html_report
 from ..version import __version__
-from .batch import add_executor_options, executor_settings, parse_net_ids
+from .batch import add_executor_options, executor_settings
 from .options import add_dim_types
 
 FIGURE_NAME = "figure3.png"
@@ -89,10 +90,7 @@ def run(args) -> int:
         choice = resolve_weights(task, given, original=args.original, use_env=False, option=f"--{task}")
         label = {"given": f"from {choice.path.name}", "original": "original"}.get(choice.label, choice.label)
         available = network_ids(choice.path)
-        ids = available if args.nets is None else tuple(parse_net_ids(args.nets))
-        missing = sorted(set(ids) - set(available))
-        if missing:
-            raise ValidationError(f"{choice.path}: no network(s) {missing}; the file holds {list(available)}")
+        ids = select_ids(None if args.nets is None else parse_id_ranges(args.nets), available, str(choice.path))
         sets.append(NetworkSet(task, choice.path, tuple(ids), label))
     figure_path, table_path = args.out / FIGURE_NAME, args.out / TABLE_NAME
     page_path = args.out / html_report.REPORT_NAME
