@@ -19,7 +19,7 @@ the median absolute deviation (MAD), as the paper's figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -105,11 +105,14 @@ class Summary:
         ``task -> NetworkSet``.
     seconds : float
         Compute time stored with the results.
+    fingerprints : dict
+        ``(task, net_id) -> fingerprint`` of each network (:meth:`opdims.Network.fingerprint`).
     """
 
     curves: dict
     sources: dict
     seconds: float
+    fingerprints: dict = field(default_factory=dict)
 
     def mean(self, task, dim_type, kind, measure) -> np.ndarray:
         """Mean over networks.
@@ -175,9 +178,11 @@ def summarise(sets, dim_types, analyses) -> Summary:
     Summary
         The curves.
     """
-    curves, seconds = {}, 0.0
+    curves, seconds, fingerprints = {}, 0.0, {}
     for nets in sets:
         mine = [analyses[nets.task, net_id] for net_id in nets.net_ids]
+        for net_id, analysis in zip(nets.net_ids, mine):
+            fingerprints[nets.task, net_id] = analysis.provenance.get("network_fingerprint")
         seconds += sum(float(a.provenance.get("seconds", 0.0)) for a in mine)
         for dim_type in dim_types:
             for kind in LOCATION_KINDS:
@@ -189,7 +194,7 @@ def summarise(sets, dim_types, analyses) -> Summary:
                     "full_cost": np.array([r.sweep.full_cost for r in results]),
                     "ranks": results[0].sweep.ranks,
                 }
-    return Summary(curves, {nets.task: nets for nets in sets}, seconds)
+    return Summary(curves, {nets.task: nets for nets in sets}, seconds, fingerprints)
 
 
 def rank_thresholds(summary: Summary, tolerance: float = COST_TOLERANCE) -> list[dict]:
@@ -312,7 +317,7 @@ def figure3(summary: Summary, dim_types=DIM_TYPES):
 
 def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler: str | None = None,
               dask_local: int | None = None, threads: int | None = None, recompute: bool = False,
-              progress: bool = True, connect_timeout: float = CONNECT_TIMEOUT) -> Summary:
+              progress: bool = True, connect_timeout: float = CONNECT_TIMEOUT, sweep_noise: bool = True) -> Summary:
     """Compute (or resume) every network of ``sets``, then summarise.
 
     Parameters
@@ -337,6 +342,10 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         A progress bar.
     connect_timeout : float, optional
         Seconds a Dask scheduler has to answer (default 10).
+    sweep_noise : bool, optional
+        The rank sweep with the networks' internal noise and the ctxt input noise, as the published s3
+        (default); ``False``: without any noise (see :class:`~opdims.AnalysisOptions`). Stored results
+        made the other way are recomputed.
 
     Returns
     -------
@@ -344,7 +353,7 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         The curves over networks (see :func:`figure3`, :func:`threshold_table`).
     """
     dim_types = tuple(dim_types)
-    options = AnalysisOptions(dim_types=dim_types, random_control=True)
+    options = AnalysisOptions(dim_types=dim_types, random_control=True, sweep_noise=sweep_noise)
     store = AnalysisStore(Path(out_dir) / "networks", keep_local=False)
     if threads is None:
         threads = threads_per_job(workers, scheduler=scheduler, dask_local=dask_local)

@@ -8,7 +8,9 @@ from pathlib import Path
 from ..core.errors import ValidationError
 from ..core.validation import parse_id_ranges, select_ids
 from ..data.sources import ENV_VAR, resolve_weights
-from ..io import atomic_output, check_output_file, check_output_folder
+from ..io import atomic_output, check_output_file, check_output_folder, sha256_of_file
+from ..plotting import report as html_report
+from ..version import __version__
 from .batch import add_executor_options, executor_settings
 from .options import add_dim_types
 
@@ -33,7 +35,8 @@ def register(subparsers) -> None:
                     f"OUT/{FIGURE_NAME} (mean over networks, band +- median absolute deviation), "
                     f"OUT/{TABLE_NAME} (where the mean cost comes back to the full-rank level, see "
                     "--tolerance) and one result file per network under OUT/networks/; a rerun resumes from "
-                    "those. Without weights, runs on the bundled default networks (one per task).")
+                    f"those; OUT/{html_report.REPORT_NAME} shows it all in one page. Without weights, runs on the "
+                    "bundled default networks (one per task).")
     parser.add_argument("--out", type=Path, default=Path("reproduction"), metavar="DIR",
                         help="output folder (default ./reproduction)")
     parser.add_argument("--original", nargs="?", const="", default=None, metavar="DIR",
@@ -49,6 +52,10 @@ def register(subparsers) -> None:
                         help="rank table: smallest rank whose mean cost is at most (1 + TOLERANCE) x the "
                              "full-rank cost, and rank from which it stays within TOLERANCE of its range "
                              "(default 0.1)")
+    parser.add_argument("--noise-free-sweep", dest="sweep_noise", action="store_false",
+                        help="run the rank sweep without any noise (no internal noise, no ctxt input noise), as the "
+                             "paper's caption describes the state distance; default: with the noise, as the "
+                             "published s3 computes it (see docs/paper_vs_code.md)")
     add_executor_options(parser)
     parser.add_argument("--force", action="store_true",
                         help="overwrite the figure and table of an earlier run (its finished networks are reused)")
@@ -86,14 +93,17 @@ def run(args) -> int:
         ids = select_ids(None if args.nets is None else parse_id_ranges(args.nets), available, str(choice.path))
         sets.append(NetworkSet(task, choice.path, tuple(ids), label))
     figure_path, table_path = args.out / FIGURE_NAME, args.out / TABLE_NAME
+    page_path = args.out / html_report.REPORT_NAME
     check_output_folder(args.out)
     for nets in sets:  # where each network's result goes, before any work
         check_output_folder(args.out / "networks" / nets.task, "--out")
-    for path in (figure_path, table_path):
+    for path in (figure_path, table_path, page_path):
         check_output_file(path, args.force)
     started = time.perf_counter()
-    summary = reproduce(sets, args.out, args.dims, recompute=args.recompute, progress=not args.quiet, **executor)
-    table = threshold_table(rank_thresholds(summary, args.tolerance), args.tolerance)
+    summary = reproduce(sets, args.out, args.dims, recompute=args.recompute, progress=not args.quiet,
+                        sweep_noise=args.sweep_noise, **executor)
+    thresholds = rank_thresholds(summary, args.tolerance)
+    table = threshold_table(thresholds, args.tolerance)
     sources = "\n".join(f"- {s.task}: {len(s.net_ids)} network(s) ({s.label}) in {s.path}" for s in sets)
     report = (f"{table}\n\nNetworks:\n{sources}\n\nCompute time of the stored results: {summary.seconds / 60:.1f} min "
               f"(this run: {(time.perf_counter() - started) / 60:.1f} min)\n")
@@ -102,6 +112,19 @@ def run(args) -> int:
         Path(temporary).write_text(report)
     with atomic_output(figure_path, overwrite=True) as temporary:
         fig.savefig(temporary, format="png", dpi=110)
+    page = html_report.Report(
+        f"Operative dimensions over {sum(len(s.net_ids) for s in sets)} network(s): reproduction of the paper",
+        html_report.rank_sentence(thresholds, args.tolerance, rank_key="rank"), report,
+        html_report.folder_figures(args.out),
+        [("networks", "; ".join(f"{s.task}: {len(s.net_ids)} ({s.label})" for s in sets)),
+         ("opdims version", __version__),
+         ("compute time of the stored results", f"{summary.seconds / 60:.1f} min"),
+         ("this run", f"{(time.perf_counter() - started) / 60:.1f} min"),
+         ("parity suite", html_report.parity_sentence())],
+        [(f"{s.task} weights", str(s.path), sha256_of_file(s.path)) for s in sets],
+        {k: v for k, v in vars(args).items() if k not in ("func", "command", "quiet", "force")},
+        [(f"{task} network {net_id}", digest) for (task, net_id), digest in summary.fingerprints.items()])
+    html_report.write_report(args.out, page, overwrite=True)
     print(report)
-    print(f"wrote {figure_path} and {table_path}")
+    print(f"wrote {figure_path}, {table_path} and {page_path}")
     return 0
