@@ -16,21 +16,15 @@ from ..core.sampling import as_locations
 from ..core.validation import TASKS, check_sampling_steps, check_seed
 from ..io.tree import open_tree
 from ..plotting import report as html_report
-from .options import add_dim_types, add_row_method
+from .options import add_dim_types, add_row_method, command_doc
 from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
            "ranks": "operative_dimensions.png", "locations": "sampling_locations.png", "report": "index.html"}
 
 
+@command_doc("analyse")
 def register(subparsers) -> None:
-    """Add ``analyse`` to the ``opdims`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``opdims`` parser's subcommands.
-    """
     parser = subparsers.add_parser(
         "analyse", aliases=["analyze"],
         help="operative dimensions of your own network: weights (.h5, .mat, .npz, PyTorch) and trials in, "
@@ -116,19 +110,8 @@ def _locations(path, net):
         raise ValidationError(f"--locations {path}: {exc}") from None
 
 
+@command_doc("analyse")
 def run(args) -> int:
-    """Run ``opdims analyse`` with parsed options.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The options.
-
-    Returns
-    -------
-    int
-        The exit code (0).
-    """
     started = time.perf_counter()
     dim_types = args.dim_types
     ranks = parse_ranks(args.ranks)

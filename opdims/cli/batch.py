@@ -12,7 +12,7 @@ from ..core.errors import ValidationError
 from ..core.validation import check_positive_seconds, parse_id_ranges
 from ..data.sources import ENV_VAR, resolve_weights
 from ..io import AnalysisStore, check_output_folder
-from .options import add_dim_types
+from .options import add_dim_types, command_doc
 from .scripts import parse_ranks
 
 
@@ -95,14 +95,8 @@ def executor_settings(args) -> dict:
             "connect_timeout": check_positive_seconds(args.connect_timeout, "--connect-timeout"), "threads": threads}
 
 
+@command_doc("batch")
 def register(subparsers) -> None:
-    """Add ``batch`` to the ``opdims`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``opdims`` parser's subcommands.
-    """
     parser = subparsers.add_parser(
         "batch", help="the analysis chain (s2 + s3: local and global operative dimensions, rank sweep) of many "
                       "networks, on local processes or a Dask cluster",
@@ -132,19 +126,8 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+@command_doc("batch")
 def run(args) -> int:
-    """Run ``opdims batch`` with parsed options.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The options.
-
-    Returns
-    -------
-    int
-        The exit code (0).
-    """
     executor = executor_settings(args)
     options = AnalysisOptions(dim_types=tuple(args.dim_types), random_control=args.random_control,
                               ranks=parse_ranks(args.ranks))

@@ -6,26 +6,11 @@ import os
 import sys
 
 from ..io import describe_file
+from .options import command_doc
 
 
+@command_doc("info")
 def register(subparsers) -> None:
-    """Add the ``info`` subcommand to the ``opdims`` command line.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
-
-    Examples
-    --------
-    >>> import argparse
-    >>> from opdims.cli import info
-    >>> parser = argparse.ArgumentParser(prog="opdims")
-    >>> info.register(parser.add_subparsers())
-    >>> args = parser.parse_args(["info", "a.h5", "b.mat"])
-    >>> args.func is info.run
-    True
-    """
     parser = subparsers.add_parser(
         "info", help="summarise .h5/.mat files: format, networks, arrays and sizes, tasks",
         description="Print the format (detected from the file's header, not its extension) and the contents "

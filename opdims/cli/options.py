@@ -15,7 +15,7 @@ import argparse
 
 from ..core.validation import DIM_TYPES, ROW_METHODS
 
-__all__ = ["add_dim_types", "add_row_method"]
+__all__ = ["REGISTER_DOC", "RUN_DOC", "add_dim_types", "add_row_method", "command_doc"]
 
 
 class DimTypesAction(argparse.Action):
@@ -66,3 +66,47 @@ def add_row_method(group, default: str = "exact") -> None:
     group.add_argument("--row-method", default=default, metavar="{" + ",".join(ROW_METHODS) + "}",
                        help="how row dimensions are found: 'exact' solves for the best dimension, 'fminunc' is "
                             "the original's random-start quasi-Newton search (slow); default %(default)s")
+
+
+#: the docstring of every command module's ``register`` (the contract, written once)
+REGISTER_DOC = """Add ``{name}`` to the ``opdims`` command.
+
+Parameters
+----------
+subparsers : argparse._SubParsersAction
+    What :meth:`argparse.ArgumentParser.add_subparsers` returned; the new parser's ``func`` is the module's ``run``.
+"""
+
+#: the docstring of every command module's ``run``
+RUN_DOC = """Run ``opdims {name}`` with parsed options.
+
+Parameters
+----------
+args : argparse.Namespace
+    The options.
+
+Returns
+-------
+int
+    The exit code (0; errors reach :func:`opdims.cli.main` as :class:`~opdims.core.errors.OpdimsError`).
+"""
+
+
+def command_doc(name: str):
+    """Give a command module's ``register`` or ``run`` its docstring (:data:`REGISTER_DOC`, :data:`RUN_DOC`).
+
+    Parameters
+    ----------
+    name : str
+        The command, as typed after ``opdims``.
+
+    Returns
+    -------
+    callable
+        A decorator.
+    """
+    def decorate(function):
+        function.__doc__ = (REGISTER_DOC if function.__name__ == "register" else RUN_DOC).format(name=name)
+        return function
+
+    return decorate

@@ -19,29 +19,14 @@ from ..data.sources import (
 )
 from ..io.filesystem import atomic_output, check_output_file
 from ..version import __version__
+from .options import command_doc
 
 #: the parity suite's test modules (installed with the package)
 PARITY_DIR = Path(__file__).resolve().parents[1] / "parity"
 
 
+@command_doc("parity")
 def register(subparsers) -> None:
-    """Add the ``parity`` subcommand to the ``opdims`` command line.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
-
-    Examples
-    --------
-    >>> import argparse
-    >>> from opdims.cli import parity
-    >>> parser = argparse.ArgumentParser(prog="opdims")
-    >>> parity.register(parser.add_subparsers())
-    >>> args = parser.parse_args(["parity", "--markdown", "parity.md"])
-    >>> args.func is parity.run
-    True
-    """
     p = subparsers.add_parser(
         "parity",
         help="check opdims against numbers produced by the original MATLAB code",

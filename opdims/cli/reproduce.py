@@ -12,20 +12,14 @@ from ..io import atomic_output, check_output_file, check_output_folder, sha256_o
 from ..plotting import report as html_report
 from ..version import __version__
 from .batch import add_executor_options, executor_settings
-from .options import add_dim_types
+from .options import add_dim_types, command_doc
 
 FIGURE_NAME = "figure3.png"
 TABLE_NAME = "rank_thresholds.md"
 
 
+@command_doc("reproduce")
 def register(subparsers) -> None:
-    """Add ``reproduce`` to the ``opdims`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``opdims`` parser's subcommands.
-    """
     parser = subparsers.add_parser(
         "reproduce", help="figure 3 b-g of the paper (global operative dimensions, cost and state distance "
                           "against rank) over all networks, with the random-location control",
@@ -64,19 +58,8 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+@command_doc("reproduce")
 def run(args) -> int:
-    """Run ``opdims reproduce`` with parsed options.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The options.
-
-    Returns
-    -------
-    int
-        The exit code (0).
-    """
     from ..analysis.reproduce import NetworkSet, figure3, network_ids, rank_thresholds, reproduce, threshold_table
 
     executor = executor_settings(args)

@@ -24,7 +24,7 @@ from ..data.sources import ENV_VAR, authors_local_dimensions, resolve_weights
 from ..dims.sweeps import COST_TOLERANCE
 from ..matlab import scripts as pipelines
 from ..matlab.scripts import RESULT_FORMATS, result_paths, save_result
-from .options import add_dim_types, add_row_method
+from .options import add_dim_types, add_row_method, command_doc
 
 TASK_NAMES = {"ctxt": "context-dependent integration", "swg": "sine-wave generation"}
 
@@ -74,14 +74,8 @@ ANALYSES = {
 }
 
 
+@command_doc("s1 ... s4")
 def register(subparsers) -> None:
-    """Add ``s1 ... s4`` to the ``opdims`` command.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``opdims`` parser's subcommands.
-    """
     for spec in ANALYSES.values():
         parser = subparsers.add_parser(spec.name, aliases=[spec.alias], help=spec.summary,
                                        description=f"{spec.summary}. {spec.description}")
@@ -338,19 +332,8 @@ def _figures(analysis: str, result) -> list:
 RUNNERS = {"s1": _run_s1, "s2": _run_s2, "s3": _run_s3, "s4": _run_s4}
 
 
+@command_doc("s1 ... s4")
 def run(args) -> int:
-    """Run ``opdims s1 ... s4`` with parsed options.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The options.
-
-    Returns
-    -------
-    int
-        The exit code (0).
-    """
     spec = ANALYSES[args.analysis]
     common = _common(args)
     if args.analysis == "s3":

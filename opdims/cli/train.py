@@ -6,26 +6,11 @@ import shlex
 from pathlib import Path
 
 from .batch import parse_net_ids
+from .options import command_doc
 
 
+@command_doc("train")
 def register(subparsers) -> None:
-    """Add the ``train`` subcommand to the ``opdims`` command line.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
-
-    Examples
-    --------
-    >>> import argparse
-    >>> from opdims.cli import train
-    >>> parser = argparse.ArgumentParser(prog="opdims")
-    >>> train.register(parser.add_subparsers())
-    >>> args = parser.parse_args(["train", "swg", "--out", "my_swg.h5"])
-    >>> args.func is train.run
-    True
-    """
     parser = subparsers.add_parser(
         "train", help="train vanilla RNNs on ctxt or swg (torch), written in the original HDF5 layout",
         description="Train networks as in the paper (N units, tau 10 ms, dt 1 ms, internal noise 0.1, "

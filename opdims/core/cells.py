@@ -27,12 +27,12 @@ state it reads, ``W (I - V V')`` (see docs/gated_cells.md).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .errors import ValidationError
-from .network import NetworkError
+from .network import NetworkError, NetworkShape
 from .reduce import as_dimension_matrix, check_dim_type, is_orthonormal
 from .validation import GATED_KINDS, check_gated_kind
 
@@ -118,7 +118,7 @@ def _as_array(value, name: str, shape: tuple, source: str) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class GatedNetwork:
+class GatedNetwork(NetworkShape):
     """A one-layer, unidirectional GRU or LSTM with a linear readout, in PyTorch's equations.
 
     The state is ``h`` (GRU, ``N`` numbers) or ``(h, c)`` (LSTM, ``2N``
@@ -171,6 +171,8 @@ class GatedNetwork:
     x0: np.ndarray
     source: str = field(default="", compare=False)
 
+    DIGEST_FIELDS = ("W_in", "W", "b_in", "b_rec", "W_out", "b_z", "x0")
+
     def __post_init__(self):
         kind = check_gated_kind(self.kind)
         object.__setattr__(self, "kind", kind)
@@ -212,21 +214,6 @@ class GatedNetwork:
     def state_size(self) -> int:
         """Numbers in a state ``S``: ``N`` (GRU) or ``2N`` (LSTM)."""
         return self.n_units if self.kind == "gru" else 2 * self.n_units
-
-    @property
-    def n_inputs(self) -> int:
-        """Number of inputs."""
-        return self.W_in.shape[1]
-
-    @property
-    def n_outputs(self) -> int:
-        """Number of outputs."""
-        return self.W_out.shape[0]
-
-    @property
-    def n_contexts(self) -> int:
-        """Number of initial states (columns of ``x0``)."""
-        return self.x0.shape[1]
 
     @property
     def alpha(self) -> float:
@@ -319,42 +306,7 @@ class GatedNetwork:
         str
             64 hex digits.
         """
-        digest = hashlib.sha256(self.kind.encode())
-        for name in ("W_in", "W", "b_in", "b_rec", "W_out", "b_z", "x0"):
-            arr = np.ascontiguousarray(getattr(self, name), dtype=np.float64)
-            digest.update(f"{name}{arr.shape}".encode())
-            digest.update(arr.tobytes())
-        return digest.hexdigest()
-
-    def with_recurrent(self, W) -> GatedNetwork:
-        """The same network with ``W`` (``weight_hh`` ``[G N, N]``) replaced.
-
-        Parameters
-        ----------
-        W : array_like
-            New recurrent weights.
-
-        Returns
-        -------
-        GatedNetwork
-            The new network.
-        """
-        return replace(self, W=W)
-
-    def with_initial_states(self, x0) -> GatedNetwork:
-        """The same network with initial states ``x0 [S, n_ctx]`` replaced.
-
-        Parameters
-        ----------
-        x0 : array_like
-            New initial states.
-
-        Returns
-        -------
-        GatedNetwork
-            The new network.
-        """
-        return replace(self, x0=x0)
+        return self.digest_arrays(hashlib.sha256(self.kind.encode())).hexdigest()
 
 
 def is_gated(net) -> bool:

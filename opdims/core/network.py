@@ -44,8 +44,83 @@ def _as_float_array(value, name: str, ndim: int, source: str) -> np.ndarray:
     return arr
 
 
+class NetworkShape:
+    """What every network class shares (:class:`Network`, :class:`opdims.core.cells.GatedNetwork`).
+
+    Sizes read off ``W_in``, ``W_out`` and ``x0``; copies with ``W`` or
+    ``x0`` replaced; the sha256 of the arrays named by ``DIGEST_FIELDS``.
+    Subclasses are frozen dataclasses with those fields.
+    """
+
+    DIGEST_FIELDS: tuple = ()
+
+    @property
+    def n_inputs(self) -> int:
+        """Number of inputs ``n_in``."""
+        return self.W_in.shape[1]
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of outputs ``n_out``."""
+        return self.W_out.shape[0]
+
+    @property
+    def n_contexts(self) -> int:
+        """Number of initial states (columns of ``x0``)."""
+        return self.x0.shape[1]
+
+    def digest_arrays(self, digest):
+        """Add the arrays of ``DIGEST_FIELDS`` (name, shape and float64 bytes, in that order) to ``digest``.
+
+        Parameters
+        ----------
+        digest : hashlib._Hash
+            A running sha256.
+
+        Returns
+        -------
+        hashlib._Hash
+            ``digest``, updated.
+        """
+        for name in self.DIGEST_FIELDS:
+            arr = np.ascontiguousarray(getattr(self, name), dtype=np.float64)
+            digest.update(f"{name}{arr.shape}".encode())
+            digest.update(arr.tobytes())
+        return digest
+
+    def with_recurrent(self, W):
+        """The same network with its recurrent weights ``W`` replaced.
+
+        Parameters
+        ----------
+        W : array_like
+            New recurrent weights, of the shape of ``W``.
+
+        Returns
+        -------
+        object
+            The new network, of this network's class.
+        """
+        return replace(self, W=W)
+
+    def with_initial_states(self, x0):
+        """The same network with initial states ``x0`` (one column per context) replaced.
+
+        Parameters
+        ----------
+        x0 : array_like
+            New initial states.
+
+        Returns
+        -------
+        object
+            The new network, of this network's class.
+        """
+        return replace(self, x0=x0)
+
+
 @dataclass(frozen=True)
-class Network:
+class Network(NetworkShape):
     """A vanilla rate RNN, ``x <- (1-a) x + a (W_in u + W φ(x) + b_x + noise)``, ``z = W_out φ(x) + b_z``.
 
     ``a = dt / tau`` (0.1 in the paper; 1 for a discrete-time RNN such as
@@ -103,6 +178,8 @@ class Network:
     nonlinearity: str = "tanh"
     source: str = field(default="", compare=False)
 
+    DIGEST_FIELDS = ("W_in", "W", "W_out", "x0", "b_x", "b_z")
+
     def __post_init__(self):
         where = f"{self.source}: " if self.source else ""
         arrays = {
@@ -156,21 +233,6 @@ class Network:
         return self.W.shape[0]
 
     @property
-    def n_inputs(self) -> int:
-        """Number of inputs ``n_in``."""
-        return self.W_in.shape[1]
-
-    @property
-    def n_outputs(self) -> int:
-        """Number of outputs ``n_out``."""
-        return self.W_out.shape[0]
-
-    @property
-    def n_contexts(self) -> int:
-        """Number of initial states (columns of ``x0``)."""
-        return self.x0.shape[1]
-
-    @property
     def alpha(self) -> float:
         """Integration factor ``dt / tau`` (0.1 by default)."""
         return self.dt / self.tau
@@ -204,40 +266,6 @@ class Network:
         str
             64 hex digits.
         """
-        digest = hashlib.sha256()
-        for name in ("W_in", "W", "W_out", "x0", "b_x", "b_z"):
-            arr = np.ascontiguousarray(getattr(self, name), dtype=np.float64)
-            digest.update(f"{name}{arr.shape}".encode())
-            digest.update(arr.tobytes())
+        digest = self.digest_arrays(hashlib.sha256())
         digest.update(repr((self.dt, self.tau, self.noise_sigma, self.nonlinearity)).encode())
         return digest.hexdigest()
-
-    def with_recurrent(self, W: np.ndarray) -> Network:
-        """The same network with recurrent weights ``W [N, N]`` replaced.
-
-        Parameters
-        ----------
-        W : array_like
-            New recurrent weights.
-
-        Returns
-        -------
-        Network
-            The new network.
-        """
-        return replace(self, W=W)
-
-    def with_initial_states(self, x0: np.ndarray) -> Network:
-        """The same network with initial states ``x0 [N, n_ctx]`` replaced.
-
-        Parameters
-        ----------
-        x0 : array_like
-            New initial states.
-
-        Returns
-        -------
-        Network
-            The new network.
-        """
-        return replace(self, x0=x0)

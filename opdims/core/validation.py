@@ -97,7 +97,7 @@ def check_choice(value, name: str, choices, meanings: dict | None = None) -> str
     raise ValidationError(f"{name}: expected {expected}, got {value!r}")
 
 
-def name_check(function: str, name: str, choices, meanings: dict | None = None):
+def name_check(function: str, name: str, choices, meanings: dict | None = None, normalise=None):
     """A check that a value is one of ``choices``, for an argument usually called ``name``.
 
     The checks below are made here, so that each is "this name in that
@@ -113,6 +113,8 @@ def name_check(function: str, name: str, choices, meanings: dict | None = None):
         The accepted values.
     meanings : dict, optional
         A few words on each choice, for the message.
+    normalise : callable, optional
+        Applied to a string value first (e.g. ``str.lower``, or a map of former names).
 
     Returns
     -------
@@ -128,6 +130,8 @@ def name_check(function: str, name: str, choices, meanings: dict | None = None):
         "one of " + ", ".join(f"``{c!r}``" for c in choices)
 
     def check(value, name: str = name) -> str:
+        if normalise is not None and isinstance(value, str):
+            value = normalise(value)
         return check_choice(value, name, choices, meanings)
 
     check.__doc__ = f"""``value`` if it is {listed}, else raise :class:`ValidationError`.
@@ -157,51 +161,14 @@ check_task = name_check("check_task", "network type", TASKS,
 check_nonlinearity = name_check("check_nonlinearity", "nonlinearity", NONLINEARITY_NAMES)
 
 
-def check_row_method(method, name: str = "row_method") -> str:
-    """The row method ``method`` names (``'exact'`` or ``'fminunc'``; ``'reference'`` is ``'fminunc'``).
-
-    Parameters
-    ----------
-    method : str
-        The value to check.
-    name : str, optional
-        The argument's name, for the message.
-
-    Returns
-    -------
-    str
-        ``'exact'`` or ``'fminunc'``.
-
-    Examples
-    --------
-    >>> check_row_method("reference")
-    'fminunc'
-    """
-    method = FORMER_ROW_METHODS.get(method, method) if isinstance(method, str) else method
-    return check_choice(method, name, ROW_METHODS, {"exact": "the exact solver", "fminunc": "the original's optimiser"})
+#: ``check_row_method(value)``: ``'exact'`` or ``'fminunc'`` (the former name ``'reference'`` is read as ``'fminunc'``)
+check_row_method = name_check("check_row_method", "row_method", ROW_METHODS,
+                              {"exact": "the exact solver", "fminunc": "the original's optimiser"},
+                              normalise=lambda method: FORMER_ROW_METHODS.get(method, method))
 
 
-def check_gated_kind(kind, name: str = "kind") -> str:
-    """``kind`` in lower case if it is ``'gru'`` or ``'lstm'`` (any case), else raise.
-
-    Parameters
-    ----------
-    kind : str
-        The value to check.
-    name : str, optional
-        The argument's name, for the message.
-
-    Returns
-    -------
-    str
-        ``'gru'`` or ``'lstm'``.
-
-    Examples
-    --------
-    >>> check_gated_kind("GRU")
-    'gru'
-    """
-    return check_choice(kind.lower() if isinstance(kind, str) else kind, name, GATED_KINDS)
+#: ``check_gated_kind(value)``: ``'gru'`` or ``'lstm'``, in any case
+check_gated_kind = name_check("check_gated_kind", "kind", GATED_KINDS, normalise=str.lower)
 
 
 def check_positive_int(value, name: str, meaning: str = "") -> int:
