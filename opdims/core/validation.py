@@ -14,6 +14,7 @@ from .errors import ValidationError
 __all__ = [
     "ValidationError",
     "as_real_array",
+    "check_choice",
     "check_condition_ids",
     "check_inputs",
     "check_locations",
@@ -22,6 +23,42 @@ __all__ = [
     "check_recurrent",
     "check_targets",
 ]
+
+
+def check_choice(value, choices, name: str):
+    """``value`` if it is one of ``choices``, else raise naming ``name`` and the choices.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    choices : sequence
+        The accepted values.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    object
+        The value.
+
+    Raises
+    ------
+    ValidationError
+        If ``value`` is not among ``choices``.
+
+    Examples
+    --------
+    >>> check_choice("mean", ("mean", "median"), "band")
+    'mean'
+    """
+    try:
+        ok = value in tuple(choices)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValidationError(f"{name}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
 
 
 def check_positive_int(value, name: str, meaning: str = "") -> int:
