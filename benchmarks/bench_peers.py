@@ -71,14 +71,14 @@ def opdims_workloads(inp: dict, weights: Path) -> dict:
     location = inp["location"][None]
 
     def forward():
-        traj = opdims.core.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
+        traj = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
         return {"z": traj.z, "x_last": traj.x[:, -1, :], "cost": float(opdims.mse(traj.z, trials.targets))}
 
-    full_x = opdims.core.simulate(net, trials.inputs, trials.condition_ids, noise=noise).x
+    full_x = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise).x
 
     def rank_step():
         W = opdims.remove_dimensions(net.W, basis[:, RANK_K:], "columns")
-        traj = opdims.core.simulate(net, trials.inputs, trials.condition_ids, W=W, noise=noise)
+        traj = opdims.simulate(net, trials.inputs, trials.condition_ids, W=W, noise=noise)
         return {"cost": float(opdims.mse(traj.z, trials.targets)),
                 "statedist": float(opdims.state_distance(traj.x, full_x))}
 

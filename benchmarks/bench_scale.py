@@ -59,7 +59,7 @@ def run_one(n: int, workload: str) -> dict:
     if workload == "forward":
         run = prepare_run("s3", net, "ctxt")
         start = time.perf_counter()
-        opdims.core.simulate(run.net, run.trials.inputs, run.trials.condition_ids, noise=run.noise)
+        opdims.simulate(run.net, run.trials.inputs, run.trials.condition_ids, noise=run.noise)
     elif workload == "s2_columns":
         start = time.perf_counter()
         opdims.analyse_network(net, "ctxt", dim_types=("columns",), ranks=())

@@ -35,6 +35,8 @@ import importlib.machinery
 import sys
 import types
 
+__all__ = ["MERGED_ALIASES", "MODULE_ALIASES", "install"]
+
 _CORE = ("errors", "validation", "backend", "nonlinearity", "random", "network", "simulate", "reduce", "metrics",
          "kernels", "tasks", "sampling")
 _DIMS = ("operative", "local_dims", "exact_rows", "global_dims", "sweeps", "network_analysis")
@@ -130,3 +132,8 @@ def install() -> None:
     """Put the finder of the old import paths on ``sys.meta_path`` (once)."""
     if not any(isinstance(finder, AliasFinder) for finder in sys.meta_path):
         sys.meta_path.append(AliasFinder())
+    # modules imported already are entered under their old names at once: loading an alias later would set
+    # the old name as an attribute of its parent package and hide a facade name (``opdims.simulate``)
+    for old, new in MODULE_ALIASES.items():
+        if new in sys.modules:
+            sys.modules.setdefault(old, sys.modules[new])

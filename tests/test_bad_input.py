@@ -225,12 +225,12 @@ def test_python_api_bad_arguments(tmp_path):
     W = net.W.copy()
     W[0, 0] = np.nan
     cases = [
-        (lambda: opdims.core.simulate(net, inputs, [1, 1], W=W), "W: 1 non-finite"),
-        (lambda: opdims.core.simulate(net, inputs, [1, 1], noise_sigma=-1), "noise_sigma: expected a number >= 0"),
-        (lambda: opdims.core.simulate(net, np.zeros((0, 5, 1)), []), "inputs: expected at least one trial"),
-        (lambda: opdims.core.simulate(net, inputs, [1, 2]), "condition_ids: expected ids in 1..1"),
-        (lambda: opdims.core.simulate(net, inputs.astype(complex), [1, 1]), "inputs: expected real numbers"),
-        (lambda: opdims.core.simulate(net, inputs, [1, 1], backend="jax"), "backend: expected one of"),
+        (lambda: opdims.simulate(net, inputs, [1, 1], W=W), "W: 1 non-finite"),
+        (lambda: opdims.simulate(net, inputs, [1, 1], noise_sigma=-1), "noise_sigma: expected a number >= 0"),
+        (lambda: opdims.simulate(net, np.zeros((0, 5, 1)), []), "inputs: expected at least one trial"),
+        (lambda: opdims.simulate(net, inputs, [1, 2]), "condition_ids: expected ids in 1..1"),
+        (lambda: opdims.simulate(net, inputs.astype(complex), [1, 1]), "inputs: expected real numbers"),
+        (lambda: opdims.simulate(net, inputs, [1, 1], backend="jax"), "backend: expected one of"),
         (lambda: io.load_network(io.save_network(api, net, overwrite=True), None),
          "net_id: expected a whole number"),
         (lambda: io.save_mat(api, {"a": object()}, overwrite=True), "cannot store a object"),
@@ -252,7 +252,7 @@ def test_cuda_without_cuda_is_a_clear_error():
         pytest.skip("this machine has CUDA")
     net = random_network(N, n_in=1, n_out=1, n_ctx=1, seed=0)
     with pytest.raises(OpdimsError, match="no CUDA device"):
-        opdims.core.simulate(net, np.zeros((1, 3, 1)), [1], backend="torch", device="cuda")
+        opdims.simulate(net, np.zeros((1, 3, 1)), [1], backend="torch", device="cuda")
 
 
 def test_global_dimensions_take_what_the_readers_return(files):

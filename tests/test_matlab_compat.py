@@ -19,7 +19,7 @@ def test_run_rnn_shapes_and_equality_with_the_core():
     rng(5)
     n_r_t, m_z_t, n_r0_1, n_x_t, n_x0_1 = run_rnn(*matlab_weights(net), 0.001, 0.01, 0.1, inputs, [1, 2, 2])
     assert n_x_t.shape == (6, 9, 3) and m_z_t.shape == (1, 9, 3) and n_x0_1.shape == (6, 3)
-    core = opdims.core.simulate(net, np.transpose(inputs, (2, 1, 0)), [1, 2, 2], stream=MatlabTwisterStream(5))
+    core = opdims.simulate(net, np.transpose(inputs, (2, 1, 0)), [1, 2, 2], stream=MatlabTwisterStream(5))
     np.testing.assert_array_equal(n_x_t, np.transpose(core.x, (2, 1, 0)))
     np.testing.assert_array_equal(n_r0_1, np.tanh(net.x0[:, [0, 1, 1]]))
     # one trial: MATLAB drops the trailing singleton axis

@@ -13,7 +13,7 @@ import opdims
 def test_end_to_end_snapshot(ndarrays_regression):
     net = random_network(12, n_in=5, n_out=1, n_ctx=2, seed=11, gain=0.9)
     trials = opdims.context_integration_trials(1, True, opdims.MatlabTwisterStream(1000))
-    traj = opdims.core.simulate(net, trials.inputs, trials.condition_ids, stream=opdims.MatlabTwisterStream(1001))
+    traj = opdims.simulate(net, trials.inputs, trials.condition_ids, stream=opdims.MatlabTwisterStream(1001))
     props = opdims.sampling_location_properties("ctxt")
     cond_locs = opdims.condition_sampling_locations(traj.x, props, condition_ids=trials.condition_ids,
                                                     coherencies=trials.coherencies)

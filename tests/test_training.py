@@ -201,7 +201,7 @@ def test_training_stops_at_the_target_cost():
 
 
 def test_interrupted_training_resumes_from_its_checkpoint(tmp_path, monkeypatch):
-    from opdims import training
+    from opdims.training import trainer as training
 
     whole = train_network(tiny_config(), tmp_path / "a.h5", progress=False)
     real_batch, calls = training.training_batch, []
@@ -227,7 +227,7 @@ def test_interrupted_training_resumes_from_its_checkpoint(tmp_path, monkeypatch)
 
 
 def test_checkpoint_of_other_options_is_refused(tmp_path, monkeypatch):
-    from opdims import training
+    from opdims.training import trainer as training
 
     def interrupted(config, stream, iteration=0):
         if iteration == 2:

@@ -116,7 +116,7 @@ def trajectory_variables(traj: Trajectories) -> dict:
     >>> import opdims
     >>> net = opdims.Network(W_in=np.ones((3, 1)), W=np.eye(3) / 2, W_out=np.ones((1, 3)),
     ...                      x0=np.zeros((3, 1)), b_x=np.zeros(3), b_z=np.zeros(1))
-    >>> traj = opdims.core.simulate(net, np.ones((2, 5, 1)), [1, 1], noise_sigma=0)
+    >>> traj = opdims.simulate(net, np.ones((2, 5, 1)), [1, 1], noise_sigma=0)
     >>> trajectory_variables(traj)["n_x_t"].shape
     (3, 5, 2)
     """

@@ -70,7 +70,7 @@ def run_rnn_loops(net: Network, inputs, condition_ids, *, noise=None, stream: Ra
     >>> net = opdims.Network(W_in=rng.standard_normal((3, 1)), W=rng.standard_normal((3, 3)) / 2,
     ...                      W_out=rng.standard_normal((1, 3)), x0=np.zeros((3, 1)), b_x=np.zeros(3), b_z=np.zeros(1))
     >>> x_t, z_t = run_rnn_loops(net, np.ones((2, 5, 1)), [1, 1], noise=np.zeros((2, 5, 3)))
-    >>> traj = opdims.core.simulate(net, np.ones((2, 5, 1)), [1, 1], noise_sigma=0)
+    >>> traj = opdims.simulate(net, np.ones((2, 5, 1)), [1, 1], noise_sigma=0)
     >>> bool(np.allclose(x_t, traj.x))
     True
     """

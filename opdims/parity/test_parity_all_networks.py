@@ -58,7 +58,7 @@ def test_short_forward_pass(fixture_file, networks, name, backend, device):
     ids = ff[f"{task}_conditionIds"].reshape(-1).astype(int)
     stream = ff.replay()
     stream.seed(1001)
-    traj = opdims.core.simulate(net, inputs, ids, stream=stream, noise_sigma=SIGMA, backend=backend, device=device)
+    traj = opdims.simulate(net, inputs, ids, stream=stream, noise_sigma=SIGMA, backend=backend, device=device)
     assert stream.exhausted, "opdims drew less noise than the original"
     t_idx = ff["t_idx"].reshape(-1).astype(int) - 1
     label = backend_label(backend, device)

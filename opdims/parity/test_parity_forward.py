@@ -79,7 +79,7 @@ def test_run_rnn_synthetic_on_each_backend(synth, backend, device):
         noise = opdims.draw_noise(get_stream(), inputs.shape[0], inputs.shape[1], net.n_units)
         run = net.__class__(**{**{k: getattr(net, k) for k in ("W_in", "W", "W_out", "x0", "b_x", "b_z")},
                                "dt": dt, "tau": tau, "noise_sigma": sigma})
-        traj = opdims.core.simulate(run, inputs, fx["A_conditionIds"], noise=noise, backend=backend, device=device)
+        traj = opdims.simulate(run, inputs, fx["A_conditionIds"], noise=noise, backend=backend, device=device)
         for name, value in (("n_x_t", traj.x), ("n_r_t", traj.r), ("m_z_t", traj.z)):
             compare("run_rnn", f"opdims.core.simulate -> {name}", fx, np.transpose(value, (2, 1, 0)), fx[prefix + name],
                     KERNEL, backend=backend_label(backend, device))

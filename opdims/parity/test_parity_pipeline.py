@@ -67,7 +67,7 @@ def test_s1_high_variance_dimensions(case, backend, device):
     compare("svd(n_Wrr_n)", "numpy.linalg.svd", fx, s, fx["s1_singular_values_W"].ravel(), SINGULAR_VALUES)
     compare_up_to_sign("svd(n_Wrr_n)", "numpy.linalg.svd", fx, U, fx["s1_U"], SINGULAR_VALUES * 1e2,
                        singular_values=s)
-    full = opdims.core.simulate(net, trials.inputs, trials.condition_ids, noise=noise, **on)
+    full = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise, **on)
     compare("utils.run_one_forwardPass (full rank)", "opdims.core.simulate -> m_z_t", fx,
             np.transpose(full.z, (2, 1, 0)), fx["full_m_z_t"], LONG_NOISY, backend=label)
     t_idx = fx["t_idx"][0].astype(int) - 1
@@ -82,7 +82,7 @@ def test_s1_high_variance_dimensions(case, backend, device):
 
 
 def _global_dims(fx, net, trials, noise, kind):
-    full = opdims.core.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
+    full = opdims.simulate(net, trials.inputs, trials.condition_ids, noise=noise)
     props = opdims.sampling_location_properties("ctxt")
     locs = opdims.condition_sampling_locations(full.x, props, condition_ids=trials.condition_ids,
                                                coherencies=trials.coherencies)
@@ -132,7 +132,7 @@ def test_s3_global_operative_dimensions_and_curves_and_s4(case, backend, device)
     W_reduced = utils.remove_dimension_from_weight_matrix(net.W, U[:, rank:], "columns")
     compare("s4: remove_dimension_from_weight_matrix", "opdims.remove_dimensions", fx, W_reduced,
             fx["s4_W_reduced"], LONG_NOISY)
-    reduced = opdims.core.simulate(net, trials.inputs, trials.condition_ids, W=W_reduced, noise=noise, **on)
+    reduced = opdims.simulate(net, trials.inputs, trials.condition_ids, W=W_reduced, noise=noise, **on)
     compare("s4: utils.run_one_forwardPass (reduced rank)", "opdims.core.simulate -> m_z_t", fx,
             np.transpose(reduced.z, (2, 1, 0)), fx["s4_reduced_m_z_t"], LONG_NOISY, backend=label)
     t_idx = fx["t_idx"][0].astype(int) - 1

@@ -482,7 +482,7 @@ def torch_forward(params: dict, inputs, context_index, noise, alpha: float, nois
     >>> params = {name: torch.tensor(getattr(net, name)) for name in PARAMETERS}
     >>> inputs = np.ones((2, 5, 1))
     >>> x, z = torch_forward(params, torch.tensor(inputs), torch.tensor([0, 0]), None, net.alpha, 0.0)
-    >>> traj = opdims.core.simulate(net, inputs, [1, 1], noise_sigma=0)
+    >>> traj = opdims.simulate(net, inputs, [1, 1], noise_sigma=0)
     >>> bool(np.allclose(x.numpy(), traj.x))
     True
     """
