@@ -317,8 +317,8 @@ class NetworkAnalysis:
         str
             The table.
         """
-        lines = ["| dimensions | locations | local dims found | variance explained by 1 / 3 / 5 dims (%) "
-                 f"| full-rank cost | silent cost (W = 0) | rank at which the cost is back (see below) |",
+        lines = [("| dimensions | locations | local dims found | variance explained by 1 / 3 / 5 dims (%) "
+                  "| full-rank cost | silent cost (W = 0) | rank at which the cost is back (see below) |"),
                  "| --- | --- | ---: | --- | ---: | ---: | ---: |"]
 
         def fmt(value):
