@@ -131,3 +131,19 @@ def test_the_chain_computes_s1_on_s3s_trials_and_noise_and_stores_it(tmp_path):
     off = analyse_network(net, "swg", dim_types=("columns",), n_sweep_trials=4, locations=LOCS, high_variance=False)
     assert off.high_variance is None and "SVD of W" not in off.summary_table()
     np.testing.assert_array_equal(off["columns"].sweep.cost, analysis["columns"].sweep.cost)
+
+
+def test_the_figure_of_one_network_draws_the_baseline_and_says_the_rule(tmp_path):
+    from opdims.plotting import figure_network_analysis
+
+    net = swg_net(seed=4)
+    analysis = analyse_network(net, "swg", dim_types=("columns",), n_sweep_trials=4, locations=LOCS)
+    fig = figure_network_analysis(analysis)
+    cost_labels = [line.get_label() for line in fig.axes[1].lines]
+    assert "high-variance (SVD of W)" in cost_labels and "silent (W = 0)" in cost_labels
+    assert any(label.startswith("SVD of W: rank") for label in cost_labels)
+    assert "SVD of W" in [line.get_label() for line in fig.axes[0].lines]
+    title = fig._suptitle.get_text()
+    assert "Rank at which the cost is back: operative columns" in title and "silent network's (W = 0)" in title
+    assert "<= 1.1 x the full-rank cost" in figure_network_analysis(analysis, rule="ratio")._suptitle.get_text()
+    fig.savefig(tmp_path / "f.png")
