@@ -292,7 +292,9 @@ class NetworkAnalysis:
             cumulative = np.cumsum(values)
             return {f"variance_explained_{k}": float(cumulative[min(k, cumulative.size) - 1]) for k in (1, 3, 5)}
 
-        for (dim_type, kind), res in self.results.items():
+        order = sorted(self.results, key=lambda key: (("columns", "rows").index(key[0]), LOCATION_KINDS.index(key[1])))
+        for dim_type, kind in order:
+            res = self.results[dim_type, kind]
             found = None if res.local is None else int(res.local.counts.sum())
             rows.append({"dim_type": dim_type, "kind": kind, "locations": self.locations.shape[0],
                          "dims_found": found, **explained(res.variance_explained), **ranks_of(res.sweep)})
