@@ -27,7 +27,7 @@ from .core.metrics import mse, state_distance
 from .core.network import Network
 from .core.random import NumpyStream
 from .core.simulate import simulate
-from .core.tasks import context_integration_trials, sine_wave_trials, trials_from_arrays
+from .core.tasks import context_integration_trials, sine_wave_trials, trials_from_arrays, trials_from_neurogym
 from .data import default_weights
 from .dims.global_dims import global_operative_dimensions
 from .dims.local_dims import local_operative_dimensions
@@ -57,6 +57,7 @@ __all__ = [
     "sine_wave_trials",
     "state_distance",
     "trials_from_arrays",
+    "trials_from_neurogym",
 ]
 
 #: names of the opdims 0.2 facade that now live only in their modules
@@ -65,7 +66,8 @@ FORMER_NAMES = {
     **dict.fromkeys(("ValidationError",), "opdims.core.errors"),
     **dict.fromkeys(("best_row_dimension", "exact_row_dimensions"), "opdims.dims.exact_rows"),
     **dict.fromkeys(("variance_explained",), "opdims.dims.global_dims"),
-    **dict.fromkeys(("local_column_dimensions", "local_row_dimensions", "local_row_dimensions_reference"),
+    **dict.fromkeys(("local_column_dimensions", "local_row_dimensions", "local_row_dimensions_reference",
+                     "local_row_dimensions_fminunc"),
                     "opdims.dims.local_dims"),
     **dict.fromkeys(("principal_components",), "opdims.core.metrics"),
     **dict.fromkeys(("NetworkError",), "opdims.core.network"),

@@ -75,7 +75,28 @@ def files(tmp_path_factory):
     np.savez(d / "trials_inf.npz", **{**trials, "inputs": bad_inputs})
     np.savez(d / "trials_missing.npz", inputs=trials["inputs"], labels=trials["labels"])
     (d / "a_file").write_text("x")
+    torch_files(d)
     return d
+
+
+def torch_files(d):
+    """The PyTorch files of issue 18's unclear cases (none without torch)."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.manual_seed(0)
+    rnn, readout = torch.nn.RNN(1, N), torch.nn.Linear(N, 1)
+    state = rnn.state_dict()
+    for name, change in {"bf16": lambda t: t.to(torch.bfloat16), "meta": lambda t: torch.empty_like(t, device="meta"),
+                         "sparse": lambda t: t.to_sparse()}.items():
+        torch.save({"rnn": {**state, "weight_hh_l0": change(state["weight_hh_l0"])}, "readout": readout.state_dict()},
+                   d / f"{name}.pt")
+    torch.save({"rnn": state, "readout": torch.nn.Linear(N + 2, 1).state_dict()}, d / "readout_size.pt")
+    torch.save({"encoder": torch.nn.GRU(1, N).state_dict(), "rnn": state, "readout": readout.state_dict()},
+               d / "two_modules.pt")
+    torch.save({"rnn": state, "readout": readout.state_dict()}, d / "legacy.pt", _use_new_zipfile_serialization=False)
+    (d / "legacy_truncated.pt").write_bytes((d / "legacy.pt").read_bytes()[:200])
 
 
 ANALYSE = ["analyse", "--every", "5", "--quiet", "--no-figures"]
@@ -126,6 +147,21 @@ CASES = {
                                       ["--markdown", "good.h5: exists already; pass --force"]),
     "train: output in a missing folder": (["train", "swg", "--out", "{d}/nowhere/w.h5", "--quiet"],
                                           ["nowhere", "does not exist"]),
+    "torch: bfloat16 tensor": (ANALYSE + ["--weights", "{d}/bf16.pt", "--trials", "{d}/trials.npz"],
+                               ["bf16.pt", "weight_hh_l0", "torch.bfloat16", "expected float32 or float64"]),
+    "torch: meta-device tensor": (ANALYSE + ["--weights", "{d}/meta.pt", "--trials", "{d}/trials.npz"],
+                                  ["meta.pt", "weight_hh_l0", "'meta' device", "expected tensors holding numbers"]),
+    "torch: sparse tensor": (ANALYSE + ["--weights", "{d}/sparse.pt", "--trials", "{d}/trials.npz"],
+                             ["sparse.pt", "weight_hh_l0", "sparse tensor", "expected dense tensors"]),
+    "torch: readout size": (ANALYSE + ["--weights", "{d}/readout_size.pt", "--trials", "{d}/trials.npz"],
+                            ["readout_size.pt", "no readout for rnn (N = 6)", "[n_outputs, 6]", "readout.weight [1, 8]"]),
+    "torch: two recurrent modules": (ANALYSE + ["--weights", "{d}/two_modules.pt", "--trials", "{d}/trials.npz"],
+                                     ["two_modules.pt: 2 recurrent modules", "encoder (nn.GRU, N = 6)",
+                                      "rnn (nn.RNN, N = 6)", "--module NAME"]),
+    "torch: no such module": (ANALYSE + ["--weights", "{d}/two_modules.pt", "--trials", "{d}/trials.npz",
+                                         "--module", "decoder"], ["two_modules.pt", "'decoder'", "--module NAME"]),
+    "torch: truncated legacy file": (ANALYSE + ["--weights", "{d}/legacy_truncated.pt", "--trials", "{d}/trials.npz"],
+                                     ["legacy_truncated.pt", "cannot load the PyTorch file"]),
 }
 
 
@@ -141,7 +177,7 @@ def has_out(argv):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_is_one_clear_line_and_nothing_is_written(case, files, tmp_path, capsys):
-    pytest.importorskip("torch") if case.startswith("train") else None
+    pytest.importorskip("torch") if case.startswith(("train", "torch")) else None
     argv, pieces = CASES[case]
     out = tmp_path / "out"
     argv = [a.format(d=files, out=out) for a in argv]
@@ -155,6 +191,12 @@ def test_bad_input_is_one_clear_line_and_nothing_is_written(case, files, tmp_pat
         assert piece in lines[0], f"{case}: {piece!r} not in {lines[0]!r}"
     assert "Traceback" not in err
     assert not out.exists() or not any(p for p in out.rglob("*") if p.is_file()), f"{case}: something was written"
+
+
+def test_a_legacy_torch_file_is_read_as_data(files):
+    pytest.importorskip("torch")
+    assert io.detect_format(files / "legacy.pt") == "torch"
+    assert io.load_network(files / "legacy.pt").n_units == N
 
 
 def test_usage_errors_are_one_line_too(capsys):

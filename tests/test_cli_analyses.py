@@ -85,7 +85,7 @@ def test_s2_sampling_locations_from_a_file_reproduce_it(weights, local_dims_file
 
 
 def test_s2_default_file_name_is_timestamped(weights, tmp_path, capsys):
-    code, out, err = run(capsys, "s2", "--weights", weights, "--n-trials", 3, "--dim-type", "rows",
+    code, out, err = run(capsys, "s2", "--weights", weights, "--n-trials", 3, "--dim-types", "rows",
                          "--out-dir", tmp_path, "--no-figures", "--quiet")
     assert code == 0, err
     written = list(tmp_path.glob("localOpDims_ctxt_rows_*.h5"))
@@ -140,7 +140,7 @@ def test_errors_are_one_line_and_exit_1(argv, expected, weights, local_dims_file
 
 def test_unknown_option_values_exit_2(weights, capsys):
     with pytest.raises(SystemExit) as exc:
-        main(["s3", "--weights", str(weights), "--dim-type", "diagonal"])
+        main(["s3", "--weights", str(weights), "--dim-types", "diagonal"])
     assert exc.value.code == 2
     assert "invalid choice: 'diagonal'" in capsys.readouterr().err
 

@@ -4,6 +4,7 @@
 - ``bash`` blocks run in the same scratch folder (``bash -e``), after the page's Python blocks before them;
 - ``console`` blocks are transcripts: each ``$ opdims ...`` line must parse with the command's options
   (the output lines after it are not checked);
+- blocks tagged ``needs-MODULE`` (e.g. ```` ```python needs-neurogym ````) run only where MODULE is installed;
 - blocks tagged ``notest`` (e.g. ```` ```bash notest ````: installing, a cluster, the tens-of-minutes
   reproduction) are not run, but their ``opdims`` command lines must parse.
 
@@ -15,6 +16,7 @@ so a block must stay small (few trials, few ranks) and say so on its page.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shlex
@@ -100,7 +102,8 @@ def test_documented_commands_parse(page):
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_code_blocks_run(page, tmp_path, monkeypatch):
     runnable = [(lang, code) for lang, tags, code in blocks(page)
-                if lang in ("python", *SHELLS) and "notest" not in tags]
+                if lang in ("python", *SHELLS) and "notest" not in tags and all(
+                    importlib.util.find_spec(tag.removeprefix("needs-")) for tag in tags if tag.startswith("needs-"))]
     if not runnable:
         pytest.skip(f"{page.name}: no runnable block")
     data = original_data_dir()

@@ -241,7 +241,7 @@ def test_default_networks_are_bundled(task):
 
 def test_cli_writes_figure_and_table_and_resumes(weights, tmp_path, capsys):
     out = tmp_path / "out"
-    argv = ["reproduce", "--swg", str(weights), "--tasks", "swg", "--dims", "columns", "--out", str(out), "--quiet"]
+    argv = ["reproduce", "--swg", str(weights), "--tasks", "swg", "--dim-types", "columns", "--out", str(out), "--quiet"]
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "| swg | columns | trajectory | 2 |" in printed and "| swg | columns | random | 2 |" in printed
@@ -292,7 +292,7 @@ def test_cli_on_a_dask_local_cluster_gives_the_local_numbers_bit_for_bit(weights
     (["--scheduler", "tcp://x:1", "--dask-local", "2"], "give one of them"),
 ])
 def test_cli_errors_are_one_line(tmp_path, capsys, weights, extra, message):
-    argv = ["reproduce", "--out", str(tmp_path / "o"), "--quiet", "--dims", "columns"]
+    argv = ["reproduce", "--out", str(tmp_path / "o"), "--quiet", "--dim-types", "columns"]
     if "--nets" in extra:
         argv += ["--swg", str(weights), "--tasks", "swg"]
     assert main(argv + extra) == 1

@@ -20,8 +20,7 @@ from tqdm.auto import tqdm
 
 from ..core.backend import blas_threads, check_threads
 from ..core.network import Network
-from ..core.tasks import check_task
-from ..core.validation import ValidationError
+from ..core.validation import ValidationError, check_task
 from ..dims.network_analysis import NetworkAnalysis
 from ..io import AnalysisStore, list_networks, load_network, sha256_of_file
 from ..version import __version__

@@ -27,10 +27,10 @@ from ..core.backend import check_backend, check_threads
 from ..core.metrics import principal_components
 from ..core.network import Network
 from ..core.random import RandomStream
-from ..core.reduce import DIM_TYPES, check_dim_type
 from ..core.sampling import (
     SUBSETS,
     SamplingLocationProperties,
+    as_locations,
     check_condition_counts,
     condition_sampling_scheme,
     locations_from_averages,
@@ -39,24 +39,31 @@ from ..core.sampling import (
     select_locations,
 )
 from ..core.simulate import StateSummary, summarise_states
-from ..core.tasks import TASKS, TaskData
-from ..core.validation import ValidationError, check_locations
+from ..core.tasks import TaskData
+from ..core.validation import (
+    DIM_TYPES,
+    TASKS,
+    ValidationError,
+    check_choice,
+    check_dim_type,
+    check_locations,
+    check_positive_int,
+    check_row_method,
+)
 from ..dims.global_dims import global_operative_dimensions
 from ..dims.high_variance import HighVarianceDimensions, high_variance_dimensions
-from ..dims.local_dims import ROW_METHODS, local_column_dimensions, local_row_dimensions
+from ..dims.local_dims import local_column_dimensions, local_row_dimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
 from ..dims.operative import LocalOperativeDimensions, relax_step
 from ..dims.sweeps import check_ranks, rank_sweep, silent_network_cost
 from ..version import __version__
-from .runs import SEED_INPUT, SEED_RUN, Run, load_network_argument, prepare_run, prepare_trials_run, reseed
+from .runs import SEED_INPUT, SEED_RUN, Run, load_network_argument, prepare_run, prepare_trials_run, relaxation_draws
 
 __all__ = [
     "RANDOM_LOCATION_SEED",
     "AnalysisOptions",
     "analyse_network",
     "check_local_dimensions_of",
-    "global_dimensions",
-    "local_dimensions",
     "location_summary",
     "random_location_seed",
 ]
@@ -73,7 +80,8 @@ class AnalysisOptions:
     dim_types : tuple of str
         ``'columns'`` and/or ``'rows'``.
     row_method : str
-        ``'exact'`` (default) or ``'reference'`` (the original's optimiser).
+        ``'exact'`` (default) or ``'fminunc'`` (the original's optimiser; ``'reference'`` is accepted as its
+        former name).
     subset : str
         Which locations form the global dimensions (:data:`opdims.SUBSETS`).
     ranks : tuple of int or None
@@ -125,16 +133,17 @@ class AnalysisOptions:
         if not dim_types or len(set(dim_types)) != len(dim_types):
             raise ValidationError(f"dim_types: expected 'columns' and/or 'rows' (each once), got {self.dim_types!r}")
         for d in dim_types:
-            check_dim_type(d)
+            check_dim_type(d, "dim_types")
         object.__setattr__(self, "dim_types", dim_types)
-        if self.row_method not in ROW_METHODS:
-            raise ValidationError(f"row_method: expected one of {ROW_METHODS}, got {self.row_method!r}")
-        if self.subset not in SUBSETS:
-            raise ValidationError(f"subset: expected one of {SUBSETS}, got {self.subset!r}")
+        object.__setattr__(self, "row_method", check_row_method(self.row_method))
+        check_choice(self.subset, "subset", SUBSETS)
         if self.ranks is not None:
             object.__setattr__(self, "ranks", tuple(int(k) for k in np.atleast_1d(self.ranks)))
+        if self.every is not None:
+            object.__setattr__(self, "every", check_positive_int(self.every, "every", "steps"))
         if self.times is not None:
-            object.__setattr__(self, "times", tuple(int(t) for t in np.atleast_1d(self.times)))
+            object.__setattr__(self, "times", tuple(check_positive_int(t, "times", "1-based steps")
+                                                    for t in np.atleast_1d(self.times)))
         check_backend(self.backend, "float64", self.device)
 
     @property
@@ -211,7 +220,7 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
                      progress: bool = False) -> LocalOperativeDimensions:
     """Local operative dimensions of ``dim_type`` at ``locations [L, N]``.
 
-    Columns in closed form; rows exactly or, with ``row_method='reference'``,
+    Columns in closed form; rows exactly or, with ``row_method='fminunc'``,
     by the original's optimiser. For rows, the run's stream draws in the
     original's order: before each location it is reseeded with ``seed_run``
     and one step of noise (``randn(N, 1)``) is drawn for the relaxation run;
@@ -226,7 +235,7 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
     dim_type : str
         ``'columns'`` or ``'rows'``.
     row_method : str, optional
-        ``'exact'`` or ``'reference'``.
+        ``'exact'`` or ``'fminunc'`` (checked by :class:`AnalysisOptions`).
     run : Run, optional
         The run whose stream and ``seed_run`` the reference method draws from.
     threads : int, optional
@@ -239,51 +248,19 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
     LocalOperativeDimensions
         The dimensions.
     """
-    check_dim_type(dim_type)
+    # dim_type and row_method come checked from AnalysisOptions (the one door)
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
-    if row_method not in ROW_METHODS:
-        raise ValidationError(f"row_method: expected one of {ROW_METHODS}, got {row_method!r}")
     locations = check_locations(net, locations).reshape(-1, net.n_units)
     stream = None if run is None else run.stream
-    if stream is not None:
-        # the original's draws: per location rng(seed_run) and one step of noise for the relaxation run
-        seed = run.settings.seed_run
-        for _ in locations:
-            reseed(stream, seed)
-            stream.randn((net.n_units, 1))
-            if row_method == "reference":
-                break
     if row_method == "exact":
+        relaxation_draws(run, len(locations))
         return local_row_dimensions(net, locations, method="exact", progress=progress, threads=threads)
     parts = []
-    for k, loc in enumerate(tqdm(locations, desc="row dimensions", unit="location", disable=not progress)):
-        if stream is not None and k:
-            reseed(stream, run.settings.seed_run)
-            stream.randn((net.n_units, 1))
-        parts.append(local_row_dimensions(net, loc[None], method="reference", stream=stream))
+    for loc in tqdm(locations, desc="row dimensions", unit="location", disable=not progress):
+        relaxation_draws(run, 1)
+        parts.append(local_row_dimensions(net, loc[None], method="fminunc", stream=stream))
     return LocalOperativeDimensions.concatenate(parts)
-
-
-def global_dimensions(local: LocalOperativeDimensions, props: SamplingLocationProperties | None = None,
-                      subset: str = "all") -> tuple[np.ndarray, np.ndarray]:
-    """Global operative dimensions ``(basis [N, N], singular values [N])`` of ``local``.
-
-    Parameters
-    ----------
-    local : LocalOperativeDimensions
-        The local dimensions.
-    props : SamplingLocationProperties, optional
-        Their locations' properties (for subsets other than ``'all'``).
-    subset : str, optional
-        Which locations to combine.
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        The basis and the singular values.
-    """
-    return global_operative_dimensions(local, props=props, subset=subset)
 
 
 def check_local_dimensions_of(net: Network, local: LocalOperativeDimensions, where: str = "local dimensions",
@@ -350,7 +327,7 @@ def _runs(network, task, net_id, trials, sweep_trials, opts: AnalysisOptions, st
 def _props(task: str, trials: TaskData | None, opts: AnalysisOptions) -> SamplingLocationProperties:
     if task in TASKS and trials is None:
         if opts.every is not None or opts.times is not None:
-            raise ValidationError(f"every/times: the {task} task uses the original's sampling locations; "
+            raise ValidationError(f"every and times: the {task} task uses the original's sampling locations; "
                                   "give your own trials to choose them")
         return sampling_location_properties(task)
     if opts.every is None and opts.times is None:
@@ -386,8 +363,11 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
         A user's trials (required for a user's task).
     sweep_trials : TaskData, optional
         Trials of the rank sweep (default ``trials``).
-    locations : array_like, optional
-        ``[L, N]`` sampling locations to use instead of those on the condition averages.
+    locations : array_like or object, optional
+        ``[L, N]`` sampling locations to use instead of those on the condition
+        averages, or fixed points: FixedPointFinder's ``FixedPoints`` or any
+        object or mapping with ``xstar`` (hidden states ``h* = φ(x*)``) and
+        ``inputs`` (:func:`opdims.core.sampling.fixed_point_locations`).
     local_dims : dict, optional
         ``dim_type -> LocalOperativeDimensions`` already computed (e.g. read
         from a file): used instead of computing them.
@@ -451,7 +431,7 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
         if opts.pcs:
             pcs = principal_components(covariance=summary.covariance())[0][:, :3]
     if locations is not None:
-        locations = check_locations(net, locations).reshape(-1, net.n_units)
+        locations = as_locations(net, locations)
         props = props if props is not None and props.n_locations == locations.shape[0] else None
         locations_from = "given locations"
     elif averages is not None:
@@ -483,8 +463,9 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
             else:
                 local = local_dimensions(net, where, dim_type, row_method=opts.row_method, run=location_run,
                                          threads=threads, progress=progress)
-            basis, singular_values = global_dimensions(local, props if kind == "trajectory" else None,
-                                                       opts.subset if kind == "trajectory" else "all")
+            basis, singular_values = global_operative_dimensions(
+                local, props=props if kind == "trajectory" else None,
+                subset=opts.subset if kind == "trajectory" else "all")
             sweep = None
             if sweep_run is not None:
                 sweep = rank_sweep(sweep_run.net, basis, dim_type, **sweep_kwargs)

@@ -277,9 +277,9 @@ def make_executor(workers: int = 1, *, scheduler: str | None = None, dask_local:
         If both Dask options, or Dask and ``workers > 1``, are given.
     """
     if scheduler is not None and dask_local is not None:
-        raise ValidationError("--scheduler and --dask-local: give one of them")
+        raise ValidationError("scheduler and dask_local: give one of them")
     if scheduler is not None or dask_local is not None:
         if workers != 1:
-            raise ValidationError("--workers is for the local back end; with Dask the cluster's workers run the jobs")
+            raise ValidationError("workers: the number of local processes; with Dask the cluster's workers run the jobs")
         return DaskExecutor(scheduler=scheduler, n_local=dask_local)
     return LocalExecutor(workers, threads)

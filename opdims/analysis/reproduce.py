@@ -29,9 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.metrics import BANDS, absolute_deviation
-from ..core.reduce import DIM_TYPES
-from ..core.validation import ValidationError, check_choice
+from ..core.metrics import absolute_deviation
+from ..core.validation import DIM_TYPES, ValidationError, check_band
 from ..dims.network_analysis import LOCATION_KINDS
 from ..dims.sweeps import (
     COST_TOLERANCE,
@@ -142,7 +141,7 @@ class Summary:
     band: str = "mean"
 
     def __post_init__(self):
-        check_choice(self.band, BANDS, "band")
+        check_band(self.band)
 
     def mean(self, task, dim_type, kind, measure) -> np.ndarray:
         """Mean over networks.
@@ -580,7 +579,7 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         The curves over networks (see :func:`figure3`, :func:`figure1`,
         :func:`figure_operative_vs_high_variance`, :func:`threshold_table`).
     """
-    check_choice(band, BANDS, "band")
+    check_band(band)
     dim_types = tuple(dim_types)
     options = AnalysisOptions(dim_types=dim_types, random_control=True)
     store = AnalysisStore(Path(out_dir) / "networks", keep_local=False)

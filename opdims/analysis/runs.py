@@ -29,8 +29,8 @@ from .. import io
 from ..core.network import Network
 from ..core.random import MatlabTwisterStream, NumpyStream, RandomStream, as_stream
 from ..core.simulate import draw_noise
-from ..core.tasks import TaskData, check_task, context_integration_trials, sine_wave_trials
-from ..core.validation import ValidationError, check_positive_int
+from ..core.tasks import TaskData, context_integration_trials, sine_wave_trials
+from ..core.validation import ValidationError, check_positive_int, check_task
 
 __all__ = [
     "DEFAULT_N_TRIALS",
@@ -41,6 +41,7 @@ __all__ = [
     "load_network_argument",
     "prepare_run",
     "prepare_trials_run",
+    "relaxation_draws",
     "reseed",
 ]
 
@@ -167,6 +168,28 @@ def reseed(stream: RandomStream, seed: int) -> None:
     """
     if hasattr(stream, "seed"):
         stream.seed(int(seed))
+
+
+def relaxation_draws(run: Run | None, n_locations: int) -> None:
+    """The draws the original makes before the row dimensions of each location, ``n_locations`` times.
+
+    Per location, s2 reseeds with ``seed_run`` (``rng(seed_run)``) and draws
+    one step of noise (``randn(N, 1)``) for its relaxation run; the draw
+    order is part of the paper's protocol (the optimiser's random starts
+    follow on the same stream). Nothing happens without a run or a stream.
+
+    Parameters
+    ----------
+    run : Run or None
+        The run whose stream and ``seed_run`` are used.
+    n_locations : int
+        How many locations.
+    """
+    if run is None or run.stream is None:
+        return
+    for _ in range(n_locations):
+        reseed(run.stream, run.settings.seed_run)
+        run.stream.randn((run.net.n_units, 1))
 
 
 def load_network_argument(network, net_id: int = 1) -> tuple[Network, str]:

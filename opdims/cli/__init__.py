@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import re
 import sys
 
 from ..core.errors import OpdimsError
@@ -91,8 +92,53 @@ def main(argv: list[str] | None = None) -> int:
                  else ""), file=sys.stderr)
         return 130
     except OpdimsError as exc:
-        print(f"opdims {args.command}: error: {exc}", file=sys.stderr)
+        print(f"opdims {args.command}: error: {as_flags(str(exc), parser, args.command)}", file=sys.stderr)
         return 1
+
+
+def as_flags(message: str, parser: argparse.ArgumentParser, command: str) -> str:
+    """A library message in the command's words: ``dim_types: ...`` becomes ``--dim-types: ...``.
+
+    The library names its parameters; where a parameter is an option of the
+    command, the message names the option (``overwrite=True`` is ``--force``).
+
+    Parameters
+    ----------
+    message : str
+        The library's message.
+    parser : argparse.ArgumentParser
+        The ``opdims`` parser.
+    command : str
+        The subcommand that ran.
+
+    Returns
+    -------
+    str
+        The message with the command's option names.
+
+    Examples
+    --------
+    >>> as_flags("dim_types: expected 'columns' or 'rows', got 'x'", build_parser(), "analyse")
+    "--dim-types: expected 'columns' or 'rows', got 'x'"
+    """
+    sub = next((a.choices.get(command) for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    # every spelling of an option -> the spelling its help shows first
+    flags = {s: a.option_strings[0] for a in (sub._actions if sub else ()) for s in a.option_strings}
+    message = message.replace("pass overwrite=True", "pass --force" if "--force" in flags else "pass overwrite=True")
+
+
+    def keyword(match):  # "give every=K" -> "give --every K"
+        name = "--" + match.group(1).replace("_", "-")
+        return f"{flags[name]} " if name in flags else match.group(0)
+
+    message = re.sub(r"(?<![\w.-])([a-z][a-z0-9_]*)=(?!=)", keyword, message)
+    head, sep, rest = message.partition(": ")
+    names = head.split(" and ")
+    if sep and all(re.fullmatch(r"[a-z][a-z0-9_]*", n) for n in names):
+        mapped = ["--" + n.replace("_", "-") for n in names]
+        if all(m in flags for m in mapped):
+            return " and ".join(flags[m] for m in mapped) + sep + rest
+    return message
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ from ..analysis.chain import AnalysisOptions, analyse_network
 from ..analysis.runs import SEED_RUN
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
-from ..core.tasks import TASKS
-from ..dims.local_dims import ROW_METHODS
+from ..core.sampling import as_locations
+from ..core.validation import TASKS
 from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
+from ..io.tree import open_tree
+from .options import add_dim_types, add_row_method
 from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
@@ -40,11 +42,17 @@ def register(subparsers) -> None:
                     "singular vectors (the high-variance baseline of the paper's figure 1). Writes OUT/analysis.h5 "
                     "and OUT/analysis.mat (MATLAB orientation), OUT/summary.md and figures. Networks: the authors' .h5 layout, .mat, "
                     ".npz or .h5 of named arrays (W_in, W, W_out, x0, b_x, b_z, alpha or dt and tau, "
-                    "nonlinearity), or a PyTorch nn.RNN state dict with an nn.Linear readout.")
+                    "nonlinearity), PsychRNN's saved weights (with --alpha), or a PyTorch nn.RNN (nn.GRU, nn.LSTM) "
+                    "state dict with an nn.Linear readout.")
     group = parser.add_argument_group("network")
     group.add_argument("--weights", required=True, metavar="MODEL", help="the network's file")
     group.add_argument("--net-id", default="1", metavar="ID",
                        help="which network of the file: its number, or a struct or module name (default 1)")
+    group.add_argument("--module", metavar="NAME", default=None,
+                       help="a PyTorch file's recurrent module when it holds several (NAME, or NAME:READOUT to "
+                            "choose its readout too)")
+    group.add_argument("--alpha", type=float, default=None, metavar="DT/TAU",
+                       help="dt / tau, for weights that do not store it (PsychRNN's .npz)")
     group.add_argument("--nonlinearity", choices=NONLINEARITIES, default=None,
                        help="override the stored nonlinearity (a PyTorch state dict does not store it: tanh is "
                             "assumed)")
@@ -64,11 +72,11 @@ def register(subparsers) -> None:
     where.add_argument("--times", metavar="T1,T2,...", help="sample these steps (1-based) of each condition average")
     where.add_argument("--locations", metavar="FILE",
                        help="sampling locations [L, N] (states) from a file (.npz/.h5 'locations', .mat 'locations' "
-                            "in [L, N])")
+                            "in [L, N]), or fixed points: 'xstar' [n, N] hidden states with their 'inputs' "
+                            "[n, n_inputs] (FixedPointFinder's xstar and inputs)")
     group = parser.add_argument_group("analysis")
-    group.add_argument("--dim-types", default="columns,rows", metavar="TYPES",
-                       help="columns, rows or columns,rows (default %(default)s)")
-    group.add_argument("--row-method", choices=ROW_METHODS, default="exact", help="default %(default)s")
+    add_dim_types(group)
+    add_row_method(group)
     group.add_argument("--ranks", metavar="GRID", default=None,
                        help="ranks of the sweep, e.g. '1-50,60-500:10' (default all 1..N)")
     group.add_argument("--random-control", action="store_true",
@@ -92,13 +100,6 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _dim_types(text: str) -> tuple[str, ...]:
-    types = tuple(t.strip() for t in text.split(",") if t.strip())
-    if not types or any(t not in ("columns", "rows") for t in types) or len(set(types)) != len(types):
-        raise ValidationError(f"--dim-types: expected columns, rows or columns,rows, got {text!r}")
-    return types
-
-
 def _times(text):
     if text is None:
         return None
@@ -106,6 +107,20 @@ def _times(text):
         return tuple(int(t) for t in text.split(","))
     except ValueError:
         raise ValidationError(f"--times: expected steps like 1,50,100, got {text!r}") from None
+
+
+def _locations(path, net):
+    """Sampling locations from a file: ``locations [L, N]``, or fixed points ``xstar [n, N]`` (+ ``inputs``)."""
+    with open_tree(path) as (_, tree):
+        names = set(tree)
+    if "xstar" in names:
+        found = {name: io.read_array(path, name) for name in ("xstar", "inputs") if name in names}
+    else:
+        found = io.read_array(path, "locations")
+    try:
+        return as_locations(net, found)
+    except ValidationError as exc:
+        raise ValidationError(f"--locations {path}: {exc}") from None
 
 
 def run(args) -> int:
@@ -122,20 +137,21 @@ def run(args) -> int:
         The exit code (0).
     """
     started = time.perf_counter()
-    dim_types = _dim_types(args.dim_types)
+    dim_types = args.dim_types
     ranks = parse_ranks(args.ranks)
     times = _times(args.times)
-    if args.every is not None and args.every < 1:
-        raise ValidationError(f"--every: expected a positive number of steps, got {args.every}")
     if not args.tolerance >= 0:
         raise ValidationError(f"--tolerance: expected a number >= 0, got {args.tolerance}")
     if (args.trials is None) == (args.task is None):
         raise ValidationError("give --trials FILE (your trials) or --task ctxt|swg (the paper's), one of them")
-    if args.task is not None and (args.every or times or args.sweep_trials):
-        raise ValidationError(f"--task {args.task} uses the paper's trials and locations; --every, --times and "
-                              "--sweep-trials go with --trials")
-    if args.trials is not None and args.every is None and times is None and args.locations is None:
-        raise ValidationError("sampling locations: give --every K, --times T1,T2,... or --locations FILE")
+    if args.task is not None and args.sweep_trials:
+        raise ValidationError(f"--sweep-trials: --task {args.task} uses the paper's trials; it goes with --trials")
+    # the options' door checks every, times and the rest before any file is read; the chain decides which
+    # sampling locations a task takes (every, times or locations)
+    options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
+                              random_control=args.random_control, every=args.every, times=times,
+                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and args.locations is None,
+                              high_variance=args.high_variance)
     if args.figures:
         try:
             import matplotlib  # noqa: F401
@@ -144,7 +160,7 @@ def run(args) -> int:
                                          "--no-figures") from exc
     weights = io.existing_file(args.weights, "--weights")
     net_id = int(args.net_id) if str(args.net_id).isdigit() else args.net_id
-    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity)
+    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity, module=args.module, alpha=args.alpha)
     trials = sweep_trials = None
     if args.trials is not None:
         trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
@@ -153,17 +169,13 @@ def run(args) -> int:
                                       n_contexts=net.n_contexts)
     locations = None
     if args.locations is not None:
-        locations = io.read_array(io.existing_file(args.locations, "--locations"), "locations")
+        locations = _locations(io.existing_file(args.locations, "--locations"), net)
     out = io.check_output_folder(args.out)
     paths = {key: out / name for key, name in OUTPUTS.items()}
     figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}
     for key in ("analysis", "matlab", "summary", *figures):
         io.check_output_file(paths[key], args.force)
     task = args.task or (trials.task if trials is not None else "custom")
-    options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
-                              random_control=args.random_control, every=args.every, times=times,
-                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and locations is None,
-                              high_variance=args.high_variance)
     print(f"opdims analyse: network {args.net_id} of {weights}: {net.n_units} units, {net.n_inputs} input(s), "
           f"{net.n_outputs} output(s), {net.nonlinearity}, alpha {net.alpha:g}; "
           + (f"the paper's {task} trials" if trials is None else f"{trials.n_trials} trials x {trials.n_steps} steps "

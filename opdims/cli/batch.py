@@ -12,6 +12,7 @@ from ..core.errors import ValidationError
 from ..data.sources import ENV_VAR, resolve_weights
 from ..dims.sweeps import rank_rule_text
 from ..io import AnalysisStore, check_output_folder
+from .options import add_dim_types
 from .scripts import parse_ranks
 
 
@@ -113,8 +114,7 @@ def register(subparsers) -> None:
                         help="tasks to run (default both)")
     parser.add_argument("--nets", default=None, metavar="IDS",
                         help="network ids, e.g. 1-20 or 1,4 (default: every network in each file)")
-    parser.add_argument("--dim-types", nargs="+", default=["columns", "rows"], choices=["columns", "rows"],
-                        help="dimension types (default both)")
+    add_dim_types(parser)
     parser.add_argument("--ctxt-weights", metavar="FILE",
                         help=f"ctxt weights file (default: the authors' data in ${ENV_VAR}, else the bundled default)")
     parser.add_argument("--swg-weights", metavar="FILE",

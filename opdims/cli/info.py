@@ -32,7 +32,9 @@ def register(subparsers) -> None:
                     "of each file: the networks of a weights file (ids, stages, MATLAB sizes, the task each "
                     "fits, whether its weights load), the sampling locations of a local-operative-dimension "
                     "file, or the variables of a MAT-file.")
-    parser.add_argument("files", nargs="+", metavar="FILE", help=".h5 or .mat file(s)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".h5, .mat, .npz or PyTorch file(s)")
+    parser.add_argument("--module", metavar="NAME", default=None,
+                        help="a PyTorch file's recurrent module (NAME, or NAME:READOUT to choose its readout)")
     parser.set_defaults(func=run)
 
 
@@ -65,7 +67,7 @@ def run(args) -> int:
     status = 0
     for index, path in enumerate(args.files):
         try:
-            text = describe_file(path)
+            text = describe_file(path, module=getattr(args, "module", None))
         except (ValueError, KeyError, OSError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
             print(f"opdims info: error: {message}", file=sys.stderr)

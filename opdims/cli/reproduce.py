@@ -6,11 +6,12 @@ import time
 from pathlib import Path
 
 from ..core.errors import ValidationError
-from ..core.metrics import BANDS
+from ..core.validation import BANDS
 from ..data.sources import ENV_VAR, resolve_weights
 from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
 from ..io import atomic_output, check_output_file, check_output_folder
 from .batch import add_executor_options, executor_settings, parse_net_ids
+from .options import add_dim_types
 
 FIGURE_NAME = "figure3.png"
 FIGURE1_NAME = "figure1.png"
@@ -49,8 +50,7 @@ def register(subparsers) -> None:
     parser.add_argument("--swg", type=Path, metavar="FILE", help="swg weights file (original layout)")
     parser.add_argument("--tasks", nargs="+", choices=("ctxt", "swg"), default=("ctxt", "swg"),
                         help="tasks to run (default both)")
-    parser.add_argument("--dims", nargs="+", choices=("columns", "rows"), default=("columns", "rows"),
-                        help="dimension types (default both)")
+    add_dim_types(parser, dest="dims")
     parser.add_argument("--nets", metavar="IDS", help="only these network ids, e.g. 1-5 (default: all in the file)")
     parser.add_argument("--tolerance", type=float, default=0.1,
                         help="tolerance of the rank rules (default 0.1)")

@@ -20,10 +20,10 @@ from .. import io
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.sampling import SUBSETS
 from ..data.sources import ENV_VAR, authors_local_dimensions, resolve_weights
-from ..dims.local_dims import ROW_METHODS
 from ..dims.sweeps import COST_TOLERANCE
 from ..matlab import scripts as pipelines
 from ..matlab.scripts import RESULT_FORMATS, result_paths, save_result
+from .options import add_dim_types, add_row_method
 
 TASK_NAMES = {"ctxt": "context-dependent integration", "swg": "sine-wave generation"}
 
@@ -118,15 +118,12 @@ def _network_options(parser, analysis: str) -> None:
 
 def _dimension_options(parser, analysis: str) -> None:
     group = parser.add_argument_group("operative dimensions")
-    group.add_argument("--dim-type", choices=("columns", "rows"), default="columns",
-                       help="remove dimensions from the columns or from the rows of W (default %(default)s)")
-    group.add_argument("--row-method", choices=ROW_METHODS, default=pipelines.default_row_method(),
-                       help="how row dimensions are found: 'exact' solves for the best dimension, 'reference' "
-                            "is the original's random-start quasi-Newton search (slow); default %(default)s")
+    add_dim_types(group, several=False, dest="dim_type")
+    add_row_method(group, default=pipelines.default_row_method())
     if analysis == "s2":
         group.add_argument("--sampling-locs-from", metavar="FILE", default=None,
                            help="take the sampling locations stored in this local-dimension file (original "
-                                "layout) instead of the trajectories; with the authors' file and --dim-type "
+                                "layout) instead of the trajectories; with the authors' file and --dim-types "
                                 "columns this reproduces their file")
         return
     group.add_argument("--local-dims", metavar="FILE", default=None,

@@ -6,13 +6,10 @@ import numpy as np
 
 from .backend import single_threaded
 from .errors import ValidationError
-from .validation import check_choice
+from .validation import BANDS, check_band
 
 __all__ = ["BANDS", "absolute_deviation", "mse", "principal_components", "state_distance"]
 
-#: the bands over networks: ``'mean'`` absolute deviation about the mean (MATLAB's ``mad(X)``, the paper's
-#: figures; the default), ``'median'`` absolute deviation about the median
-BANDS = ("mean", "median")
 
 
 def absolute_deviation(values, band: str = "mean", axis: int = 0) -> np.ndarray:
@@ -46,7 +43,7 @@ def absolute_deviation(values, band: str = "mean", axis: int = 0) -> np.ndarray:
     >>> absolute_deviation([1.0, 2.0, 10.0]), absolute_deviation([1.0, 2.0, 10.0], "median")
     (array(3.77777778), array(1.))
     """
-    check_choice(band, BANDS, "band")
+    check_band(band)
     values = np.asarray(values, dtype=np.float64)
     center = np.mean if band == "mean" else np.median
     return np.asarray(center(np.abs(values - center(values, axis=axis, keepdims=True)), axis=axis))

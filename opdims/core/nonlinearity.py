@@ -11,39 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import ValidationError
+from .validation import NONLINEARITY_NAMES, check_nonlinearity
 
 __all__ = ["NONLINEARITIES", "apply_nonlinearity", "check_nonlinearity"]
 
 #: names of the supported nonlinearities
-NONLINEARITIES = ("tanh", "relu", "softplus", "linear")
-
-
-def check_nonlinearity(name) -> str:
-    """Return ``name`` if it is one of :data:`NONLINEARITIES`, else raise ``ValueError``.
-
-    Parameters
-    ----------
-    name : str
-        The nonlinearity's name.
-
-    Returns
-    -------
-    str
-        ``name``, unchanged.
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is not a supported nonlinearity.
-
-    Examples
-    --------
-    >>> check_nonlinearity("relu")
-    'relu'
-    """
-    if name not in NONLINEARITIES:
-        raise ValidationError(f"nonlinearity: expected one of {', '.join(NONLINEARITIES)}, got {name!r}")
-    return name
+NONLINEARITIES = NONLINEARITY_NAMES
 
 
 def apply_nonlinearity(name: str, x, out=None, xp=np):

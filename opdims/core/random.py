@@ -15,6 +15,7 @@ fills them):
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -61,33 +62,11 @@ class RandomStream(Protocol):
     """
 
     def randn(self, shape) -> np.ndarray:
-        """Draw standard normal numbers, as MATLAB's ``randn(shape)``.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            float64 array of ``shape``.
-        """
+        """Draw standard normal numbers, as MATLAB's ``randn(shape)``."""  # sections: SHAPE_SECTIONS
         ...
 
     def rand(self, shape) -> np.ndarray:
-        """Draw uniform numbers in (0, 1), as MATLAB's ``rand(shape)``.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            float64 array of ``shape``.
-        """
+        """Draw uniform numbers in (0, 1), as MATLAB's ``rand(shape)``."""  # sections: SHAPE_SECTIONS
         ...
 
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
@@ -104,6 +83,11 @@ class RandomStream(Protocol):
         -------
         numpy.ndarray
             ``[k]`` 1-based integers.
+
+        Raises
+        ------
+        ValueError
+            Unless ``0 <= k <= n``.
         """
         ...
 
@@ -123,10 +107,63 @@ class RandomStream(Protocol):
         -------
         numpy.ndarray
             ``[k]`` items.
+
+        Raises
+        ------
+        ValueError
+            For more items than the population has, without replacement.
         """
         ...
 
 
+#: the sections of the two draws that take a shape (``randn``, ``rand``), written once
+SHAPE_SECTIONS = """Parameters
+----------
+shape : int or tuple of int
+    Output shape.
+
+Returns
+-------
+numpy.ndarray
+    float64 array of ``shape``.
+
+Raises
+------
+ValueError
+    For a negative size.
+"""
+for _draw in (RandomStream.randn, RandomStream.rand):
+    _draw.__doc__ = f"{_draw.__doc__}\n\n{SHAPE_SECTIONS}"
+del _draw
+
+
+def with_protocol_sections(cls):
+    """Give each draw of ``cls`` the Parameters/Returns/Raises of :class:`RandomStream`'s (written once there).
+
+    A stream's method keeps its own summary line (how it draws); the sections
+    below it are the protocol's.
+
+    Parameters
+    ----------
+    cls : type
+        A stream class.
+
+    Returns
+    -------
+    type
+        ``cls``, its draw methods' docstrings completed.
+    """
+    for name in ("randn", "rand", "randperm", "randsample"):
+        method = cls.__dict__.get(name)
+        if method is None:
+            continue
+        summary = inspect.cleandoc(method.__doc__ or "").split("\n\n")[0]
+        sections = inspect.cleandoc(getattr(RandomStream, name).__doc__).split("\n\n", 1)[1]
+        method.__doc__ = f"{summary}\n\n{sections}"
+    return cls
+
+
+@with_protocol_sections
 class NumpyStream:
     """The default stream, backed by :class:`numpy.random.Generator` (PCG64).
 
@@ -173,91 +210,21 @@ class NumpyStream:
         self.generator = np.random.default_rng(seed)
 
     def randn(self, shape) -> np.ndarray:
-        """Draw standard normal numbers.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            float64 array of ``shape``.
-
-        Raises
-        ------
-        ValueError
-            For a negative size.
-        """
+        """Draw standard normal numbers."""
         return self.generator.standard_normal(_shape(shape))
 
     def rand(self, shape) -> np.ndarray:
-        """Draw uniform numbers in [0, 1).
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            float64 array of ``shape``.
-
-        Raises
-        ------
-        ValueError
-            For a negative size.
-        """
+        """Draw uniform numbers in [0, 1)."""
         return self.generator.random(_shape(shape))
 
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
-        """Draw ``k`` distinct integers from 1..n.
-
-        Parameters
-        ----------
-        n : int
-            Largest integer.
-        k : int, optional
-            How many (default ``n``: a permutation).
-
-        Returns
-        -------
-        numpy.ndarray
-            ``[k]`` 1-based integers.
-
-        Raises
-        ------
-        ValueError
-            Unless ``0 <= k <= n``.
-        """
+        """Draw ``k`` distinct integers from 1..n."""
         k = n if k is None else k
         _check_randperm(n, k)
         return self.generator.permutation(n)[:k] + 1
 
     def randsample(self, population, k: int, replace: bool) -> np.ndarray:
-        """Draw ``k`` items of ``population``.
-
-        Parameters
-        ----------
-        population : array_like
-            The items.
-        k : int
-            How many.
-        replace : bool
-            With replacement.
-
-        Returns
-        -------
-        numpy.ndarray
-            ``[k]`` items.
-
-        Raises
-        ------
-        ValueError
-            For more items than the population has, without replacement.
-        """
+        """Draw ``k`` items of ``population``."""
         return self.generator.choice(np.asarray(population), size=k, replace=replace)
 
 
@@ -266,6 +233,7 @@ def _check_randperm(n: int, k: int) -> None:
         raise ValidationError(f"randperm(n, k) needs 0 <= k <= n, got n={n}, k={k}")
 
 
+@with_protocol_sections
 class MatlabTwisterStream:
     """MATLAB's default ``rng(seed)`` ('twister') with an exact ``rand``.
 
@@ -324,93 +292,23 @@ class MatlabTwisterStream:
         self._state = np.random.RandomState(5489 if seed == 0 else seed)
 
     def rand(self, shape) -> np.ndarray:
-        """Draw uniform numbers in (0, 1), bit-identical to MATLAB's ``rand(shape)``.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape, filled column-major as MATLAB fills it.
-
-        Returns
-        -------
-        numpy.ndarray
-            float64 array of ``shape``.
-
-        Raises
-        ------
-        ValueError
-            For a negative size.
-        """
+        """Draw uniform numbers in (0, 1), bit-identical to MATLAB's ``rand(shape)``."""
         shape = _shape(shape)
         flat = self._state.random_sample(int(np.prod(shape)))
         return flat.reshape(shape, order="F")
 
     def randn(self, shape) -> np.ndarray:
-        """Draw standard normal numbers by inversion, ``ndtri(rand(shape))``.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            float64 array of ``shape``.
-
-        Raises
-        ------
-        ValueError
-            For a negative size.
-        """
+        """Draw standard normal numbers by inversion, ``ndtri(rand(shape))``."""
         return ndtri(self.rand(shape))
 
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
-        """Draw ``k`` distinct integers from 1..n: the order of ``n`` uniforms.
-
-        Parameters
-        ----------
-        n : int
-            Largest integer.
-        k : int, optional
-            How many (default ``n``: a permutation).
-
-        Returns
-        -------
-        numpy.ndarray
-            ``[k]`` 1-based integers.
-
-        Raises
-        ------
-        ValueError
-            Unless ``0 <= k <= n``.
-        """
+        """Draw ``k`` distinct integers from 1..n: the order of ``n`` uniforms."""
         k = n if k is None else k
         _check_randperm(n, k)
         return np.argsort(self.rand((1, n))[0], kind="stable")[:k] + 1
 
     def randsample(self, population, k: int, replace: bool) -> np.ndarray:
-        """Draw ``k`` items of ``population``, as MATLAB's ``randsample``.
-
-        Parameters
-        ----------
-        population : array_like
-            The items (flattened).
-        k : int
-            How many.
-        replace : bool
-            With replacement (``floor(n * rand) + 1``) or without (:meth:`randperm`).
-
-        Returns
-        -------
-        numpy.ndarray
-            ``[k]`` items.
-
-        Raises
-        ------
-        ValueError
-            For more items than the population has, without replacement.
-        """
+        """Draw ``k`` items of ``population``, as MATLAB's ``randsample``."""
         population = np.asarray(population).ravel()
         n = population.size
         if replace:
@@ -450,6 +348,7 @@ class RecordedDraw:
     args: tuple = ()
 
 
+@with_protocol_sections
 class ReplayStream:
     """Plays back draws recorded from MATLAB/Octave, strictly in order.
 
@@ -599,90 +498,20 @@ class ReplayStream:
         return values.reshape(shape, order="F").astype(float, copy=True)
 
     def randn(self, shape) -> np.ndarray:
-        """Play the next draw, which must be a recorded ``randn`` of ``shape``.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape (singleton axes aside, as recorded).
-
-        Returns
-        -------
-        numpy.ndarray
-            The recorded values, as float64 of ``shape``.
-
-        Raises
-        ------
-        ReplayMismatchError
-            If the next recorded draw is another function or shape, or none is left.
-        """
+        """Play the next draw, which must be a recorded ``randn`` of ``shape``."""
         return self._next("randn", _shape(shape))
 
     def rand(self, shape) -> np.ndarray:
-        """Play the next draw, which must be a recorded ``rand`` of ``shape``.
-
-        Parameters
-        ----------
-        shape : int or tuple of int
-            Output shape (singleton axes aside, as recorded).
-
-        Returns
-        -------
-        numpy.ndarray
-            The recorded values, as float64 of ``shape``.
-
-        Raises
-        ------
-        ReplayMismatchError
-            If the next recorded draw is another function or shape, or none is left.
-        """
+        """Play the next draw, which must be a recorded ``rand`` of ``shape``."""
         return self._next("rand", _shape(shape))
 
     def randperm(self, n: int, k: int | None = None) -> np.ndarray:
-        """Play the next draw, which must be a recorded ``randperm`` of ``k`` integers.
-
-        Parameters
-        ----------
-        n : int
-            Largest integer (not checked against the recording).
-        k : int, optional
-            How many (default ``n``).
-
-        Returns
-        -------
-        numpy.ndarray
-            ``[k]`` the recorded 1-based integers.
-
-        Raises
-        ------
-        ReplayMismatchError
-            If the next recorded draw is another function or size, or none is left.
-        """
+        """Play the next draw, which must be a recorded ``randperm`` of ``k`` integers."""
         k = n if k is None else k
         return self._next("randperm", (k,)).astype(int)
 
     def randsample(self, population, k: int, replace: bool) -> np.ndarray:
-        """Play the next draw, which must be a recorded ``randsample`` of ``k`` items.
-
-        Parameters
-        ----------
-        population : array_like
-            The items (not checked: the recorded items are returned).
-        k : int
-            How many.
-        replace : bool
-            With replacement (not checked).
-
-        Returns
-        -------
-        numpy.ndarray
-            ``[k]`` the recorded items, as float64.
-
-        Raises
-        ------
-        ReplayMismatchError
-            If the next recorded draw is another function or size, or none is left.
-        """
+        """Play the next draw, which must be a recorded ``randsample`` of ``k`` items."""
         return self._next("randsample", (k,))
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from .backend import single_threaded
 from .errors import ValidationError
+from .validation import DIM_TYPES, check_dim_type
 
 __all__ = [
     "DIM_TYPES",
@@ -15,37 +16,6 @@ __all__ = [
     "reduced_rank_stack",
     "remove_dimensions",
 ]
-
-DIM_TYPES = ("columns", "rows")
-
-
-def check_dim_type(dim_type: str) -> str:
-    """Return ``dim_type`` if it is ``'columns'`` or ``'rows'``, else raise.
-
-    Parameters
-    ----------
-    dim_type : str
-        The value to check.
-
-    Returns
-    -------
-    str
-        ``dim_type``.
-
-    Raises
-    ------
-    ValueError
-        For anything else.
-
-    Examples
-    --------
-    >>> check_dim_type("rows")
-    'rows'
-    """
-    if dim_type not in DIM_TYPES:
-        raise ValidationError(f"dim_type: expected 'columns' or 'rows', got {dim_type!r}")
-    return dim_type
-
 
 def as_dimension_matrix(dims, n_units: int, name: str = "dims") -> np.ndarray:
     """Return dimensions as the columns of a float64 matrix ``[N, d]``.

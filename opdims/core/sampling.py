@@ -12,15 +12,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import OutOfRangeError, ValidationError
-from .tasks import TASKS, check_task
+from .network import Network
+from .validation import TASKS, as_real_array, check_locations, check_state_kind, check_task
 
 __all__ = [
     "SUBSETS",
     "SamplingLocationProperties",
-    "condition_averages",
+    "as_locations",
     "check_condition_counts",
+    "condition_averages",
     "condition_sampling_locations",
     "condition_sampling_scheme",
+    "fixed_point_locations",
+    "is_fixed_points",
     "location_name",
     "locations_from_averages",
     "locations_in_order",
@@ -593,3 +597,110 @@ def select_locations(subset: str, props: SamplingLocationProperties | None, n_lo
         "allNegChoice": ((ctx == 1) & (s1 < 0)) | ((ctx == 2) & (s2 < 0)),
     }
     return np.flatnonzero(masks[subset])
+
+
+def _fixed_point_arrays(fixed_points):
+    """``(states, inputs or None)`` of FixedPointFinder's ``FixedPoints`` or a mapping with ``xstar``."""
+    if isinstance(fixed_points, dict) or hasattr(fixed_points, "keys"):
+        if "xstar" not in fixed_points:
+            raise ValidationError("fixed points: expected 'xstar' (the states [n, N]) and optionally 'inputs' "
+                                  f"[n, n_inputs]; got {', '.join(map(str, fixed_points.keys())) or 'nothing'}")
+        return fixed_points["xstar"], fixed_points.get("inputs") if hasattr(fixed_points, "get") else None
+    return fixed_points.xstar, getattr(fixed_points, "inputs", None)
+
+
+def is_fixed_points(value) -> bool:
+    """Whether ``value`` is fixed points rather than an array of states.
+
+    Parameters
+    ----------
+    value : object
+        Sampling locations as given.
+
+    Returns
+    -------
+    bool
+        True for an object with ``xstar`` (FixedPointFinder's ``FixedPoints``)
+        or a mapping with an ``'xstar'`` entry.
+    """
+    if hasattr(value, "xstar"):
+        return True
+    return hasattr(value, "keys") and not isinstance(value, np.ndarray) and "xstar" in value
+
+
+def fixed_point_locations(net, fixed_points, *, states: str = "hidden") -> np.ndarray:
+    """Sampling locations ``[n, N]`` (opdims' states x) at fixed points and their inputs.
+
+    Accepts FixedPointFinder's ``FixedPoints`` (``xstar [n, N]``,
+    ``inputs [n, n_inputs]``) or any object or mapping with ``xstar`` (and
+    optionally ``inputs``; zero inputs without them). FixedPointFinder, run on
+    a PyTorch model, finds hidden states ``h* = φ(x*)``; opdims' state is the
+    pre-activation x, and at a fixed point of ``x ← (1 − α) x + α (W φ(x) +
+    W_in u + b_x)`` it is ``x* = W h* + W_in u* + b_x`` (for any α, hence
+    also for ``nn.RNN``, α = 1). With ``states='preactivation'`` the states
+    are taken as x* themselves.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network (for another kind of network, e.g. a gated one, the
+        states are its own and are returned as they are).
+    fixed_points : object or mapping
+        ``xstar [n, N]`` (or ``[N]``) and optionally ``inputs [n, n_inputs]`` (or ``[n_inputs]``, for all).
+    states : str, optional
+        ``'hidden'`` (default: ``xstar`` are ``h = φ(x)``) or ``'preactivation'`` (``xstar`` are x).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n, N]`` float64 locations.
+
+    Raises
+    ------
+    ValidationError
+        For states or inputs of the wrong size, non-finite values, or no ``xstar``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims import Network
+    >>> net = Network(W_in=np.ones((2, 1)), W=0.5 * np.eye(2), W_out=np.ones((1, 2)), x0=np.zeros(2),
+    ...               b_x=np.zeros(2), b_z=np.zeros(1))
+    >>> fixed_point_locations(net, {"xstar": np.array([[0.5, 0.5]]), "inputs": np.array([[1.0]])})
+    array([[1.25, 1.25]])
+    """
+    check_state_kind(states)
+    xstar, inputs = _fixed_point_arrays(fixed_points)
+    x = check_locations(net, np.atleast_2d(as_real_array(xstar, "fixed points: xstar", finite=False)))
+    if x.ndim != 2:
+        raise ValidationError(f"fixed points: xstar: expected [n, {net.n_units}] states, got shape {x.shape}")
+    if states == "preactivation" or not isinstance(net, Network):
+        return x
+    if inputs is None:
+        u = np.zeros((x.shape[0], net.n_inputs))
+    else:
+        u = np.atleast_2d(as_real_array(inputs, "fixed points: inputs"))
+        if u.shape[-1] != net.n_inputs or u.shape[0] not in (1, x.shape[0]) or u.ndim != 2:
+            raise ValidationError(f"fixed points: inputs: expected [{x.shape[0]}, {net.n_inputs}] (one input per "
+                                  f"fixed point, the network's {net.n_inputs} input(s)), got shape {u.shape}")
+    return x @ net.W.T + u @ net.W_in.T + net.b_x
+
+
+def as_locations(net, locations) -> np.ndarray:
+    """Sampling locations ``[L, N]`` from states, or from fixed points (:func:`fixed_point_locations`).
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    locations : array_like or object
+        States ``[..., N]``, or fixed points (an object or mapping with ``xstar``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[L, N]`` float64.
+    """
+    if is_fixed_points(locations):
+        return fixed_point_locations(net, locations)
+    return check_locations(net, locations).reshape(-1, net.n_units)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .random import MatlabTwisterStream, RandomStream, as_stream
-from .validation import ValidationError, as_real_array
+from .validation import TASKS, ValidationError, as_real_array, check_task
 
 __all__ = [
     "CTXT",
@@ -26,41 +26,8 @@ __all__ = [
     "matlab_colon",
     "sine_wave_trials",
     "trials_from_arrays",
+    "trials_from_neurogym",
 ]
-
-TASKS = ("ctxt", "swg")
-
-
-def check_task(task: str) -> str:
-    """Return ``task`` if it is ``'ctxt'`` or ``'swg'``, else raise.
-
-    Parameters
-    ----------
-    task : str
-        The network type to check.
-
-    Returns
-    -------
-    str
-        ``task``.
-
-    Raises
-    ------
-    ValueError
-        For anything else.
-
-    Examples
-    --------
-    >>> check_task("swg")
-    'swg'
-    """
-    if task not in TASKS:
-        raise ValidationError(
-            f"network type: expected 'ctxt' (context-dependent integration) or "
-            f"'swg' (sine-wave generation), got {task!r}"
-        )
-    return task
-
 
 @dataclass
 class TaskData:
@@ -558,3 +525,119 @@ def sine_wave_trials(n_trials: int, stream: RandomStream | None = None,
     inputs = np.broadcast_to((freq_ids / c.n_freqs + 0.25)[:, None, None], (n_trials, t.size, 1)).copy()
     targets = np.sin(2 * np.pi * freq_hz[:, None] * t[None, :])[:, :, None]
     return TaskData("swg", inputs, targets, np.ones(n_trials, dtype=int), freq_ids=freq_ids, freqs=freqs)
+
+
+NEUROGYM_VERSION = "2.3.1"  #: the neurogym whose TrialEnv interface trials_from_neurogym follows
+NEUROGYM_TARGETS = ("onehot", "index")  #: how a discrete action space's ground truth becomes targets
+
+
+def _scalar(value):
+    value = value.item() if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.size == 1) \
+        else value
+    return value if isinstance(value, (bool, int, float, str)) else None
+
+
+def trials_from_neurogym(env, n_trials: int, *, label_keys=None, targets: str = "onehot", seed: int | None = None,
+                         name: str | None = None) -> TaskData:
+    """Labelled trials of a neurogym task, for the network trained on it.
+
+    Each trial is ``env.new_trial()``: its observations ``env.ob [T, n_in]``
+    are the inputs, its ground truth ``env.gt`` the targets, and its trial
+    dict (e.g. ``{'context': 0, 'coh_1': 50, 'coh_2': 15, 'ground_truth':
+    1, ...}`` for ``ContextDecisionMaking``) the condition label, so that
+    trials of one condition are averaged into one trajectory. Follows
+    neurogym 2.3.1's ``TrialEnv`` (``new_trial``, ``ob``, ``gt``,
+    ``action_space``, ``seed``); wrappers are looked through
+    (``env.unwrapped``). Trials shorter than the longest are padded at the
+    end (inputs 0, targets their last value): for aligned condition averages
+    make the task with fixed epoch durations (``timing={...}``).
+
+    Parameters
+    ----------
+    env : neurogym.TrialEnv
+        The task (``neurogym.make(...)`` or the class itself).
+    n_trials : int
+        How many trials to draw.
+    label_keys : sequence of str, optional
+        Entries of the trial dict that make the condition (default: every
+        entry that is one number, string or bool).
+    targets : str, optional
+        For a discrete action space: ``'onehot'`` (default; ``[B, T,
+        n_actions]``, for a readout of one unit per action) or ``'index'``
+        (``[B, T, 1]``, the action's number). A continuous (Box) ground truth
+        is used as it is.
+    seed : int, optional
+        Seeds the task's random generator first (``env.seed(seed)``).
+    name : str, optional
+        The task's name (default the environment's class name).
+
+    Returns
+    -------
+    TaskData
+        ``inputs [B, T, n_in]``, ``targets [B, T, n_out]`` and one label per trial.
+
+    Raises
+    ------
+    ValidationError
+        For a task without ``new_trial``/``ob``/``gt``, label keys that are
+        not in its trial dicts, or a bad ``n_trials``/``targets``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class Task:  # the part of neurogym's TrialEnv used here
+    ...     rng = np.random.default_rng(0)
+    ...     def new_trial(self):
+    ...         side = int(self.rng.integers(2))
+    ...         self.ob = np.zeros((20, 2)); self.ob[5:15, side] = 1
+    ...         self.gt = np.zeros(20, dtype=int); self.gt[15:] = side + 1
+    ...         return {"ground_truth": side}
+    >>> data = trials_from_neurogym(Task(), 6)
+    >>> data.inputs.shape, data.targets.shape, sorted(set(data.labels.tolist()))
+    ((6, 20, 2), (6, 20, 3), ['ground_truth=0', 'ground_truth=1'])
+    """
+    if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)) or n_trials < 1:
+        raise ValidationError(f"n_trials: expected a whole number >= 1, got {n_trials!r}")
+    if targets not in NEUROGYM_TARGETS:
+        raise ValidationError(f"targets: expected one of {NEUROGYM_TARGETS}, got {targets!r}")
+    task = getattr(env, "unwrapped", env)
+    if not callable(getattr(task, "new_trial", None)):
+        raise ValidationError(f"env: expected a neurogym task (new_trial(), ob, gt), got {type(env).__name__}")
+    if seed is not None and callable(getattr(task, "seed", None)):
+        task.seed(seed)
+    obs, gts, labels = [], [], []
+    for k in range(int(n_trials)):
+        trial = task.new_trial() or getattr(task, "trial", None) or {}
+        ob, gt = getattr(task, "ob", None), getattr(task, "gt", None)
+        if ob is None or gt is None:
+            raise ValidationError(f"env: trial {k + 1} set no ob/gt; expected a neurogym task whose new_trial() "
+                                  "builds the observations (env.ob) and ground truth (env.gt)")
+        keys = list(trial) if label_keys is None else list(label_keys)
+        missing = [key for key in keys if key not in trial]
+        if missing:
+            raise ValidationError(f"label_keys: {', '.join(map(str, missing))} not in the trial dict, which holds "
+                                  f"{', '.join(map(str, trial)) or 'nothing'}")
+        parts = [(key, _scalar(trial[key])) for key in keys]
+        labels.append(", ".join(f"{key}={value}" for key, value in parts if value is not None) or "all")
+        ob = np.asarray(ob, dtype=np.float64)
+        obs.append(ob.reshape(ob.shape[0], -1))
+        gts.append(np.asarray(gt))
+    space = getattr(task, "action_space", None)
+    discrete = all(g.ndim == 1 and g.dtype.kind in "iub" for g in gts)
+    if discrete and targets == "onehot":
+        n_actions = int(getattr(space, "n", 0) or max(int(g.max(initial=0)) for g in gts) + 1)
+        gts = [np.eye(n_actions)[g.astype(int)] for g in gts]
+    else:
+        gts = [np.asarray(g, dtype=np.float64).reshape(g.shape[0], -1) for g in gts]
+    n_steps = max(o.shape[0] for o in obs)
+
+    def pad(arrays, last: bool):
+        out = np.zeros((len(arrays), n_steps, arrays[0].shape[1]))
+        for i, a in enumerate(arrays):
+            out[i, : a.shape[0]] = a
+            if last and 0 < a.shape[0] < n_steps:
+                out[i, a.shape[0]:] = a[-1]
+        return out
+
+    return trials_from_arrays(pad(obs, False), pad(gts, True), np.array(labels),
+                              name=name or type(task).__name__)

@@ -12,53 +12,179 @@ import numpy as np
 from .errors import ValidationError
 
 __all__ = [
+    "BANDS",
+    "DIM_TYPES",
+    "NONLINEARITY_NAMES",
+    "RANK_RULES",
+    "ROW_METHODS",
+    "TASKS",
     "ValidationError",
     "as_real_array",
+    "check_band",
     "check_choice",
     "check_condition_ids",
+    "check_dim_type",
     "check_inputs",
     "check_locations",
     "check_noise",
+    "check_nonlinearity",
     "check_positive_int",
+    "check_rank_rule",
     "check_recurrent",
+    "check_row_method",
+    "check_state_kind",
     "check_targets",
+    "check_task",
+    "name_check",
 ]
 
+#: where dimensions are removed from W
+DIM_TYPES = ("columns", "rows")
+#: the paper's tasks
+TASKS = ("ctxt", "swg")
+#: names of the supported nonlinearities (their formulas: :mod:`opdims.core.nonlinearity`)
+NONLINEARITY_NAMES = ("tanh", "relu", "softplus", "linear")
+#: how local row dimensions are found: the exact solver, or the original's optimiser (``fminunc``)
+ROW_METHODS = ("exact", "fminunc")
+#: the rules of "the rank at which the cost is back" (:func:`opdims.dims.sweeps.cost_rank`)
+RANK_RULES = ("range", "ratio", "settled")
+#: the bands over networks (:func:`opdims.core.metrics.absolute_deviation`): mean absolute deviation about the
+#: mean (MATLAB's ``mad(X)``, the paper's) or median absolute deviation about the median
+BANDS = ("mean", "median")
+#: former names of row methods (opdims 0.2 called the original's optimiser ``'reference'``)
+FORMER_ROW_METHODS = {"reference": "fminunc"}
 
-def check_choice(value, choices, name: str):
+
+def check_choice(value, name: str, choices, meanings: dict | None = None) -> str:
     """``value`` if it is one of ``choices``, else raise naming ``name`` and the choices.
+
+    Every "is this name one of those" check of opdims goes through here.
 
     Parameters
     ----------
-    value : object
+    value : str
         The value to check.
-    choices : sequence
-        The accepted values.
     name : str
         The argument's name, for the message.
+    choices : sequence of str
+        The accepted values.
+    meanings : dict, optional
+        A few words on each choice, for the message.
 
     Returns
     -------
-    object
-        The value.
+    str
+        ``value``.
 
     Raises
     ------
     ValidationError
-        If ``value`` is not among ``choices``.
+        If ``value`` is not one of ``choices``.
 
     Examples
     --------
-    >>> check_choice("mean", ("mean", "median"), "band")
-    'mean'
+    >>> check_choice("rows", "dim_type", DIM_TYPES)
+    'rows'
+    >>> check_choice("diagonal", "dim_type", DIM_TYPES)
+    Traceback (most recent call last):
+    ...
+    opdims.core.errors.ValidationError: dim_type: expected 'columns' or 'rows', got 'diagonal'
     """
-    try:
-        ok = value in tuple(choices)
-    except TypeError:
-        ok = False
-    if not ok:
-        raise ValidationError(f"{name}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
-    return value
+    if isinstance(value, str) and value in choices:
+        return value
+    named = [f"{c!r}" + (f" ({meanings[c]})" if meanings and c in meanings else "") for c in choices]
+    expected = " or ".join(named) if len(named) == 2 else "one of " + ", ".join(named)
+    raise ValidationError(f"{name}: expected {expected}, got {value!r}")
+
+
+def name_check(function: str, name: str, choices, meanings: dict | None = None):
+    """A check that a value is one of ``choices``, for an argument usually called ``name``.
+
+    The checks below are made here, so that each is "this name in that
+    tuple" through :func:`check_choice`, documented once.
+
+    Parameters
+    ----------
+    function : str
+        The check's own name (``check_...``), for its ``__name__``.
+    name : str
+        The argument's usual name (each check takes ``name=`` to say otherwise).
+    choices : sequence of str
+        The accepted values.
+    meanings : dict, optional
+        A few words on each choice, for the message.
+
+    Returns
+    -------
+    callable
+        ``check(value, name=name) -> value``, raising :class:`ValidationError` for anything else.
+
+    Examples
+    --------
+    >>> name_check("check_colour", "colour", ("red", "blue"))("red")
+    'red'
+    """
+    listed = " or ".join(f"``{c!r}``" for c in choices) if len(choices) == 2 else \
+        "one of " + ", ".join(f"``{c!r}``" for c in choices)
+
+    def check(value, name: str = name) -> str:
+        return check_choice(value, name, choices, meanings)
+
+    check.__doc__ = f"""``value`` if it is {listed}, else raise :class:`ValidationError`.
+
+    Parameters
+    ----------
+    value : str
+        The value to check.
+    name : str, optional
+        The argument's name, for the message (default ``{name!r}``).
+
+    Returns
+    -------
+    str
+        ``value``.
+    """
+    check.__name__ = check.__qualname__ = function
+    return check
+
+
+#: ``check_dim_type(value)``: ``'columns'`` or ``'rows'``
+check_dim_type = name_check("check_dim_type", "dim_type", DIM_TYPES)
+#: ``check_task(value)``: ``'ctxt'`` or ``'swg'``
+check_task = name_check("check_task", "network type", TASKS,
+                        {"ctxt": "context-dependent integration", "swg": "sine-wave generation"})
+#: ``check_rank_rule(value)``: one of :data:`RANK_RULES`
+check_rank_rule = name_check("check_rank_rule", "rank rule", RANK_RULES, {
+    "range": "within a fraction of the range from the full-rank to the silent cost",
+    "ratio": "at most (1 + tolerance) x the full-rank cost", "settled": "stays within a fraction of its range"})
+#: ``check_band(value)``: ``'mean'`` or ``'median'`` absolute deviation
+check_band = name_check("check_band", "band", BANDS)
+#: ``check_nonlinearity(value)``: one of :data:`NONLINEARITY_NAMES`
+check_nonlinearity = name_check("check_nonlinearity", "nonlinearity", NONLINEARITY_NAMES)
+
+
+def check_row_method(method, name: str = "row_method") -> str:
+    """The row method ``method`` names (``'exact'`` or ``'fminunc'``; ``'reference'`` is ``'fminunc'``).
+
+    Parameters
+    ----------
+    method : str
+        The value to check.
+    name : str, optional
+        The argument's name, for the message.
+
+    Returns
+    -------
+    str
+        ``'exact'`` or ``'fminunc'``.
+
+    Examples
+    --------
+    >>> check_row_method("reference")
+    'fminunc'
+    """
+    method = FORMER_ROW_METHODS.get(method, method) if isinstance(method, str) else method
+    return check_choice(method, name, ROW_METHODS, {"exact": "the exact solver", "fminunc": "the original's optimiser"})
 
 
 def check_positive_int(value, name: str, meaning: str = "") -> int:
@@ -335,3 +461,31 @@ def check_locations(net, locations) -> np.ndarray:
     if not np.all(np.isfinite(loc)):
         raise ValidationError("locations: contain NaN or Inf (was a condition without trials averaged?)")
     return loc
+
+
+#: what the states of fixed points are: the rates (hidden state) r = φ(x), or opdims' state x
+STATE_KINDS = ("hidden", "preactivation")
+
+
+def check_state_kind(value) -> str:
+    """``states`` of fixed points: ``'hidden'`` or ``'preactivation'``.
+
+    Parameters
+    ----------
+    value : str
+        The argument.
+
+    Returns
+    -------
+    str
+        The value.
+
+    Raises
+    ------
+    ValidationError
+        For anything else.
+    """
+    if value not in STATE_KINDS:
+        raise ValidationError(f"states: expected 'hidden' (r = φ(x), a PyTorch model's and FixedPointFinder's) or "
+                              f"'preactivation' (opdims' state x), got {value!r}")
+    return value

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..core.errors import MissingFileError
-from ..core.tasks import check_task
+from ..core.validation import check_task
 
 __all__ = ["default_weights"]
 

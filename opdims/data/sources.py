@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import MissingFileError
-from ..core.tasks import check_task
+from ..core.validation import check_task
 from . import default_weights
 
 __all__ = ["ENV_VAR", "ORIGINAL_FILES", "PARITY_FIXTURES_ENV", "PARITY_REPORT_ENV", "SOURCE_PARITY_FIXTURES",

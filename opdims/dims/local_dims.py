@@ -3,7 +3,7 @@ network's next state most, at each sampling location.
 
 Columns have a closed form; rows are found greedily, exactly
 (:mod:`opdims.dims.exact_rows`, the default) or by the original's optimiser
-(``method='reference'``). Δf, the relaxation step and the result container
+(``method='fminunc'``). Δf, the relaxation step and the result container
 live in :mod:`opdims.dims.operative`.
 """
 
@@ -16,8 +16,7 @@ from tqdm.auto import tqdm
 from ..core.backend import single_threaded, single_threaded_blas
 from ..core.errors import ValidationError
 from ..core.random import RandomStream, as_stream
-from ..core.reduce import check_dim_type
-from ..core.validation import check_locations
+from ..core.validation import ROW_METHODS, check_dim_type, check_locations, check_row_method
 from .exact_rows import exact_row_dimensions
 from .operative import FVAL_THRESHOLD, LocalOperativeDimensions, delta_f, orthonormalize_against, relax_step
 
@@ -26,10 +25,9 @@ __all__ = [
     "local_column_dimensions",
     "local_operative_dimensions",
     "local_row_dimensions",
-    "local_row_dimensions_reference",
+    "local_row_dimensions_fminunc",
 ]
 
-ROW_METHODS = ("exact", "reference")  #: methods of :func:`local_row_dimensions`
 _COLUMN_CHUNK_BYTES = 64 * 2**20  #: memory for the modified matrices of one chunk of locations
 
 
@@ -85,7 +83,7 @@ def local_column_dimensions(net, locations) -> LocalOperativeDimensions:
 
 
 @single_threaded
-def local_row_dimensions_reference(net, location, *, n_dims: int | None = None,
+def local_row_dimensions_fminunc(net, location, *, n_dims: int | None = None,
                                    stream: RandomStream | int | None = None,
                                    threshold: float = FVAL_THRESHOLD,
                                    tol_x: float = 1e-6) -> LocalOperativeDimensions:
@@ -156,8 +154,8 @@ def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int |
     method : str, optional
         ``'exact'`` (default): at each greedy step the provably best
         dimension (:func:`opdims.dims.exact_rows.exact_row_dimensions`; draws
-        nothing). ``'reference'``: the original's optimiser at each location
-        (:func:`local_row_dimensions_reference`), drawing its random starts
+        nothing). ``'fminunc'`` (formerly ``'reference'``): the original's optimiser at each location
+        (:func:`local_row_dimensions_fminunc`), drawing its random starts
         from ``stream`` location after location.
     n_dims : int, optional
         Most dimensions per location (default N).
@@ -183,8 +181,7 @@ def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int |
     ValueError
         For an unknown method.
     """
-    if method not in ROW_METHODS:
-        raise ValidationError(f"method: expected one of {ROW_METHODS}, got {method!r}")
+    method = check_row_method(method, "method")
     loc = check_locations(net, locations).reshape(-1, net.n_units)
     if method == "exact":
         return exact_row_dimensions(net, loc, n_dims=n_dims, threshold=threshold, progress=progress,
@@ -192,7 +189,7 @@ def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int |
     if previous is not None:
         raise ValidationError("previous: only the exact method continues from given dimensions")
     stream = as_stream(stream)
-    parts = [local_row_dimensions_reference(net, x, n_dims=n_dims, stream=stream, threshold=threshold)
+    parts = [local_row_dimensions_fminunc(net, x, n_dims=n_dims, stream=stream, threshold=threshold)
              for x in tqdm(loc, desc="row dimensions", unit="location", disable=not progress)]
     return LocalOperativeDimensions.concatenate(parts)
 
@@ -220,3 +217,7 @@ def local_operative_dimensions(net, locations, dim_type: str, **row_options) -> 
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
     return local_row_dimensions(net, locations, **row_options)
+
+
+#: the name of opdims 0.2
+local_row_dimensions_reference = local_row_dimensions_fminunc

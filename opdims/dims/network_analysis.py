@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.errors import MissingFieldError
-from ..core.reduce import check_dim_type
 from ..core.sampling import SamplingLocationProperties
-from ..core.validation import ValidationError
+from ..core.validation import ValidationError, check_dim_type
 from .global_dims import variance_explained
 from .high_variance import HighVarianceDimensions
 from .operative import LocalOperativeDimensions

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.backend import single_threaded
-from ..core.reduce import as_dimension_matrix, check_dim_type, remove_dimensions
+from ..core.reduce import as_dimension_matrix, remove_dimensions
 from ..core.sampling import select_locations
-from ..core.validation import ValidationError, check_locations
+from ..core.validation import ValidationError, check_dim_type, check_locations
 
 __all__ = ["FVAL_THRESHOLD", "LocalOperativeDimensions", "delta_f", "orthonormalize_against", "relax_step"]
 

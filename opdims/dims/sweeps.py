@@ -23,16 +23,22 @@ from ..core.nonlinearity import apply_nonlinearity
 from ..core.random import RandomStream, as_stream
 from ..core.reduce import as_dimension_matrix, reduced_rank_stack
 from ..core.simulate import draw_noise, drive_chunks, euler_steps, simulate
-from ..core.validation import check_choice, check_condition_ids, check_inputs, check_noise, check_targets
+from ..core.validation import (
+    RANK_RULES,
+    check_condition_ids,
+    check_inputs,
+    check_noise,
+    check_rank_rule,
+    check_targets,
+)
 
 __all__ = ["COST_TOLERANCE", "DEFAULT_RANK_RULE", "RANK_RULES", "RankSweep", "check_rank_rule", "check_ranks", "cost_rank",
            "default_block_size", "rank_rule_text", "rank_sweep", "rank_within_cost_range", "rank_within_full_cost",
            "settled_rank", "silent_network_cost", "sweep_blocks"]
 
 COST_TOLERANCE = 0.10  #: default tolerance of the rank thresholds (10 % of the cost range, or of the full-rank cost)
-#: the rules of "the rank at which the cost is back": ``'range'`` (default, :func:`rank_within_cost_range`),
-#: ``'ratio'`` (:func:`rank_within_full_cost`), ``'settled'`` (:func:`settled_rank`)
-RANK_RULES = ("range", "ratio", "settled")
+# RANK_RULES (from core.validation): ``'range'`` (default, :func:`rank_within_cost_range`),
+# ``'ratio'`` (:func:`rank_within_full_cost`), ``'settled'`` (:func:`settled_rank`)
 DEFAULT_RANK_RULE = "range"  #: the headline rule of every summary, table and figure
 
 
@@ -228,22 +234,6 @@ def rank_rule_text(rule: str = DEFAULT_RANK_RULE, tolerance: float = COST_TOLERA
     if rule == "ratio":
         return f"smallest rank whose {cost} is <= {1 + tolerance:g} x the full-rank cost"
     return f"rank from which the {cost} stays within {100 * tolerance:g}% of its range above the full-rank cost"
-
-
-def check_rank_rule(rule: str) -> str:
-    """``rule`` if it is one of :data:`RANK_RULES`, else raise.
-
-    Parameters
-    ----------
-    rule : str
-        The rule's name.
-
-    Returns
-    -------
-    str
-        The rule.
-    """
-    return check_choice(rule, RANK_RULES, "rank rule")
 
 
 def silent_network_cost(net: Network, inputs, condition_ids, targets, *, noise=None, threads: int | None = None) -> float:

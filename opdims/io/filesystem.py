@@ -141,7 +141,7 @@ def check_output_file(path, overwrite: bool = False, what: str = "") -> Path:
     if path.is_dir():
         raise MissingFileError(f"{label}: is a folder, expected a file name to write")
     if path.exists() and not overwrite:
-        raise OutputExistsError(f"{label}: exists already; pass --force (overwrite=True) to replace it")
+        raise OutputExistsError(f"{label}: exists already; pass overwrite=True to replace it")
     if not path.parent.is_dir():
         raise MissingFileError(f"{label}: cannot write, folder {path.parent} does not exist")
     _probe_writable(path.parent, label)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .filesystem import FileFormatError, existing_file
 
-__all__ = ["FORMATS", "HDF5_SIGNATURE", "MAT73_USERBLOCK", "MAT_HEADER_BYTES", "ZIP_SIGNATURE", "detect_format"]
+__all__ = ["FORMATS", "HDF5_SIGNATURE", "MAT73_USERBLOCK", "MAT_HEADER_BYTES", "TORCH_LEGACY_SIGNATURE", "ZIP_SIGNATURE",
+           "detect_format"]
 
 #: format name -> what it is
 FORMATS = {
@@ -12,9 +13,12 @@ FORMATS = {
     "mat-v5": "MAT-file level 5 (MATLAB save -v6/-v7, scipy.io.savemat)",
     "mat-v7.3": "MAT-file v7.3 (HDF5 after MATLAB's 512-byte header, MATLAB save -v7.3)",
     "npz": "NumPy .npz archive (numpy.savez; arrays in NumPy's orientation)",
-    "torch": "PyTorch file (torch.save: a state_dict or a checkpoint holding one)",
+    "torch": "PyTorch file (torch.save: a state_dict or a checkpoint holding one; zip or legacy format)",
 }
 ZIP_SIGNATURE = b"PK\x03\x04"
+#: start of a legacy (non-zip, ``_use_new_zipfile_serialization=False``) torch.save file: pickle protocol 2
+#: and torch's magic number 0x1950a86a20f9469cfc6c
+TORCH_LEGACY_SIGNATURE = b"\x80\x02\x8a\x0a" + (0x1950A86A20F9469CFC6C).to_bytes(10, "little")
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 MAT_HEADER_BYTES = 128  #: text (116), subsystem offset (8), version (2), endian indicator (2)
@@ -60,6 +64,8 @@ def detect_format(path) -> str:
         return "hdf5"
     if head.startswith(ZIP_SIGNATURE):
         return _zip_kind(path)
+    if head.startswith(TORCH_LEGACY_SIGNATURE):
+        return "torch"
     mat_version = _mat_version(head)
     if mat_version == 0x0100:
         return "mat-v5"

@@ -25,6 +25,8 @@ from .filesystem import FileFormatError, NotInFileError
 from .mat_variables import network_variables
 from .matfile import save_mat
 from .original_h5 import NETWORK_SETTINGS, STAGES, WEIGHT_NAMES, save_networks_hdf5
+from .psychrnn import is_psychrnn, psychrnn_network
+from .torch_models import flat_tensors, gated_network, recurrent_modules
 from .tree import Leaf, join_path, open_tree
 
 __all__ = [
@@ -34,10 +36,11 @@ __all__ = [
     "guess_task",
     "id_ranges",
     "list_networks",
-    "network_ids",
     "load_network",
+    "module_entries",
     "network_from_entry",
     "network_from_group",
+    "network_ids",
     "network_views",
     "save_network",
 ]
@@ -76,10 +79,16 @@ class NetworkEntry:
         Path of that group in the file's tree.
     naming : str
         How the file names the arrays: ``'original'`` (``n_Wrr_n``, ...),
-        ``'generic'`` (``W_in, W, W_out, x0, b_x, b_z``) or ``'torch'`` (an
-        ``nn.RNN`` state dict with an ``nn.Linear`` readout).
+        ``'generic'`` (``W_in, W, W_out, x0, b_x, b_z``), ``'psychrnn'``
+        (``W_rec, W_in, W_out, b_rec, b_out``, PsychRNN's ``save``) or
+        ``'torch'`` (an ``nn.RNN``, ``nn.GRU`` or ``nn.LSTM`` state dict with
+        an ``nn.Linear`` readout).
     label : str
-        Prefix of the torch module's keys (``''`` otherwise).
+        The recurrent module's dotted name (``''`` otherwise).
+    kind : str
+        ``'rnn'`` (vanilla), ``'gru'`` or ``'lstm'``.
+    readout : str or None
+        The readout module's dotted name (PyTorch files).
     """
 
     net_id: int
@@ -90,6 +99,8 @@ class NetworkEntry:
     parts: tuple = field(repr=False, compare=False, default=())
     naming: str = "original"
     label: str = field(repr=False, compare=False, default="")
+    kind: str = field(compare=False, default="rnn")
+    readout: str | None = field(repr=False, compare=False, default=None)
 
     @property
     def missing(self) -> list[str]:
@@ -98,7 +109,21 @@ class NetworkEntry:
     @property
     def n_units(self) -> int | None:
         shape = self.shapes.get("n_Wrr_n")
-        return shape[0] if shape else None
+        if not shape:
+            return None
+        return shape[-1] if self.kind in ("gru", "lstm") else shape[0]
+
+    def describe(self) -> str:
+        """The network in a few words.
+
+        Returns
+        -------
+        str
+            ``'rnn (nn.GRU, N = 32)'`` for a PyTorch module, else its container.
+        """
+        if self.naming != "torch":
+            return self.container
+        return f"{self.container} (nn.{self.kind.upper() if self.kind != 'lstm' else 'LSTM'}, N = {self.n_units})"
 
     @property
     def task(self) -> str | None:
@@ -170,9 +195,9 @@ def _groups(tree: dict, parts: tuple = ()):
 
 
 GENERIC_NAMES = dict(WEIGHT_NAMES)  #: generic name (the core's) -> original name
-TORCH_RNN_KEYS = ("weight_ih_l0", "weight_hh_l0")  #: what marks an nn.RNN state dict
-_READOUT_HINTS = ("readout", "linear", "fc", "out", "decoder", "head")
 _PROBLEM = "__problem__"  #: key of a view that is no usable network, holding why
+_MODULE = "__module__"  #: key of a PyTorch view holding its RecurrentModule
+_TENSORS = "__tensors__"  #: key of a gated module's view: role -> leaf
 
 
 def _derived(where: str, shape, read) -> Leaf:
@@ -200,71 +225,49 @@ def _generic_view(fmt: str, group: dict) -> dict:
     return view
 
 
-def _torch_readout(group: dict, rnn_prefix: str, n_units: int) -> str | None:
-    """The prefix of the nn.Linear readout (``<p>weight [n_out, N]``) beside an nn.RNN, if one is clear."""
-    candidates = [name[: -len("weight")] for name, leaf in group.items()
-                  if name.endswith("weight") and not name.startswith(rnn_prefix + "weight_")
-                  and isinstance(leaf, Leaf) and len(leaf.shape) == 2 and leaf.shape[1] == n_units]
-    if len(candidates) > 1:
-        hinted = [c for c in candidates if any(h in c.lower() for h in _READOUT_HINTS)]
-        candidates = hinted if len(hinted) == 1 else candidates
-    return candidates[0] if len(candidates) == 1 else None
+def _column(where: str, leaves: list, n: int) -> Leaf:
+    """The sum of 1-D leaves (absent ones zero) as a column ``[n, 1]``."""
+    def read(leaves=leaves, n=n):
+        return sum((np.asarray(b.read(), dtype=np.float64).reshape(-1) for b in leaves), np.zeros(n))[:, None]
+    return _derived(where, (n, 1), read)
 
 
-def _torch_problem(group: dict, prefix: str, w_hh: Leaf) -> str:
-    """Why a state dict's recurrent module is not a vanilla one-layer unidirectional RNN ('' if it is)."""
-    rows, n = w_hh.shape
-    if rows == 4 * n:
-        return f"weight_hh_l0 is [{rows}, {n}] = [4N, N]: an LSTM; opdims analyses vanilla RNNs (torch.nn.RNN)"
-    if rows == 3 * n:
-        return f"weight_hh_l0 is [{rows}, {n}] = [3N, N]: a GRU; opdims analyses vanilla RNNs (torch.nn.RNN)"
-    if rows != n:
-        return f"weight_hh_l0 is [{rows}, {n}], expected a square [N, N] matrix of a torch.nn.RNN"
-    if prefix + "weight_hh_l1" in group:
-        return "the RNN has more than one layer (weight_hh_l1); opdims analyses one recurrent layer at a time"
-    if prefix + "weight_hh_l0_reverse" in group:
-        return "the RNN is bidirectional (weight_hh_l0_reverse); opdims analyses unidirectional RNNs"
-    return ""
+def _torch_views(group: dict, readouts: dict | None = None) -> list[tuple[str, dict]]:
+    """Every recurrent module (+ readout) of a file's tensors, at any depth: ``[(module name, view)]``.
 
-
-def _torch_view(group: dict) -> list[tuple[str, dict]]:
-    """Every nn.RNN (+ readout) of a state dict as original-name leaves: ``[(prefix, view)]``."""
+    An ``nn.RNN``'s view holds the original names (the ``alpha = 1`` network of
+    :func:`opdims.io.from_torch`); a GRU's or LSTM's holds its tensors for
+    :func:`opdims.io.torch_models.gated_network` and, for display, the
+    original names' sizes.
+    """
+    flat = {key: leaf for key, leaf in flat_tensors(group).items() if isinstance(leaf, Leaf)}
     views = []
-    for name, leaf in group.items():
-        if not (name.endswith(TORCH_RNN_KEYS[1]) and isinstance(leaf, Leaf) and len(leaf.shape) == 2):
+    for module in recurrent_modules(flat, readouts):
+        keys, n = module.keys, module.n_units
+        view = {_MODULE: module, "n_Wrr_n": flat[keys["weight_hh"]]}
+        if "weight_ih" in keys:
+            view["n_Wru_v"] = flat[keys["weight_ih"]]
+        if module.problem:
+            view[_PROBLEM] = module.problem
+            views.append((module.name, view))
             continue
-        prefix = name[: -len(TORCH_RNN_KEYS[1])]
-        w_ih, w_hh = group.get(prefix + TORCH_RNN_KEYS[0]), leaf
-        n = w_hh.shape[1]
-        problem = _torch_problem(group, prefix, w_hh)
-        if problem:
-            views.append((prefix, {"n_Wrr_n": Leaf(leaf.where, (n, n), "double", lambda: None),
-                                   _PROBLEM: f"{leaf.where}: {problem}"}))
-            continue
-        view = {"n_Wrr_n": w_hh}
-        if isinstance(w_ih, Leaf):
-            view["n_Wru_v"] = w_ih
-        biases = [group.get(prefix + key) for key in ("bias_ih_l0", "bias_hh_l0")]
-        biases = [b for b in biases if isinstance(b, Leaf)]
-
-        def bias(biases=biases, n=n):
-            return sum((np.asarray(b.read(), dtype=np.float64).reshape(-1) for b in biases), np.zeros(n))[:, None]
-
-        view["n_bx_1"] = _derived(f"{prefix}bias_ih_l0 + {prefix}bias_hh_l0", (n, 1), bias)
+        biases = [flat[keys[b]] for b in ("bias_ih", "bias_hh") if b in keys]
+        rows = n if module.kind == "rnn" else flat[keys["weight_hh"]].shape[0]  # gated: biases of every gate
+        view["n_bx_1"] = _column(" + ".join(keys[b] for b in ("bias_ih", "bias_hh") if b in keys) or "(no biases)",
+                                 biases, rows)
         view["n_x0_c"] = _derived("(zero initial hidden state)", (n, 1), lambda n=n: np.zeros((n, 1)))
-        readout = _torch_readout(group, prefix, n)
-        if readout is not None:
-            out = group[readout + "weight"]
-            view["m_Wzr_n"] = out
-            b = group.get(readout + "bias")
-            view["m_bz_1"] = _derived(f"{readout}bias", (out.shape[0], 1),
-                                      (lambda b=b: np.asarray(b.read(), dtype=np.float64).reshape(-1, 1))
-                                      if isinstance(b, Leaf) else (lambda m=out.shape[0]: np.zeros((m, 1))))
-        views.append((prefix, view))
+        out = flat[keys["readout_weight"]]
+        view["m_Wzr_n"] = out
+        bias = [flat[keys["readout_bias"]]] if "readout_bias" in keys else []
+        view["m_bz_1"] = _column(keys.get("readout_bias", "(no readout bias)"), bias, out.shape[0])
+        if module.kind != "rnn":
+            view[_TENSORS] = {role: flat[key] for role, key in keys.items()}
+        views.append((module.name, view))
     return views
 
 
-def network_views(fmt: str, group: dict) -> list[tuple[str, str, dict]]:
+def network_views(fmt: str, group: dict, *, modules: bool = True, readouts: dict | None = None
+                  ) -> list[tuple[str, str, dict]]:
     """The weight sets of one group as ``(naming, label, view)``.
 
     A view maps the original names to leaves in MATLAB orientation (see
@@ -276,6 +279,10 @@ def network_views(fmt: str, group: dict) -> list[tuple[str, str, dict]]:
         The file's format.
     group : dict
         A group of its tree.
+    modules : bool, optional
+        Also look for PyTorch recurrent modules in the group and every group below it.
+    readouts : dict, optional
+        Recurrent module name -> its readout's name, where the user chose.
 
     Returns
     -------
@@ -286,14 +293,28 @@ def network_views(fmt: str, group: dict) -> list[tuple[str, str, dict]]:
     original = {name: group[name] for name in _NAMES if isinstance(group.get(name), Leaf)}
     if original:
         found.append(("original", "", original))
+    psychrnn = is_psychrnn(group)
+    if psychrnn and not original:
+        found.append(("psychrnn", "", _psychrnn_view(group)))
     generic = _generic_view(fmt, group)
-    if generic and not original:
+    if generic and not original and not psychrnn:
         found.append(("generic", "", generic))
-    found += [("torch", prefix, view) for prefix, view in _torch_view(group)]
+    if modules:
+        found += [("torch", name, view) for name, view in _torch_views(group, readouts)]
     return found
 
 
-def find_networks(fmt: str, tree: dict) -> list[NetworkEntry]:
+def _psychrnn_view(group: dict) -> dict:
+    """PsychRNN's arrays under the original names, for sizes (the network is built by psychrnn_network)."""
+    view = {"n_Wrr_n": group["W_rec"], "n_Wru_v": group["W_in"], "m_Wzr_n": group["W_out"]}
+    n, n_out = group["W_rec"].shape[0], group["W_out"].shape[0]
+    view["n_bx_1"] = _derived(group["b_rec"].where, (n, 1), lambda: None)
+    view["m_bz_1"] = _derived(group["b_out"].where, (n_out, 1), lambda: None)
+    view["n_x0_c"] = _derived("init_state", (n, 1), lambda: None)
+    return view
+
+
+def find_networks(fmt: str, tree: dict, *, readouts: dict | None = None) -> list[NetworkEntry]:
     """Every set of weights in a file's tree (see :func:`opdims.io.tree.open_tree`).
 
     Parameters
@@ -302,6 +323,8 @@ def find_networks(fmt: str, tree: dict) -> list[NetworkEntry]:
         The file's format.
     tree : dict
         Its tree.
+    readouts : dict, optional
+        Recurrent module name -> its readout's name, where the user chose.
 
     Returns
     -------
@@ -310,11 +333,13 @@ def find_networks(fmt: str, tree: dict) -> list[NetworkEntry]:
     """
     containers: dict[tuple, dict] = {}
     for parts, group in _groups(tree):
-        for naming, label, view in network_views(fmt, group):
-            shapes = {name: leaf.shape for name, leaf in view.items() if name != _PROBLEM}
-            here = parts + ((label.rstrip("."),) if label else ())
+        for naming, label, view in network_views(fmt, group, modules=not parts, readouts=readouts):
+            shapes = {name: leaf.shape for name, leaf in view.items() if isinstance(leaf, Leaf)}
+            module = view.get(_MODULE)
+            extra = (module.kind or "rnn", module.readout) if module is not None else ("rnn", None)
+            here = parts + ((label,) if label else ())
             container, stage = (here[:-1], here[-1]) if here and here[-1] in STAGES else (here, "final")
-            containers.setdefault(container, {}).setdefault(stage, (parts, shapes, naming, label))
+            containers.setdefault(container, {}).setdefault(stage, (parts, shapes, naming, label, *extra))
     named = {c: int(m.group(1)) for c in containers if c and (m := _NET_GROUP.fullmatch(c[-1]))}
     ids, next_id = dict(named), 1
     for container in containers:
@@ -323,8 +348,10 @@ def find_networks(fmt: str, tree: dict) -> list[NetworkEntry]:
                 next_id += 1
             ids[container] = next_id
             next_id += 1
-    entries = [NetworkEntry(ids[c], stage, join_path(fmt, c), join_path(fmt, parts), shapes, parts, naming, label)
-               for c, stages in containers.items() for stage, (parts, shapes, naming, label) in stages.items()]
+    entries = [NetworkEntry(ids[c], stage, join_path(fmt, c), join_path(fmt, parts), shapes, parts, naming, label,
+                            kind, readout)
+               for c, stages in containers.items()
+               for stage, (parts, shapes, naming, label, kind, readout) in stages.items()]
     return sorted(entries, key=lambda e: (e.net_id, STAGES.index(e.stage)))
 
 
@@ -345,9 +372,64 @@ def list_networks(path) -> list[NetworkEntry]:
         return find_networks(fmt, tree)
 
 
+def _modules(entries: list[NetworkEntry]) -> str:
+    return ", ".join(e.describe() for e in entries if e.naming == "torch" and e.stage == "final")
+
+
+def module_entries(path, fmt: str, tree: dict, module: str) -> list[NetworkEntry]:
+    """The entries of one PyTorch recurrent module of a file (inside :func:`open_tree`).
+
+    Parameters
+    ----------
+    path : path
+        The file, for messages.
+    fmt : str
+        Its format.
+    tree : dict
+        Its tree.
+    module : str
+        The module's dotted name, its last part, or ``'.'`` for a bare state
+        dict's; ``'NAME:READOUT'`` also chooses its readout.
+
+    Returns
+    -------
+    list of NetworkEntry
+        Its entries (one per stage).
+
+    Raises
+    ------
+    NotInFileError
+        If no module, or several, have that name.
+    """
+    name, _, readout = module.partition(":")
+    name = "" if name == "." else name
+    entries = find_networks(fmt, tree)
+    labels = {e.label for e in entries if e.naming == "torch" and name in (e.label, e.label.split(".")[-1])}
+    if len(labels) != 1:
+        raise NotInFileError(f"{path}: {'several' if labels else 'no'} recurrent module(s) named {name or '.'!r}; "
+                             f"modules in the file: {_modules(entries) or 'none'}; pass one of their names "
+                             "(--module NAME)")
+    label = labels.pop()
+    if readout:
+        entries = find_networks(fmt, tree, readouts={label: readout})
+    return [e for e in entries if e.naming == "torch" and e.label == label]
+
+
+def _select_module(path, fmt: str, tree: dict, module: str, stage: str) -> NetworkEntry:
+    matches = [e for e in module_entries(path, fmt, tree, module) if e.stage == stage]
+    if not matches:
+        raise NotInFileError(f"{path}: module {module!r} has no {stage!r} weights")
+    return matches[0]
+
+
 def _select(path, tree: dict, entries: list[NetworkEntry], net_id, stage: str) -> NetworkEntry:
     if stage not in STAGES:
         raise ValidationError(f"stage: expected one of {STAGES}, got {stage!r}")
+    modules = [e for e in entries if e.naming == "torch" and e.stage == "final"]
+    if len(modules) > 1 and not isinstance(net_id, str):
+        raise FileFormatError(f"{path}: {len(modules)} recurrent modules: {_modules(entries)}; choose one with "
+                              f"--module NAME (module='NAME' in opdims.io.load_network), e.g. --module "
+                              f"{modules[0].label or '.'}")
     if not entries:
         held = ", ".join(list(tree)[:12]) or "nothing"
         raise FileFormatError(f"{path}: no network weights found; expected the arrays {', '.join(_NAMES)} "
@@ -377,20 +459,24 @@ def _select(path, tree: dict, entries: list[NetworkEntry], net_id, stage: str) -
                          f"stages present: {', '.join(e.stage for e in matches)}")
 
 
-def load_network(path, net_id: int | str = 1, stage: str = "final", *, nonlinearity: str | None = None) -> Network:
+def load_network(path, net_id: int | str = 1, stage: str = "final", *, nonlinearity: str | None = None,
+                 module: str | None = None, alpha: float | None = None):
     """Network ``net_id`` of a weights file: HDF5, MAT, NumPy ``.npz`` or PyTorch.
 
     The format is detected from the file's header. The arrays are found under
     the original's names (``n_Wru_v, n_Wrr_n, ...``; MATLAB orientation), the
     generic names (``W_in, W, W_out, x0, b_x, b_z``; NumPy orientation in
     ``.npz``, ``.h5`` written by h5py and torch files, MATLAB orientation in
-    ``.mat``, which is the same shapes), or as an ``nn.RNN`` state dict
-    (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``) with an
-    ``nn.Linear`` readout (``<name>.weight``, ``<name>.bias``): that is the
-    ``alpha = 1`` network of :func:`opdims.io.from_torch`. Settings stored
-    with the weights (``dt``, ``tau`` or ``alpha``, ``noise_sigma``,
-    ``nonlinearity``) are used; absent ones are the paper's (torch: alpha 1,
-    no noise, ``tanh`` unless ``nonlinearity`` is given).
+    ``.mat``, which is the same shapes), PsychRNN's (``W_rec, W_in, W_out,
+    b_rec, b_out``: :func:`opdims.io.from_psychrnn`), or as a PyTorch
+    ``nn.RNN``, ``nn.GRU`` or ``nn.LSTM`` state dict with an ``nn.Linear``
+    readout, found by tensor names and shapes at any depth of a checkpoint
+    (:func:`opdims.io.torch_models.recurrent_modules`): an ``nn.RNN`` is the
+    ``alpha = 1`` network of :func:`opdims.io.from_torch`, a GRU or LSTM a
+    gated network. Settings stored with the weights (``dt``, ``tau`` or
+    ``alpha``, ``noise_sigma``, ``nonlinearity``) are used; absent ones are
+    the paper's (torch: alpha 1, no noise, ``tanh`` unless ``nonlinearity``
+    is given).
 
     Parameters
     ----------
@@ -405,25 +491,42 @@ def load_network(path, net_id: int | str = 1, stage: str = "final", *, nonlinear
     nonlinearity : str, optional
         Overrides the stored (or default) nonlinearity, e.g. ``'relu'`` for
         the state dict of an ``nn.RNN(nonlinearity='relu')``.
+    module : str, optional
+        A PyTorch file's recurrent module, by its dotted name (``'rnn'``,
+        ``'model_state_dict.encoder'``, its last part, or ``'.'`` for a bare
+        state dict's), optionally with its readout (``'rnn:fc'``) where
+        several could be. Needed when the file holds several.
+    alpha : float, optional
+        ``dt / tau``, for files that do not store it (PsychRNN's); overrides
+        the stored one.
 
     Returns
     -------
     opdims.Network
-        The network (every array checked: present, real, 2-D, sizes consistent, finite).
+        The network (every array checked: present, real, 2-D, sizes
+        consistent, finite); for a GRU or LSTM the gated network of
+        :mod:`opdims.core.cells`.
 
     Raises
     ------
     FileFormatError
-        If the file holds no complete, valid network.
+        If the file holds no complete, valid network, or several recurrent
+        modules and no ``module``.
     NotInFileError
-        If it holds no network ``net_id`` or no such stage.
+        If it holds no network ``net_id``, no such stage or module.
     """
+    if stage not in STAGES:
+        raise ValidationError(f"stage: expected one of {STAGES}, got {stage!r}")
     with open_tree(path) as (fmt, tree):
-        entry = _select(path, tree, find_networks(fmt, tree), net_id, stage)
-        return network_from_entry(path, fmt, tree, entry, nonlinearity=nonlinearity)
+        if module is not None:
+            entry = _select_module(path, fmt, tree, str(module), stage)
+        else:
+            entry = _select(path, tree, find_networks(fmt, tree), net_id, stage)
+        return network_from_entry(path, fmt, tree, entry, nonlinearity=nonlinearity, alpha=alpha)
 
 
-def network_from_entry(path, fmt: str, tree: dict, entry: NetworkEntry, *, nonlinearity: str | None = None) -> Network:
+def network_from_entry(path, fmt: str, tree: dict, entry: NetworkEntry, *, nonlinearity: str | None = None,
+                       alpha: float | None = None):
     """The checked Network of one entry of :func:`find_networks` (inside :func:`open_tree`).
 
     Parameters
@@ -438,24 +541,37 @@ def network_from_entry(path, fmt: str, tree: dict, entry: NetworkEntry, *, nonli
         The network.
     nonlinearity : str, optional
         Overrides the stored one.
+    alpha : float, optional
+        Overrides the stored ``dt / tau``.
 
     Returns
     -------
     opdims.Network
-        The network.
+        The network (a gated network for a GRU or LSTM).
 
     Raises
     ------
     FileFormatError
-        If its arrays are missing, of the wrong sizes or values, or it is no vanilla RNN.
+        If its arrays are missing, of the wrong sizes or values, or it is no network opdims analyses.
     """
     group = tree
     for part in entry.parts:
         group = group[part]
-    view = next(v for naming, label, v in network_views(fmt, group) if (naming, label) == (entry.naming, entry.label))
+    readouts = {entry.label: entry.readout} if entry.readout is not None else None
+    view = next(v for naming, label, v in network_views(fmt, group, modules=not entry.parts, readouts=readouts)
+                if (naming, label) == (entry.naming, entry.label))
     if _PROBLEM in view:
         raise FileFormatError(f"{path}: {view[_PROBLEM]}")
+    if entry.naming == "psychrnn":
+        return psychrnn_network(path, group, dt=None if alpha is None else alpha * TAU,
+                                tau=None if alpha is None else TAU, nonlinearity=nonlinearity, where=entry.where
+                                if entry.parts else "")
+    if _TENSORS in view:
+        tensors = {role: _read_weight(path, leaf, ndim=len(leaf.shape)) for role, leaf in view[_TENSORS].items()}
+        return gated_network(entry.kind, tensors, source=f"{path}: {entry.label or '(top level)'}")
     settings = {"dt": TAU, "tau": TAU, "noise_sigma": 0.0} if entry.naming == "torch" else {}
+    if alpha is not None:
+        settings.update(dt=float(alpha) * TAU, tau=TAU)
     if nonlinearity is not None:
         settings["nonlinearity"] = nonlinearity
     return network_from_group(path, entry.where, {**group, **view}, settings=settings, attrs=group)
@@ -470,12 +586,14 @@ def _matlab_index(arr: np.ndarray, flat: int) -> str:
     return "(" + ", ".join(str(i + 1) for i in np.unravel_index(flat, arr.shape)) + ")"
 
 
-def _read_weight(path, leaf: Leaf) -> np.ndarray:
+def _read_weight(path, leaf: Leaf, ndim: int = 2) -> np.ndarray:
+    if leaf.matlab_class.startswith("torch.") or leaf.matlab_class == "object":
+        leaf.read()  # raises, saying what the tensor is (meta, sparse, bfloat16, ...) or that it is pickled
     if leaf.matlab_class not in ("double", "single"):
         kind = "a real numeric array" if not leaf.is_numeric else "floating-point values (double or single)"
         raise FileFormatError(f"{path}: {leaf.where}: expected {kind}, got MATLAB class {leaf.matlab_class!r}")
-    if len(leaf.shape) != 2:
-        raise FileFormatError(f"{path}: {leaf.where}: expected a 2-D array, got size {list(leaf.shape)}")
+    if len(leaf.shape) != ndim:
+        raise FileFormatError(f"{path}: {leaf.where}: expected a {ndim}-D array, got size {list(leaf.shape)}")
     arr = np.asarray(leaf.read(), dtype=np.float64)
     finite = np.isfinite(arr)
     if not finite.all():

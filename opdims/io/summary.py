@@ -8,10 +8,10 @@ import numpy as np
 
 from ..core.sampling import sampling_location_properties
 from .analysis_file import ANALYSIS_FORMAT, load_analysis
-from .filesystem import FileFormatError
+from ..core.errors import OpdimsError
 from .formats import FORMATS, detect_format
 from .local_dims_file import LOCATION_FIELDS, guess_dim_type, task_of_location_names
-from .networks import WEIGHT_DESCRIPTIONS, find_networks, id_ranges, network_from_entry
+from .networks import WEIGHT_DESCRIPTIONS, find_networks, id_ranges, module_entries, network_from_entry
 from .tree import Leaf, open_tree
 
 __all__ = ["TASK_NAMES", "describe_file"]
@@ -20,7 +20,7 @@ TASK_NAMES = {"ctxt": "context-dependent integration", "swg": "sine-wave generat
 _MAX_LISTED = 40  #: lines of a variable listing before it is cut short
 
 
-def describe_file(path) -> str:
+def describe_file(path, *, module: str | None = None) -> str:
     """Describe the format and contents of a weights, local-dimension or MAT file, as text.
 
     What ``opdims info`` prints: the format (from the file's header), and the
@@ -32,6 +32,9 @@ def describe_file(path) -> str:
     ----------
     path : str or path
         The file.
+    module : str, optional
+        Describe only this recurrent module of a PyTorch file (``'NAME'`` or
+        ``'NAME:READOUT'``, as :func:`opdims.io.load_network` takes it).
 
     Returns
     -------
@@ -62,7 +65,7 @@ def describe_file(path) -> str:
         if getattr(tree, "attrs", {}).get("format") == ANALYSIS_FORMAT:
             return "\n".join(lines + _analysis_lines(path))
         lines.append("  sizes below are MATLAB's (rows, columns, ...)")
-        entries = find_networks(fmt, tree)
+        entries = find_networks(fmt, tree) if module is None else module_entries(path, fmt, tree, module)
         groups = [name for name, node in tree.items() if isinstance(node, dict)]
         task = task_of_location_names(groups) if groups else None
         if entries:
@@ -89,8 +92,11 @@ def _analysis_lines(path) -> list[str]:
 _NAMINGS = {
     "original": "the original's names (n_Wru_v, n_Wrr_n, m_Wzr_n, n_x0_c, n_bx_1, m_bz_1)",
     "generic": "generic names (W_in, W, W_out, x0, b_x, b_z), shown below under the original's",
-    "torch": "a torch.nn.RNN state dict (weight_ih_l0, weight_hh_l0, biases) and an nn.Linear readout: the "
-             "alpha = 1 network; nonlinearity not stored (tanh assumed; --nonlinearity relu for a relu RNN)",
+    "torch": "a torch.nn.RNN state dict (weight_ih_l0, weight_hh_l0, biases; nn.GRU and nn.LSTM too, found by "
+             "their shapes) and an nn.Linear readout: the alpha = 1 network; nonlinearity not stored (tanh assumed; "
+             "--nonlinearity relu for a relu RNN); sizes as PyTorch stores them",
+    "psychrnn": "PsychRNN's saved weights (W_rec, W_in, W_out, b_rec, b_out, masks; RNN.save), shown below under "
+                "the original's names",
 }
 
 
@@ -145,7 +151,7 @@ def _problem(path, fmt: str, tree: dict, entry) -> str | None:
     """Why the entry's weights do not load, or None when they do."""
     try:
         network_from_entry(path, fmt, tree, entry)
-    except FileFormatError as exc:
+    except OpdimsError as exc:  # a damaged network, or a gated one without opdims.core.cells
         return str(exc).removeprefix(f"{path}: ")
     return None
 

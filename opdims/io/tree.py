@@ -385,13 +385,26 @@ def _array_leaf(where: str, value) -> Leaf:
 
 
 def _npz_tree(path) -> dict:
+    group = Group()
     try:
         with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except (ValueError, OSError) as exc:
-        raise FileFormatError(f"{path}: cannot read the .npz archive ({exc}); damaged, or holding Python "
-                              "objects (opdims reads numeric and text arrays only)") from exc
-    return Group({name: _array_leaf(f"{name}", value) for name, value in arrays.items()})
+            for name in archive.files:
+                try:
+                    group[name] = _array_leaf(f"{name}", archive[name])
+                except ValueError as exc:
+                    if "allow_pickle" not in str(exc):
+                        raise
+                    group[name] = Leaf(name, (), "object", _pickled(path, name))
+    except (ValueError, OSError, EOFError) as exc:
+        raise FileFormatError(f"{path}: cannot read the .npz archive ({exc}); truncated or damaged") from exc
+    return group
+
+
+def _pickled(path, where: str):
+    def read():
+        raise FileFormatError(f"{path}: {where}: holds pickled Python objects, which opdims never loads (files are "
+                              "data); expected numeric or text arrays")
+    return read
 
 
 def _torch_tree(path) -> dict:
@@ -420,7 +433,34 @@ def _torch_group(node, path, parts: tuple) -> dict:
         if isinstance(value, dict):
             group[name] = _torch_group(value, path, parts + (name,))
         elif isinstance(value, torch.Tensor):
-            group[name] = _array_leaf(where, value.detach().cpu().numpy())
+            group[name] = _tensor_leaf(path, where, value)
         elif isinstance(value, (int, float, str)) and not isinstance(value, bool):
             group[name] = _array_leaf(where, np.asarray(value))
     return group
+
+
+_TORCH_NUMPY_DTYPES = ("float32", "float64", "int8", "uint8", "int16", "int32", "int64", "bool")
+
+
+def _tensor_leaf(path, where: str, tensor) -> Leaf:
+    """A leaf of a torch tensor: a NumPy array, or (meta, sparse, bfloat16, ...) one that says why it is none."""
+    import torch
+
+    shape = tuple(int(d) for d in tensor.shape)
+    dtype = str(tensor.dtype).removeprefix("torch.")
+    if tensor.is_meta:
+        why = ("a tensor on the 'meta' device, which holds no values (saved from a model that was never "
+               "materialised); expected tensors holding numbers")
+    elif tensor.layout != torch.strided:
+        why = (f"a sparse tensor ({str(tensor.layout).removeprefix('torch.')}); expected dense tensors "
+               "(call .to_dense() before torch.save)")
+    elif dtype not in _TORCH_NUMPY_DTYPES:
+        why = (f"a torch.{dtype} tensor; expected float32 or float64 weights (convert with .double() or .float() "
+               "before torch.save)")
+    else:
+        return _array_leaf(where, tensor.detach().cpu().numpy())
+
+    def read():
+        raise FileFormatError(f"{path}: {where}: {why}")
+
+    return Leaf(where, shape, f"torch.{dtype}", read)

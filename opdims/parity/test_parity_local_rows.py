@@ -198,7 +198,7 @@ def test_batched_greedy_sequence(fixture_file, name, kind, update_rank, monkeypa
 
 
 def test_s2_rows_command_end_to_end(fixture_file, tmp_path, capsys):
-    """``opdims s2 --dim-type rows`` on ctxt network 1, at the sampling locations of the authors' s2 file
+    """``opdims s2 --dim-types rows`` on ctxt network 1, at the sampling locations of the authors' s2 file
     (as the fixture's driver took them): the file it writes holds, at the fixture's locations, the
     original's relaxation step and a first row dimension whose Δf is at least fminunc's, in the same
     direction within the curvature bound of rung 4."""
@@ -215,18 +215,18 @@ def test_s2_rows_command_end_to_end(fixture_file, tmp_path, capsys):
     local = read_local_operative_dimensions(tmp_path / "rows.h5")[0]
     picked = fx["loc_nrs"].reshape(-1).astype(int) - 1
     locs, trajs = fx["sampling_locs"], fx["all_trajs_org"]
-    compare("s2 (rows) end to end: sampling_loc", "opdims s2 --dim-type rows -> sampling_loc", fx,
+    compare("s2 (rows) end to end: sampling_loc", "opdims s2 --dim-types rows -> sampling_loc", fx,
             local.locations[picked], locs, KERNEL)
-    compare("s2 (rows) end to end: all_trajs_org", "opdims s2 --dim-type rows -> all_trajs_org", fx,
+    compare("s2 (rows) end to end: all_trajs_org", "opdims s2 --dim-types rows -> all_trajs_org", fx,
             local.next_states[picked], trajs[:, 1, :].T, KERNEL)
     ref_q, ref_df = fx["local_op_dims"][0].T, -fx["all_fvals"][0]  # [L, N], [L]
     q, df = local.dims[picked, 0], -local.fvals[picked, 0]
-    compare("s2 (rows): fminunc, first dimension", "opdims s2 --dim-type rows (Δf shortfall, step 1)", fx,
+    compare("s2 (rows): fminunc, first dimension", "opdims s2 --dim-types rows (Δf shortfall, step 1)", fx,
             np.maximum(0.0, ref_df - df), np.zeros(len(df)), SHORTFALL, scale=1.0)
     ratios = []
     for i, loc in enumerate(picked):
         gamma = max(0.0, (df[i] - ref_df[i]) / df[i])
         h_min, _ = _curvature_range(net, locs[i], q[i], np.zeros((net.n_units, 0)))
         ratios.append((1 - abs(q[i] @ ref_q[i])) / ((1 + THIRD_ORDER) * gamma / h_min + ROUNDING))
-    compare("s2 (rows): fminunc, first dimension", "opdims s2 --dim-type rows (alignment / curvature bound)", fx,
+    compare("s2 (rows): fminunc, first dimension", "opdims s2 --dim-types rows (alignment / curvature bound)", fx,
             np.maximum(0.0, np.array(ratios) - 1.0), np.zeros(len(ratios)), 0.0, scale=1.0)

@@ -25,8 +25,8 @@ from ..io import atomic_output
 __all__ = [
     "TASK_COLORS",
     "condition_colors",
-    "figure_full_and_reduced_trajectories",
     "figure_analysis_locations",
+    "figure_full_and_reduced_trajectories",
     "figure_global_dims",
     "figure_network_analysis",
     "figure_outputs",

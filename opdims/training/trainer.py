@@ -32,7 +32,8 @@ from ..core.metrics import mse
 from ..core.network import NOISE_SIGMA, Network
 from ..core.random import MatlabTwisterStream, NumpyStream
 from ..core.simulate import draw_noise, simulate
-from ..core.tasks import CTXT, SWG, TaskData, check_task, context_integration_trials, sine_wave_trials
+from ..core.tasks import CTXT, SWG, TaskData, context_integration_trials, sine_wave_trials
+from ..core.validation import check_task
 from ..io import add_network_hdf5, atomic_output, network_ids
 from ..version import __version__
 

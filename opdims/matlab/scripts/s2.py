@@ -13,10 +13,8 @@ from ... import io
 from ...analysis.chain import analyse_network
 from ...analysis.runs import SEED_INPUT, SEED_RUN, RunSettings
 from ...core.random import RandomStream
-from ...core.reduce import check_dim_type
 from ...core.sampling import SamplingLocationProperties, sampling_location_properties
-from ...core.validation import ValidationError
-from ...dims.local_dims import ROW_METHODS
+from ...core.validation import ROW_METHODS, ValidationError, check_dim_type, check_row_method
 from ...dims.operative import LocalOperativeDimensions
 
 __all__ = ["S2Result", "default_row_method", "read_sampling_locations", "s2_local_operative_dimensions"]
@@ -162,7 +160,7 @@ def s2_local_operative_dimensions(network, task: str, dim_type: str = "columns",
     stream : RandomStream, optional
         Plays MATLAB's global stream (default a MATLAB twister stream).
     row_method : str, optional
-        ``'exact'`` (default) or ``'reference'``.
+        ``'exact'`` (default) or ``'fminunc'`` (former name ``'reference'``).
     sampling_locations : array_like or path, optional
         Locations ``[L, N]`` instead of those on the trajectories, or a
         local-dimension file of the original layout whose ``sampling_loc`` are used.
@@ -176,13 +174,9 @@ def s2_local_operative_dimensions(network, task: str, dim_type: str = "columns",
     S2Result
         The local dimensions and what they came from.
     """
-    check_dim_type(dim_type)
-    if dim_type == "rows":
-        row_method = default_row_method() if row_method is None else row_method
-        if row_method not in ROW_METHODS:
-            raise ValidationError(f"row method: expected one of {', '.join(ROW_METHODS)}, got {row_method!r}")
-    else:
-        row_method = None
+    check_dim_type(dim_type)  # this function's door for its own arguments; the chain trusts them
+    row_method = check_row_method(default_row_method() if row_method is None else row_method) \
+        if dim_type == "rows" else None
     props = sampling_location_properties(task)
     source = "condition-average trajectories"
     locations = None

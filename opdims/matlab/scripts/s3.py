@@ -12,19 +12,18 @@ from ... import io
 from ...analysis.chain import analyse_network
 from ...analysis.runs import SEED_INPUT, SEED_RUN, RunSettings
 from ...core.random import RandomStream
-from ...core.reduce import check_dim_type
 from ...core.sampling import sampling_location_properties, select_locations
-from ...core.validation import ValidationError
+from ...core.validation import ValidationError, check_dim_type
 from ...dims.global_dims import variance_explained
 from ...dims.operative import LocalOperativeDimensions
 from ...dims.sweeps import RankSweep
 from .s2 import S2Result
 
-__all__ = ["GlobalDimensions", "S3Result", "global_dimensions_for", "s3_global_operative_dimensions"]
+__all__ = ["GlobalOperativeDimensions", "S3Result", "script_global_operative_dimensions", "s3_global_operative_dimensions"]
 
 
 @dataclass
-class GlobalDimensions:
+class GlobalOperativeDimensions:
     """Global operative dimensions and where their local dimensions came from.
 
     Parameters
@@ -66,7 +65,7 @@ def _given_local_dims(local_dims, task: str, dim_type: str):
     return local_dims, "given local dimensions"
 
 
-def global_dimensions_for(network, task: str, dim_type: str, *, local_dims=None, sampling_locs_to_combine="all",
+def script_global_operative_dimensions(network, task: str, dim_type: str, *, local_dims=None, sampling_locs_to_combine="all",
                           ranks=(), n_trials=None, **chain_options):
     """Global operative dimensions (and, with ``ranks``, the sweep) through the analysis chain.
 
@@ -93,7 +92,7 @@ def global_dimensions_for(network, task: str, dim_type: str, *, local_dims=None,
     Returns
     -------
     tuple
-        ``(GlobalDimensions, RankSweep or None, NetworkAnalysis)``.
+        ``(GlobalOperativeDimensions, RankSweep or None, NetworkAnalysis)``.
     """
     check_dim_type(dim_type)
     select_locations(sampling_locs_to_combine, sampling_location_properties(task),
@@ -103,7 +102,7 @@ def global_dimensions_for(network, task: str, dim_type: str, *, local_dims=None,
                                n_sweep_trials=n_trials, local_dims=None if given is None else {dim_type: given},
                                **chain_options)
     result = analysis[dim_type]
-    gd = GlobalDimensions(dim_type, result.basis, result.singular_values, sampling_locs_to_combine, provenance)
+    gd = GlobalOperativeDimensions(dim_type, result.basis, result.singular_values, sampling_locs_to_combine, provenance)
     return gd, result.sweep, analysis
 
 
@@ -115,7 +114,7 @@ class S3Result:
     ----------
     settings : RunSettings
         The script's parameters (of the sweep's run).
-    global_dims : GlobalDimensions
+    global_dims : GlobalOperativeDimensions
         The basis ``[N, N]`` and singular values of L.
     variance_explained : numpy.ndarray
         ``[N]`` (%) per global dimension.
@@ -125,7 +124,7 @@ class S3Result:
     """
 
     settings: RunSettings
-    global_dims: GlobalDimensions
+    global_dims: GlobalOperativeDimensions
     variance_explained: np.ndarray
     sweep: RankSweep
 
@@ -202,10 +201,15 @@ def s3_global_operative_dimensions(network, task: str, dim_type: str = "columns"
     """
     if ranks is not None and np.size(ranks) == 0:
         raise ValidationError("ranks: expected at least one rank for the sweep")
-    gd, sweep, analysis = global_dimensions_for(
+    gd, sweep, analysis = script_global_operative_dimensions(
         network, task, dim_type, local_dims=local_dims, sampling_locs_to_combine=sampling_locs_to_combine,
         ranks=ranks, n_trials=n_trials, net_id=net_id, net_noise=net_noise, input_noise=input_noise,
         seed_run=seed_run, seed_input=seed_input, stream=stream, row_method=row_method or "exact",
         threads=threads, progress=progress)
     settings = RunSettings(**{**analysis.provenance["sweep_run"], "analysis": "s3"})
     return S3Result(settings, gd, variance_explained(gd.singular_values), sweep)
+
+
+#: names of opdims 0.2
+GlobalDimensions = GlobalOperativeDimensions
+global_dimensions_for = script_global_operative_dimensions

@@ -17,7 +17,7 @@ from ...core.simulate import simulate
 from ...core.tasks import TaskData
 from ...core.validation import ValidationError
 from ...io.mat_variables import reversed_axes
-from .s3 import GlobalDimensions, global_dimensions_for
+from .s3 import GlobalOperativeDimensions, script_global_operative_dimensions
 
 __all__ = ["DEFAULT_RANKS", "S4Result", "s4_reduced_rank_network"]
 
@@ -33,7 +33,7 @@ class S4Result:
     ----------
     settings : RunSettings
         The script's parameters.
-    global_dims : GlobalDimensions
+    global_dims : GlobalOperativeDimensions
         The global operative dimensions used.
     rank : int
         Rank of the reduced W (it keeps the top-``rank`` global operative dimensions).
@@ -52,7 +52,7 @@ class S4Result:
     """
 
     settings: RunSettings
-    global_dims: GlobalDimensions
+    global_dims: GlobalOperativeDimensions
     rank: int
     trials: TaskData
     z_full: np.ndarray
@@ -183,7 +183,7 @@ def s4_reduced_rank_network(network, task: str, dim_type: str = "columns", *, ra
     if isinstance(rank, bool) or not float(rank).is_integer() or not 0 <= rank <= net.n_units:
         raise ValidationError(f"rank: expected an integer in 0..{net.n_units} (the network's units), got {rank!r}")
     rank = int(rank)
-    gd, _, _ = global_dimensions_for(network, task, dim_type, local_dims=local_dims,
+    gd, _, _ = script_global_operative_dimensions(network, task, dim_type, local_dims=local_dims,
                                      sampling_locs_to_combine=sampling_locs_to_combine, ranks=(), net_id=net_id,
                                      net_noise=net_noise, input_noise=input_noise, seed_run=seed_run,
                                      seed_input=seed_input, stream=run.stream, row_method=row_method or "exact",

@@ -12,7 +12,7 @@ from ...core.sampling import (
     location_name,
     sampling_location_properties,
 )
-from ...core.tasks import check_task
+from ...core.validation import check_task
 from ...dims.global_dims import global_operative_dimensions
 from ..convert import Struct, field, has_field, is_empty, scalar, to_core
 

@@ -8,7 +8,7 @@ from ...core import metrics
 from ...core.errors import ValidationError
 from ...core.network import DT, NOISE_SIGMA, TAU
 from ...core.reduce import as_dimension_matrix, remove_dimensions
-from ...core.tasks import check_task
+from ...core.validation import check_task
 from ...dims.operative import orthonormalize_against
 from ..convert import Struct, field, is_empty, to_core
 from ..global_stream import rng

@@ -12,7 +12,7 @@ import numpy as np
 from ...core.errors import ValidationError
 from ...core.metrics import principal_components
 from ...core.sampling import condition_averages
-from ...core.tasks import check_task
+from ...core.validation import check_task
 from ..convert import is_empty, to_core
 from .classes import props_from_struct
 
