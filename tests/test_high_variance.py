@@ -18,7 +18,6 @@ from opdims.dims.sweeps import (
 )
 from opdims.matlab.scripts import s1_high_variance_dimensions
 
-
 LOCS = np.random.default_rng(9).standard_normal((5, 6))  # sampling locations given: no location run needed
 
 
