@@ -75,8 +75,96 @@ def files(tmp_path_factory):
     np.savez(d / "trials_inf.npz", **{**trials, "inputs": bad_inputs})
     np.savez(d / "trials_missing.npz", inputs=trials["inputs"], labels=trials["labels"])
     (d / "a_file").write_text("x")
+    np.savez(d / "trials_float16.npz", **{**trials, "inputs": trials["inputs"].astype(np.float16)})
+    np.savez(d / "trials_complex.npz", **{**trials, "inputs": trials["inputs"] + 1j})
+    np.savez(d / "trials_2_steps.npz", **{**trials, "inputs": trials["inputs"][:, :2], "targets": np.zeros((4, 2, 1))})
+    scipy.io.savemat(d / "trials_numpy_order.mat", {k: np.asarray(v) for k, v in trials.items()})
+    np.savez(d / "locations_wide.npz", locations=np.zeros((5, N + 1)))
+    np.savez(d / "locations_transposed.npz", locations=np.zeros((N, 3)))
+    arrays = {"W_in": net.W_in, "W": net.W, "W_out": net.W_out, "x0": net.x0, "b_x": net.b_x, "b_z": net.b_z}
+    np.savez(d / "alpha.npz", alpha=-0.5, **arrays)
+    np.savez(d / "huge.npz", **{**arrays, "W": net.W * 1e300})
+    local_dimension_files(d)
+    analysis_files(d)
     torch_files(d)
     return d
+
+
+def analysis_files(d):
+    """An analysis.h5 of good.h5, damaged by hand in the ways of issue 18, and a batch output to resume."""
+    import h5py
+
+    net = io.load_network(d / "good.h5")
+    trials = io.load_trials(d / "trials.npz", n_contexts=1)
+    options = opdims.AnalysisOptions(dim_types=("columns",), ranks=(1, 3, 6), every=10)
+    io.save_analysis(d / "analysis.h5", opdims.analyse_network(net, "mine", options, trials=trials))
+
+    def damaged(name, change):
+        shutil.copyfile(d / "analysis.h5", d / name)
+        with h5py.File(d / name, "r+") as f:
+            change(f)
+
+    def scalar_basis(f):
+        del f["results/columns/trajectory/basis"]
+        f["results/columns/trajectory/basis"] = 1.0
+
+    def string_basis(f):
+        del f["results/columns/trajectory/basis"]
+        f["results/columns/trajectory/basis"] = np.full((N, N), "x", dtype="S1")
+
+    def swapped(f):
+        del f["results/columns/trajectory/sweep"]
+        f["results/columns/trajectory/sweep"] = np.arange(3.0)
+
+    def provenance(f):
+        f.attrs["provenance"] = 7
+
+    def short_ranks(f):
+        del f["results/columns/trajectory/sweep/ranks"]
+        f["results/columns/trajectory/sweep/ranks"] = np.array([1, 3])
+
+    assert main(BATCH + ["--swg-weights", str(d / "good.h5"), "--out", str(d / "batch_out")]) == 0
+    with h5py.File(d / "batch_out" / "swg" / "NetNr1.h5", "r+") as f:
+        del f["results/columns/trajectory/singular_values"]
+    for name, change in [("scalar_basis", scalar_basis), ("string_basis", string_basis), ("swapped", swapped),
+                         ("provenance", provenance), ("short_ranks", short_ranks)]:
+        damaged(f"analysis_{name}.h5", change)
+
+
+def local_dimension_files(d):
+    """The local column dimensions of good.h5 as s2 writes them, a row-dimension file, and damaged copies."""
+    import h5py
+
+    from opdims.matlab.scripts import s2_local_operative_dimensions
+
+    columns = d / "localOpDims_swg_columns.h5"
+    s2_local_operative_dimensions(d / "good.h5", "swg", "columns").save(columns)
+    local, props = io.read_local_operative_dimensions(columns)
+    rows = opdims.LocalOperativeDimensions("rows", np.repeat(local.dims[:, :1], 2, axis=1),
+                                           np.repeat(local.fvals[:, :1], 2, axis=1),
+                                           local.locations, local.next_states)
+    io.save_local_operative_dimensions(d / "my_dims.h5", rows, props)  # a name that says nothing
+
+    def damaged(name, change):
+        shutil.copyfile(columns, d / name)
+        with h5py.File(d / name, "r+") as f:
+            for i, group in enumerate(f.values()):
+                change(i, group)
+
+    def all_nan(i, group):
+        group["local_op_dims"][...] = np.nan
+        group["all_fvals"][...] = np.nan
+
+    def inf_fval(i, group):
+        if i == 3:
+            group["all_fvals"][...] = -np.inf
+
+    def nan_dims(i, group):
+        group["local_op_dims"][...] = np.nan
+
+    damaged("all_nan.h5", all_nan)
+    damaged("inf_fval.h5", inf_fval)
+    damaged("nan_dims.h5", nan_dims)
 
 
 def torch_files(d):
@@ -100,6 +188,8 @@ def torch_files(d):
 
 
 ANALYSE = ["analyse", "--every", "5", "--quiet", "--no-figures"]
+BATCH = ["batch", "--tasks", "swg", "--dim-types", "columns", "--ranks", "1-6:5", "--quiet"]
+S3 = ["s3", "--task", "swg", "--weights", "{d}/good.h5", "--quiet", "--no-figures", "--ranks", "1-3"]
 
 # (command line, expected pieces of the message); {d}: the folder of bad files, {out}: the output folder
 CASES = {
@@ -120,6 +210,62 @@ CASES = {
     "task does not fit": (["s1", "--weights", "{d}/good.h5", "--task", "ctxt"], ["input(s)", "--task"]),
     "local dims: not a local-dims file": (["s3", "--task", "swg", "--weights", "{d}/good.h5", "--local-dims",
                                            "{d}/good.h5"], ["good.h5", "no group"]),
+    "local dims: columns file, rows asked": (S3 + ["--dim-type", "rows", "--local-dims",
+                                                  "{d}/localOpDims_swg_columns.h5"],
+                                             ["--local-dims", "localOpDims_swg_columns.h5: holds local columns "
+                                              "dimensions (its name says so), but --dim-types asks for rows"]),
+    "local dims: rows file, columns asked": (S3 + ["--dim-type", "columns", "--local-dims", "{d}/my_dims.h5"],
+                                             ["--local-dims", "my_dims.h5: holds local rows dimensions",
+                                              "--dim-types asks for columns"]),
+    "local dims: all NaN": (S3 + ["--local-dims", "{d}/all_nan.h5"],
+                            ["--local-dims", "all_nan.h5: no local dimension at any of its 121 locations"]),
+    "local dims: an Inf fval": (S3 + ["--local-dims", "{d}/inf_fval.h5"],
+                                ["--local-dims", "inf_fval.h5", "all_fvals: -inf for dimension 1; expected finite"]),
+    "local dims: NaN dimensions with fvals": (S3 + ["--local-dims", "{d}/nan_dims.h5"],
+                                              ["--local-dims", "nan_dims.h5", "local_op_dims: dimension 1 holds NaN"]),
+    "analysis: scalar basis": (["info", "{d}/analysis_scalar_basis.h5"],
+                               ["analysis_scalar_basis.h5: /results/columns/trajectory/basis: expected a 2-D array"]),
+    "analysis: basis of strings": (["info", "{d}/analysis_string_basis.h5"],
+                                   ["analysis_string_basis.h5: /results/columns/trajectory/basis: expected numbers"]),
+    "analysis: group and dataset swapped": (["info", "{d}/analysis_swapped.h5"],
+                                            ["analysis_swapped.h5: /results/columns/trajectory/sweep: expected a "
+                                             "group, found a dataset"]),
+    "analysis: provenance of the wrong type": (["info", "{d}/analysis_provenance.h5"],
+                                               ["analysis_provenance.h5: attribute provenance: expected JSON text"]),
+    "analysis: ranks shorter than cost": (["info", "{d}/analysis_short_ranks.h5"],
+                                          ["analysis_short_ranks.h5: /results/columns/trajectory/sweep/cost: "
+                                           "expected 2 along axis 0"]),
+    "batch: resume past a damaged result": (BATCH + ["--swg-weights", "{d}/good.h5", "--out", "{d}/batch_out"],
+                                            ["NetNr1.h5: /results/columns/trajectory/singular_values: expected a "
+                                             "dataset, found nothing", "rerun with --recompute"]),
+    "analyse: negative seed": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--seed", "-1"],
+                               ["--seed: expected a whole number in 0..4294967295", "got -1"]),
+    "trials: --every larger than T": (["analyse", "--every", "50", "--weights", "{d}/good.h5", "--trials",
+                                       "{d}/trials.npz"], ["--every 50: more than the 30 step(s) of the trials of",
+                                                            "trials.npz", "expected --every in 1..30"]),
+    "trials: 2 steps": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_2_steps.npz"],
+                        ["--every 5: more than the 2 step(s)", "trials_2_steps.npz", "expected --every in 1..2"]),
+    "trials: --times beyond T": (["analyse", "--times", "3,40", "--weights", "{d}/good.h5", "--trials",
+                                  "{d}/trials.npz"], ["--times: expected steps in 1..30", "got [40]"]),
+    "trials: float16 inputs": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_float16.npz"],
+                               ["--trials", "trials_float16.npz: inputs: arrays of dtype float16"]),
+    "trials: complex inputs": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_complex.npz"],
+                               ["--trials", "trials_complex.npz: inputs: arrays of dtype complex128"]),
+    "trials: .mat in NumPy orientation": (ANALYSE + ["--weights", "{d}/good.h5", "--trials",
+                                                     "{d}/trials_numpy_order.mat"],
+                                          ["--trials", "trials_numpy_order.mat", "look like NumPy orientation",
+                                           "MATLAB orientation [n, T, trials]"]),
+    "locations: wrong number of units": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--locations",
+                                                        "{d}/locations_wide.npz"],
+                                         ["--locations", "locations_wide.npz: locations: expected [..., 6] states",
+                                          "got shape (5, 7)"]),
+    "locations: transposed": (ANALYSE[:1] + ["--task", "swg", "--weights", "{d}/good.h5", "--locations",
+                                             "{d}/locations_transposed.npz"],
+                              ["--locations", "locations_transposed.npz", "it looks transposed"]),
+    "weights: negative alpha": (ANALYSE + ["--weights", "{d}/alpha.npz", "--trials", "{d}/trials.npz"],
+                                ["--weights", "alpha.npz", "alpha: expected a number in (0, 1]", "got -0.5"]),
+    "weights: scaled to 1e300": (ANALYSE + ["--weights", "{d}/huge.npz", "--trials", "{d}/trials.npz"],
+                                 ["--weights", "huge.npz", "W: values up to", "expected at most 1e+50"]),
     "trials: missing file": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/none.npz"],
                              ["--trials", "none.npz: no such file"]),
     "trials: inputs do not fit": (ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{d}/trials_inputs.npz"],
@@ -138,6 +284,11 @@ CASES = {
                                ["--swg-weights", "none.h5: no such file"]),
     "batch: network not in the file": (["batch", "--tasks", "swg", "--swg-weights", "{d}/good.h5", "--nets", "3"],
                                        ["good.h5: no network(s) [3]"]),
+    "batch: a million ids": (["batch", "--tasks", "swg", "--swg-weights", "{d}/good.h5", "--nets", "1-1000000"],
+                             ["good.h5: no network(s) [2, 3, 4, 5, 6, ...] (999999 of the 1000000 ids asked for)",
+                              "the file holds 1"]),
+    "reproduce: a million ids": (["reproduce", "--tasks", "swg", "--swg", "{d}/good.h5", "--nets", "1-1000000",
+                                  "--quiet"], ["good.h5: no network(s) [2, 3, 4, 5, 6, ...] (999999 of the"]),
     "reproduce: random bytes": (["reproduce", "--tasks", "swg", "--swg", "{d}/noise.h5", "--quiet"],
                                 ["noise.h5: neither an HDF5 file nor a MAT-file"]),
     "info: random bytes": (["info", "{d}/noise.h5"], ["noise.h5: neither an HDF5 file nor a MAT-file"]),
@@ -187,6 +338,7 @@ def test_bad_input_is_one_clear_line_and_nothing_is_written(case, files, tmp_pat
     lines = err.strip().splitlines()
     assert code != 0, f"{case}: exit code 0"
     assert len(lines) == 1, f"{case}: expected one line, got:\n{err}"
+    assert len(lines[0]) < 500, f"{case}: a line of {len(lines[0])} characters"
     for piece in pieces:
         assert piece in lines[0], f"{case}: {piece!r} not in {lines[0]!r}"
     assert "Traceback" not in err
@@ -288,6 +440,49 @@ def test_python_api_bad_arguments(tmp_path):
             call()
 
 
+def test_python_api_names_the_parameter_at_its_door(files):
+    """The library's checks of issue 18's unclear cases name the parameter (the CLI names its flag)."""
+    from opdims.core.sampling import condition_sampling_scheme
+
+    net = io.load_network(files / "good.h5")
+    trials = io.load_trials(files / "trials.npz", n_contexts=1)
+    big = {"W_in": net.W_in, "W": net.W * 1e300, "W_out": net.W_out, "x0": net.x0, "b_x": net.b_x, "b_z": net.b_z}
+    cases = [
+        (lambda: opdims.AnalysisOptions(seed_run=-1), "seed_run: expected a whole number in 0..4294967295"),
+        (lambda: opdims.MatlabTwisterStream(2**32), "seed: expected a whole number"),
+        (lambda: opdims.analyse_network(net, "mine", opdims.AnalysisOptions(every=50), trials=trials),
+         "every 50: more than the 30 step(s)"),
+        (lambda: condition_sampling_scheme([0, 1], 2, times=[0, 1]), "times: expected steps in 1..2"),
+        (lambda: opdims.Network(**big), "W: values up to"),
+        (lambda: opdims.core.validation.check_locations(net, np.zeros((N, 3))), "it looks transposed"),
+        (lambda: io.load_analysis(files / "analysis_string_basis.h5"), "basis: expected numbers"),
+        (lambda: io.read_local_operative_dimensions(files / "localOpDims_swg_columns.h5",
+                                                    opdims.sampling_location_properties("swg"), "rows"),
+         "holds local columns dimensions (its name says so), but dim_type asks for rows"),
+        (lambda: opdims.global_operative_dimensions(np.full((2, 1, N), np.inf), np.ones((2, 1))),
+         "local_dims: 12 non-finite value(s)"),
+    ]
+    for call, message in cases:
+        with pytest.raises(OpdimsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            call()
+    assert io.load_analysis(files / "analysis.h5").results  # the undamaged file loads
+
+
+def test_id_ranges_are_checked_against_the_file_without_being_expanded():
+    from opdims.core.validation import parse_id_ranges, select_ids
+
+    ranges = parse_id_ranges("5-10,1-3,10-10000000000000000000000000000,2")
+    assert ranges == (range(1, 4), range(5, 10000000000000000000000000001))
+    with pytest.raises(OpdimsError) as exc:
+        select_ids(ranges, [1, 2, 5, 6, 9], "w.h5")
+    message = str(exc.value)
+    assert message.startswith("w.h5: no network(s) [3, 7, 8, 10, 11, ...] (")
+    assert "(9999999999999999999999999994 of the 9999999999999999999999999999 ids asked for); the file holds " \
+           "1-2, 5-6, 9" in message
+    assert select_ids(parse_id_ranges("2,5-6,1-2"), [1, 2, 5, 6, 9], "w.h5") == [1, 2, 5, 6]
+    assert select_ids(None, [3, 1], "w.h5") == [1, 3]
+
+
 def test_cuda_without_cuda_is_a_clear_error():
     torch = pytest.importorskip("torch")
     if torch.cuda.is_available():
@@ -347,3 +542,83 @@ def test_kill_9_mid_write_leaves_no_file_and_the_next_write_cleans_up(tmp_path):
     assert list(tmp_path.glob(".big.mat.*.part"))  # the killed process's temporary file
     io.save_mat(target, {"x": np.ones(3)})
     assert target.exists() and not list(tmp_path.glob(".big.mat.*.part"))
+
+
+# ---- files that are not regular files -----------------------------------------------------------
+
+FIFO_CASES = {
+    "--weights": ["s1", "--weights", "{fifo}"],
+    "--trials": ANALYSE + ["--weights", "{d}/good.h5", "--trials", "{fifo}"],
+    "--locations": ANALYSE[:1] + ["--quiet", "--no-figures", "--weights", "{d}/good.h5", "--task", "swg",
+                                  "--locations", "{fifo}"],
+    "--local-dims": ["s3", "--task", "swg", "--weights", "{d}/good.h5", "--local-dims", "{fifo}"],
+    "info": ["info", "{fifo}"],
+    "--swg-weights": ["batch", "--tasks", "swg", "--swg-weights", "{fifo}"],
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+@pytest.mark.parametrize("option", list(FIFO_CASES))
+def test_a_fifo_is_refused_at_once_not_read(option, files, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    out = tmp_path / "out"
+    argv = [a.format(d=files, fifo=fifo) for a in FIFO_CASES[option]]
+    argv += [] if option == "info" else ["--out", str(out)]
+    try:  # today's reading of a FIFO blocks until a writer comes: the timeout is the failure
+        done = subprocess.run([sys.executable, "-m", "opdims", *argv], capture_output=True, text=True, timeout=120,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{option}: reading the FIFO blocked")
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"{fifo}: is a FIFO (named pipe), expected a regular file" in lines[-1]
+    assert option in lines[-1] or option == "info"
+    assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
+
+
+# ---- batch writes only over its own results -----------------------------------------------------
+
+def foreign_file(kind, path, files, tmp_path, capsys):
+    """A file at ``path`` that opdims batch did not write for this network."""
+    if kind == "a user's HDF5":
+        import h5py
+
+        with h5py.File(path, "w") as f:
+            f["mine"] = np.arange(3.0)
+    elif kind == "a MAT-file":
+        scipy.io.savemat(path, {"mine": np.arange(3.0)})
+    elif kind == "text":
+        path.write_text("my notes\n")
+    else:  # an opdims analysis of network 2, copied over network 1's name
+        other = tmp_path / "other"
+        weights = write_weights(tmp_path / "two.h5", random_network(N, n_in=1, n_out=1, n_ctx=1, seed=3), 2)
+        assert run(capsys, BATCH + ["--swg-weights", str(weights), "--out", str(other)])[0] == 0
+        shutil.copyfile(other / "swg" / "NetNr2.h5", path)
+
+
+@pytest.mark.parametrize("recompute", [False, True])
+@pytest.mark.parametrize("kind", ["a user's HDF5", "a MAT-file", "text", "an analysis of another network"])
+def test_batch_never_replaces_a_file_it_did_not_write(kind, recompute, files, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "swg").mkdir(parents=True)
+    target = out / "swg" / "NetNr1.h5"
+    foreign_file(kind, target, files, tmp_path, capsys)
+    before = target.read_bytes()
+    code, err = run(capsys, BATCH + ["--swg-weights", str(files / "good.h5"), "--out", str(out)]
+                    + (["--recompute"] if recompute else []))
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 1 and "Traceback" not in err, err
+    assert f"{target}: exists and is not an opdims analysis of swg network 1" in lines[0]
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in out.rglob("*")) == ["NetNr1.h5", "swg"]
+
+
+def test_batch_replaces_its_own_results_and_resumes_past_them(files, tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = BATCH + ["--swg-weights", str(files / "good.h5"), "--out", str(out)]
+    assert run(capsys, argv)[0] == 0
+    target = out / "swg" / "NetNr1.h5"
+    stamp = target.stat().st_mtime_ns
+    assert run(capsys, argv)[0] == 0 and target.stat().st_mtime_ns == stamp  # reused
+    assert run(capsys, argv + ["--recompute"])[0] == 0 and target.stat().st_mtime_ns != stamp  # replaced

@@ -133,7 +133,7 @@ def test_executor_choices():
         assert sorted(f.result() for f in ex.as_completed([ex.submit(abs, k) for k in (-1, -2)])) == [1, 2]
     with pytest.raises(ValueError, match="give one of them"):
         make_executor(scheduler="tcp://x:1", dask_local=2)
-    with pytest.raises(ValueError, match="--workers"):
+    with pytest.raises(ValueError, match="workers: "):
         make_executor(2, dask_local=2)
 
 

@@ -319,3 +319,45 @@ def test_a_file_that_is_not_hdf5_is_named(tmp_path):
     with pytest.raises(ValueError, match="notes.h5: neither an HDF5 file nor a MAT-file"):
         io.add_network_hdf5(path, 1, {'init': net, 'final': net})
     assert path.read_text() == "not hdf5"
+
+
+class _RunsCodeWhenUnpickled:
+    """A pickle that would write a marker file when loaded with ``weights_only=False``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return exec, (f"open({self.marker!r}, 'w').write('code ran')",)
+
+
+@pytest.mark.parametrize("entry", ["config", "state"])
+def test_a_checkpoint_that_would_run_code_is_refused_and_never_run(tmp_path, capsys, entry):
+    out, marker = tmp_path / "w.h5", tmp_path / "marker"
+    checkpoint = tmp_path / "w.h5.NetNr1.checkpoint.pt"
+    content = {"config": {}, "params": {}, "optimizer": {}, "schedule": {}, "stream": {},
+               "noise_gen": torch.zeros(3, dtype=torch.uint8), "state": {}}
+    content[entry] = _RunsCodeWhenUnpickled(marker)
+    torch.save(content, checkpoint)
+    code = main(["train", "swg", "--out", str(out), "--units", "5", "--max-iterations", "2", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert not marker.exists(), "unpickling the checkpoint ran code"
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert str(checkpoint) in lines[0] and "cannot be loaded as data only" in lines[0]
+    assert not out.exists() and checkpoint.exists()  # nothing written, the file left for the user to look at
+
+
+def test_a_damaged_checkpoint_is_one_line(tmp_path, capsys):
+    out = tmp_path / "w.h5"
+    checkpoint = tmp_path / "w.h5.NetNr1.checkpoint.pt"
+    torch.save({"params": {"W": torch.zeros(2)}}, checkpoint)
+    assert main(["train", "swg", "--out", str(out), "--units", "5", "--max-iterations", "2", "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "expected the entries" in err and str(checkpoint) in err, err
+    checkpoint.write_bytes(b"not a torch file")
+    assert main(["train", "swg", "--out", str(out), "--units", "5", "--max-iterations", "2", "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "cannot be loaded as data only" in err, err
+    assert not out.exists()

@@ -19,8 +19,9 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from ..core.backend import blas_threads, check_threads
+from ..core.errors import FileFormatError
 from ..core.network import Network
-from ..core.validation import ValidationError, check_task
+from ..core.validation import check_task, select_ids
 from ..dims.network_analysis import NetworkAnalysis
 from ..io import AnalysisStore, list_networks, load_network, sha256_of_file
 from ..version import __version__
@@ -95,8 +96,10 @@ def batch_jobs(weights: dict, net_ids=None, options: AnalysisOptions | None = No
     ----------
     weights : dict
         Task -> weights file (authors' layout or MAT).
-    net_ids : iterable of int or dict, optional
-        Network ids (for every task), or task -> ids; default every network in each file.
+    net_ids : iterable of int or range, or dict, optional
+        Network ids (for every task), or task -> ids; default every network
+        in each file. Ranges (:func:`opdims.core.validation.parse_id_ranges`)
+        are checked against the file without being expanded.
     options : AnalysisOptions, optional
         How to analyse (default: both dimension types, all ranks).
     threads : int, optional
@@ -122,10 +125,7 @@ def batch_jobs(weights: dict, net_ids=None, options: AnalysisOptions | None = No
         path = Path(os.fspath(path))
         available = sorted({e.net_id for e in list_networks(path) if e.stage == "final"})
         wanted = net_ids.get(task) if isinstance(net_ids, dict) else net_ids
-        ids = available if wanted is None else [int(i) for i in wanted]
-        missing = sorted(set(ids) - set(available))
-        if missing:
-            raise ValidationError(f"{path}: no network(s) {missing}; the file holds {available}")
+        ids = select_ids(wanted, available, str(path))
         digest = sha256_of_file(path)
         for net_id in ids:
             net = load_network(path, net_id)
@@ -163,14 +163,30 @@ def run_batch(jobs, store: AnalysisStore | None = None, *, workers: int = 1, sch
     -------
     list of NetworkAnalysis
         One per job, in the order of ``jobs``.
+
+    Raises
+    ------
+    FileExistsError
+        Before any work, if the store holds a file for a job that is not an
+        opdims analysis of that network (:meth:`opdims.io.AnalysisStore.check_replaceable`).
+    ValueError
+        (:class:`~opdims.io.FileFormatError`) If a finished result to reuse is
+        damaged (``recompute=True`` replaces it).
     """
     jobs = list(jobs)
     results: list = [None] * len(jobs)
     todo = []
+    if store is not None:
+        for job in jobs:  # before any work: files there that are not our results are never touched
+            store.check_replaceable(job.task, job.net_id)
     for i, job in enumerate(jobs):
         if store is not None and not recompute and store.finished(job.task, job.net_id, job.network.fingerprint(),
                                                                    job.expected()):
-            results[i] = store.load(job.task, job.net_id)
+            try:
+                results[i] = store.load(job.task, job.net_id)
+            except FileFormatError as exc:
+                raise FileFormatError(f"{exc}; rerun with --recompute (recompute=True) to analyse the network "
+                                      "again and replace it") from exc
         else:
             todo.append(i)
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="networks", unit="net", disable=not progress)

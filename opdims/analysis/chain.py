@@ -49,6 +49,7 @@ from ..core.validation import (
     check_locations,
     check_positive_int,
     check_row_method,
+    check_seed,
 )
 from ..dims.global_dims import global_operative_dimensions
 from ..dims.high_variance import HighVarianceDimensions, high_variance_dimensions
@@ -145,6 +146,8 @@ class AnalysisOptions:
             object.__setattr__(self, "times", tuple(check_positive_int(t, "times", "1-based steps")
                                                     for t in np.atleast_1d(self.times)))
         check_backend(self.backend, "float64", self.device)
+        check_seed(self.seed_run, "seed_run")
+        check_seed(self.seed_input, "seed_input")
 
     @property
     def sweep(self) -> bool:

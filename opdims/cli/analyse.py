@@ -12,7 +12,7 @@ from ..analysis.runs import SEED_RUN
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
 from ..core.sampling import as_locations
-from ..core.validation import TASKS
+from ..core.validation import TASKS, check_sampling_steps, check_seed
 from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
 from ..io.tree import open_tree
 from .options import add_dim_types, add_row_method
@@ -140,6 +140,7 @@ def run(args) -> int:
     dim_types = args.dim_types
     ranks = parse_ranks(args.ranks)
     times = _times(args.times)
+    check_seed(args.seed, "--seed")
     if not args.tolerance >= 0:
         raise ValidationError(f"--tolerance: expected a number >= 0, got {args.tolerance}")
     if (args.trials is None) == (args.task is None):
@@ -160,16 +161,24 @@ def run(args) -> int:
                                          "--no-figures") from exc
     weights = io.existing_file(args.weights, "--weights")
     net_id = int(args.net_id) if str(args.net_id).isdigit() else args.net_id
-    net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity, module=args.module, alpha=args.alpha)
+    with io.named_by("--weights", weights):
+        net = io.load_network(weights, net_id, nonlinearity=args.nonlinearity, module=args.module,
+                              alpha=args.alpha)
     trials = sweep_trials = None
     if args.trials is not None:
-        trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
+        with io.named_by("--trials", args.trials):
+            trials = io.load_trials(io.existing_file(args.trials, "--trials"), n_contexts=net.n_contexts)
+        if args.every is not None or times is not None:
+            check_sampling_steps(args.every, times, trials.n_steps, ("--every", "--times"),
+                                 f"the trials of {args.trials}")
     if args.sweep_trials is not None:
-        sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),
-                                      n_contexts=net.n_contexts)
+        with io.named_by("--sweep-trials", args.sweep_trials):
+            sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),
+                                          n_contexts=net.n_contexts)
     locations = None
     if args.locations is not None:
-        locations = _locations(io.existing_file(args.locations, "--locations"), net)
+        with io.named_by("--locations", args.locations):
+            locations = _locations(io.existing_file(args.locations, "--locations"), net)
     out = io.check_output_folder(args.out)
     paths = {key: out / name for key, name in OUTPUTS.items()}
     figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}

@@ -9,6 +9,7 @@ from ..analysis.batch import batch_jobs, run_batch
 from ..analysis.chain import AnalysisOptions
 from ..analysis.executor import threads_per_job
 from ..core.errors import ValidationError
+from ..core.validation import parse_id_ranges
 from ..data.sources import ENV_VAR, resolve_weights
 from ..dims.sweeps import rank_rule_text
 from ..io import AnalysisStore, check_output_folder
@@ -30,18 +31,17 @@ def parse_net_ids(text: str, option: str = "--nets") -> list[int]:
     -------
     list of int
         The ids.
+
+    Raises
+    ------
+    ValidationError
+        For anything but positive whole numbers and increasing ranges.
+
+    See Also
+    --------
+    opdims.core.validation.parse_id_ranges : the same as ranges, not expanded (for ids checked against a file).
     """
-    ids: list[int] = []
-    for part in str(text).split(","):
-        lo, sep, hi = part.strip().partition("-")
-        try:
-            first, last = int(lo), int(hi) if sep else int(lo)
-        except ValueError:
-            raise ValidationError(f"{option}: expected ids such as 1, 1-20 or 1,4,7-9, got {text!r}") from None
-        if first < 1 or last < first:
-            raise ValidationError(f"{option}: expected positive, increasing ids, got {part!r}")
-        ids.extend(range(first, last + 1))
-    return sorted(set(ids))
+    return [i for ids in parse_id_ranges(text, option) for i in ids]
 
 
 def add_executor_options(parser) -> None:
@@ -147,7 +147,7 @@ def run(args) -> int:
                               ranks=parse_ranks(args.ranks))
     weights = {task: resolve_weights(task, getattr(args, f"{task}_weights"), option=f"--{task}-weights").path
                for task in args.tasks}
-    net_ids = None if args.nets is None else parse_net_ids(args.nets)
+    net_ids = None if args.nets is None else parse_id_ranges(args.nets)
     jobs = batch_jobs(weights, net_ids, options, threads=executor.pop("threads"))
     store = AnalysisStore(check_output_folder(args.out))
     start = time.perf_counter()

@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 from ..core.errors import ValidationError
-from ..core.validation import BANDS
+from ..core.validation import BANDS, parse_id_ranges, select_ids
 from ..data.sources import ENV_VAR, resolve_weights
 from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
 from ..io import atomic_output, check_output_file, check_output_folder
-from .batch import add_executor_options, executor_settings, parse_net_ids
+from .batch import add_executor_options, executor_settings
 from .options import add_dim_types
 
 FIGURE_NAME = "figure3.png"
@@ -106,10 +106,7 @@ def run(args) -> int:
         choice = resolve_weights(task, given, original=args.original, use_env=False, option=f"--{task}")
         label = {"given": f"from {choice.path.name}", "original": "original"}.get(choice.label, choice.label)
         available = network_ids(choice.path)
-        ids = available if args.nets is None else tuple(parse_net_ids(args.nets))
-        missing = sorted(set(ids) - set(available))
-        if missing:
-            raise ValidationError(f"{choice.path}: no network(s) {missing}; the file holds {list(available)}")
+        ids = select_ids(None if args.nets is None else parse_id_ranges(args.nets), available, str(choice.path))
         sets.append(NetworkSet(task, choice.path, tuple(ids), label))
     figures = {name: args.out / name for name in (FIGURE_NAME, FIGURE1_NAME, COMPARISON_NAME)}
     table_path = args.out / TABLE_NAME

@@ -18,7 +18,8 @@ import numpy as np
 
 from .. import io
 from ..core.errors import MissingDependencyError, ValidationError
-from ..core.sampling import SUBSETS
+from ..core.sampling import SUBSETS, sampling_location_properties
+from ..core.validation import check_seed
 from ..data.sources import ENV_VAR, authors_local_dimensions, resolve_weights
 from ..dims.sweeps import COST_TOLERANCE
 from ..matlab import scripts as pipelines
@@ -239,6 +240,8 @@ def _common(args) -> dict:
         raise ValidationError(f"--n-trials: expected a positive number, got {args.n_trials}")
     if args.net_id < 1:
         raise ValidationError(f"--net-id: expected a network number >= 1, got {args.net_id}")
+    check_seed(args.seed_run, "--seed-run")
+    check_seed(args.seed_input, "--seed-input")
     if getattr(args, "combine", "all") != "all" and args.task != "ctxt":
         raise ValidationError(f"--combine {args.combine}: only 'all' exists for {args.task} networks "
                               "(the other subsets are ctxt contexts and choices)")
@@ -251,6 +254,9 @@ def _local_dims(args, weights: Path):
     """The local-dimension file to use (or ``None``: compute them) and a note for the user."""
     if args.local_dims is not None:
         path = io.existing_file(args.local_dims, "--local-dims")
+        with io.named_by("--local-dims", path):
+            local, _ = io.read_local_operative_dimensions(path, sampling_location_properties(args.task))
+        io.check_stored_dim_type(path, local.fvals, args.dim_type, "--dim-types", "--local-dims")
         return path, f"local dimensions from {path}"
     authors = authors_local_dimensions(args.task, args.dim_type, weights, args.net_id)
     if authors is not None:

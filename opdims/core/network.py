@@ -15,6 +15,9 @@ __all__ = ["DT", "NOISE_SIGMA", "TAU", "Network", "NetworkError"]
 DT = 1e-3  #: simulation step (s), as in the original
 TAU = 1e-2  #: unit time constant (s)
 NOISE_SIGMA = 0.1  #: default standard deviation of the internal noise
+#: the largest weight magnitude accepted: the analyses multiply up to four weights (row dimensions), which must
+#: stay finite in float64 (at most about 1.8e308; 1e100 already overflows there)
+LARGEST_WEIGHT = 1e50
 
 
 class NetworkError(ValidationError):
@@ -33,6 +36,10 @@ def _as_float_array(value, name: str, ndim: int, source: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise NetworkError(f"{source}{name}: {bad} non-finite value(s) (NaN or Inf); weights must be finite")
+    largest = float(np.abs(arr).max()) if arr.size else 0.0
+    if largest > LARGEST_WEIGHT:
+        raise NetworkError(f"{source}{name}: values up to {largest:.3g} in magnitude; expected at most "
+                           f"{LARGEST_WEIGHT:g} (larger ones overflow float64 in the analysis)")
     arr.setflags(write=False)
     return arr
 

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from .errors import ValidationError
+from .validation import check_seed
 
 __all__ = [
     "MatlabTwisterStream",
@@ -286,9 +287,7 @@ class MatlabTwisterStream:
         >>> float(stream.rand((1, 1))[0, 0])
         0.8147236863931789
         """
-        seed = int(seed)
-        if not 0 <= seed < 2**32:
-            raise ValidationError(f"MATLAB seeds are integers in [0, 2^32), got {seed}")
+        seed = check_seed(seed, "seed")
         self._state = np.random.RandomState(5489 if seed == 0 else seed)
 
     def rand(self, shape) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 
 from .errors import OutOfRangeError, ValidationError
 from .network import Network
-from .validation import TASKS, as_real_array, check_locations, check_state_kind, check_task
+from .validation import TASKS, as_real_array, check_locations, check_sampling_steps, check_state_kind, check_task
 
 __all__ = [
     "SUBSETS",
@@ -506,19 +506,7 @@ def condition_sampling_scheme(labels, n_steps: int, *, every: int | None = None,
         raise ValidationError("labels: expected one condition label per trial, got none")
     if labels.dtype.kind not in "iuUS":
         raise ValidationError(f"labels: expected integer or string labels, got dtype {labels.dtype}")
-    if (every is None) == (times is None):
-        raise ValidationError("sampling locations: give either every=K (every K-th step) or times=[...] (steps)")
-    if every is not None:
-        if isinstance(every, bool) or int(every) != every or every < 1:
-            raise ValidationError(f"every: expected a positive number of steps, got {every!r}")
-        steps = np.arange(int(every), int(n_steps) + 1, int(every))
-    else:
-        steps = np.unique(np.asarray(times).reshape(-1))
-        if steps.dtype.kind not in "iuf" or np.any(steps != np.round(steps)):
-            raise ValidationError(f"times: expected whole time steps, got {times!r}")
-        steps = steps.astype(int)
-    if steps.size == 0 or steps.min() < 1 or steps.max() > n_steps:
-        raise ValidationError(f"sampling times: expected steps in 1..{n_steps}, got {steps.tolist() or 'none'}")
+    steps = check_sampling_steps(every, times, int(n_steps), ("every", "times"))
     _, first = np.unique(labels, return_index=True)
     conditions = tuple(labels[np.sort(first)].tolist())
     n_cond, n_t = len(conditions), steps.size

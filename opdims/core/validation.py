@@ -32,10 +32,14 @@ __all__ = [
     "check_rank_rule",
     "check_recurrent",
     "check_row_method",
+    "check_sampling_steps",
+    "check_seed",
     "check_state_kind",
     "check_targets",
     "check_task",
     "name_check",
+    "parse_id_ranges",
+    "select_ids",
 ]
 
 #: where dimensions are removed from W
@@ -457,7 +461,10 @@ def check_locations(net, locations) -> np.ndarray:
     """
     loc = as_real_array(locations, "locations", finite=False)
     if loc.ndim == 0 or loc.shape[-1] != net.n_units:
-        raise ValidationError(f"locations: expected [..., {net.n_units}] states, got shape {loc.shape}")
+        hint = ("; it looks transposed (one column per location): store one row per location"
+                if loc.ndim == 2 and loc.shape[0] == net.n_units else "")
+        raise ValidationError(f"locations: expected [..., {net.n_units}] states (one row per location, "
+                              f"{net.n_units} units), got shape {loc.shape}{hint}")
     if not np.all(np.isfinite(loc)):
         raise ValidationError("locations: contain NaN or Inf (was a condition without trials averaged?)")
     return loc
@@ -489,3 +496,213 @@ def check_state_kind(value) -> str:
         raise ValidationError(f"states: expected 'hidden' (r = φ(x), a PyTorch model's and FixedPointFinder's) or "
                               f"'preactivation' (opdims' state x), got {value!r}")
     return value
+
+
+def parse_id_ranges(text, option: str = "--nets") -> tuple[range, ...]:
+    """1-based ids such as ``'3'``, ``'1-20'`` or ``'1,4,7-9'`` as sorted, merged ranges (never a list).
+
+    The ids are not expanded, so ``'1-100000000'`` costs nothing until it is
+    checked against what exists (:func:`select_ids`).
+
+    Parameters
+    ----------
+    text : str
+        The ids.
+    option : str, optional
+        The option, for messages.
+
+    Returns
+    -------
+    tuple of range
+        Disjoint ranges, ascending.
+
+    Raises
+    ------
+    ValidationError
+        For anything but positive whole numbers and increasing ranges.
+
+    Examples
+    --------
+    >>> parse_id_ranges("7-9,1,2-3")
+    (range(1, 4), range(7, 10))
+    """
+    pieces = []
+    for part in str(text).split(","):
+        lo, sep, hi = part.strip().partition("-")
+        if not lo.strip().isdigit() or (sep and not hi.strip().isdigit()) or len(lo) + len(hi) > 40:
+            raise ValidationError(f"{option}: expected ids such as 1, 1-20 or 1,4,7-9, got {str(text)[:80]!r}")
+        first, last = int(lo), int(hi) if sep else int(lo)
+        if first < 1 or last < first:
+            raise ValidationError(f"{option}: expected positive, increasing ids, got {part.strip()!r}")
+        pieces.append((first, last + 1))
+    merged: list[list[int]] = []
+    for start, stop in sorted(pieces):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([start, stop])
+    return tuple(range(start, stop) for start, stop in merged)
+
+
+def select_ids(wanted, available, where: str, what: str = "network(s)", shown: int = 5) -> list[int]:
+    """The ids of ``wanted`` after checking them against ``available``, before any other work.
+
+    Parameters
+    ----------
+    wanted : iterable of int or range, or None
+        The ids asked for (ranges, as from :func:`parse_id_ranges`, are never
+        expanded); ``None``: all of ``available``.
+    available : iterable of int
+        The ids that exist (e.g. the networks of a file).
+    where : str
+        What holds them (the file), for the message.
+    what : str, optional
+        What the ids count, for the message.
+    shown : int, optional
+        How many missing ids the message shows at most.
+
+    Returns
+    -------
+    list of int
+        The ids asked for, ascending and unique; all in ``available``.
+
+    Raises
+    ------
+    ValidationError
+        If ids are missing: how many, the first few, and what exists.
+
+    Examples
+    --------
+    >>> select_ids([range(2, 4)], [1, 2, 3, 4], "w.h5")
+    [2, 3]
+    """
+    have = sorted({int(i) for i in available})
+    if wanted is None:
+        return have
+    ranges: list[range] = []
+    for r in sorted((r if isinstance(r, range) else range(int(r), int(r) + 1) for r in wanted),
+                    key=lambda r: (r.start, r.stop)):
+        if ranges and r.start <= ranges[-1].stop:  # merged, so that every id counts once
+            ranges[-1] = range(ranges[-1].start, max(ranges[-1].stop, r.stop))
+        elif r.stop > r.start:
+            ranges.append(r)
+    known = set(have)
+    chosen, missing, n_missing, n_wanted = set(), [], 0, 0
+    for r in ranges:
+        inside = [i for i in have if i in r]
+        chosen.update(inside)
+        n_wanted += r.stop - r.start
+        n_missing += (r.stop - r.start) - len(inside)
+        i = r.start
+        while len(missing) < shown and i < r.stop:  # at most `shown` + len(have) steps
+            if i not in known:
+                missing.append(i)
+            i += 1
+    if n_missing:
+        listed = missing + (["..."] if n_missing > len(missing) else [])
+        count = f" ({n_missing} of the {n_wanted} ids asked for)" if n_missing > len(missing) else ""
+        from_have = _id_runs(have) if have else "none"
+        raise ValidationError(f"{where}: no {what} [{', '.join(map(str, listed))}]{count}; the file holds "
+                              f"{from_have}")
+    return sorted(chosen)
+
+
+def _id_runs(ids) -> str:
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:20])
+    return text + (f", ... ({len(runs)} runs)" if len(runs) > 20 else "")
+
+
+def check_sampling_steps(every, times, n_steps: int, names: tuple[str, str] = ("every", "times"),
+                         what: str = "the trials") -> np.ndarray:
+    """The 1-based time steps sampled: every ``every``-th step, or the steps ``times``, of ``n_steps``.
+
+    Parameters
+    ----------
+    every : int or None
+        Sample every ``every``-th step (give this or ``times``).
+    times : array_like of int or None
+        The steps to sample.
+    n_steps : int
+        The trials' number of steps T.
+    names : tuple of str, optional
+        The two arguments' names, for messages (the CLI: ``('--every', '--times')``).
+    what : str, optional
+        What has the steps, for messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The steps, ascending and unique, within ``1..n_steps``.
+
+    Raises
+    ------
+    ValidationError
+        For neither or both given, a non-positive or fractional ``every``, one larger than
+        ``n_steps`` (no step at all), or steps outside ``1..n_steps``.
+
+    Examples
+    --------
+    >>> check_sampling_steps(5, None, 12)
+    array([ 5, 10])
+    """
+    every_name, times_name = names
+    if (every is None) == (times is None):
+        raise ValidationError(f"sampling locations: give either {every_name} K (every K-th step) or {times_name} "
+                              "(steps)")
+    if every is not None:
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer, float)) or every != int(every) \
+                or every < 1:
+            raise ValidationError(f"{every_name}: expected a positive number of steps, got {every!r}")
+        if every > n_steps:
+            raise ValidationError(f"{every_name} {int(every)}: more than the {n_steps} step(s) of {what}, so no step "
+                                  f"is sampled; expected {every_name} in 1..{n_steps}")
+        return np.arange(int(every), int(n_steps) + 1, int(every))
+    steps = np.unique(np.asarray(times).reshape(-1))
+    if steps.dtype.kind not in "iuf" or not np.all(np.isfinite(steps)) or np.any(steps != np.round(steps)):
+        raise ValidationError(f"{times_name}: expected whole time steps, got {times!r}")
+    steps = steps.astype(int)
+    if steps.size == 0 or steps.min() < 1 or steps.max() > n_steps:
+        outside = steps[(steps < 1) | (steps > n_steps)]
+        raise ValidationError(f"{times_name}: expected steps in 1..{n_steps} ({what} have {n_steps} step(s)), got "
+                              f"{outside[:10].tolist() if outside.size else 'none'}")
+    return steps
+
+
+def check_seed(value, name: str = "seed") -> int:
+    """A MATLAB-compatible seed: a whole number in ``[0, 2**32)``.
+
+    Parameters
+    ----------
+    value : int
+        The seed.
+    name : str, optional
+        The argument's name, for the message (the CLI: its flag).
+
+    Returns
+    -------
+    int
+        The seed.
+
+    Raises
+    ------
+    ValidationError
+        For anything else.
+
+    Examples
+    --------
+    >>> check_seed(42)
+    42
+    """
+    try:
+        ok = not isinstance(value, bool) and float(value).is_integer() and 0 <= value < 2**32
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ValidationError(f"{name}: expected a whole number in 0..{2**32 - 1} (MATLAB's rng seeds), got {value!r}")
+    return int(value)

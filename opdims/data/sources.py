@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..core.errors import MissingFileError
 from ..core.validation import check_task
+from ..io.filesystem import existing_file
 from . import default_weights
 
 __all__ = ["ENV_VAR", "ORIGINAL_FILES", "PARITY_FIXTURES_ENV", "PARITY_REPORT_ENV", "SOURCE_PARITY_FIXTURES",
@@ -111,12 +112,7 @@ def resolve_weights(task: str, weights=None, *, original=None, use_env: bool = T
     """
     check_task(task)
     if weights is not None:
-        path = Path(os.fspath(weights))
-        if not path.exists():
-            raise MissingFileError(f"{option} {path}: no such file")
-        if path.is_dir():
-            raise MissingFileError(f"{option} {path}: is a folder, expected a weights file (.h5 or .mat)")
-        return WeightsChoice(path, "given")
+        return WeightsChoice(existing_file(weights, option), "given")
     if original is not None or (use_env and os.environ.get(ENV_VAR)):
         folder = Path(original) if original else original_data_dir()
         where = f"--original {original}" if original else f"${ENV_VAR}"

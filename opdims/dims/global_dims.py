@@ -42,8 +42,8 @@ def global_operative_dimensions(local_dims, fvals=None, props: SamplingLocationP
     Raises
     ------
     ValueError
-        For arrays of inconsistent shapes, an unknown subset, or no computed
-        local dimension at all.
+        For arrays of inconsistent shapes, an unknown subset, no computed
+        local dimension at all, or non-finite computed dimensions or fvals.
 
     Examples
     --------
@@ -69,6 +69,10 @@ def global_operative_dimensions(local_dims, fvals=None, props: SamplingLocationP
         local = LocalOperativeDimensions("columns", dims, fvals, np.zeros((n_loc, n)), np.zeros((n_loc, n)))
     local = local.select(subset, props)
     L = local.scaled_dimensions()
+    if not np.isfinite(L).all():
+        raise ValidationError(f"local_dims: {int(L.size - np.isfinite(L).sum())} non-finite value(s) in the computed "
+                              "local dimensions scaled by their fvals; expected finite dimensions and fvals (NaN "
+                              "fvals mark dimensions not computed)")
     if L.shape[1] == 0:
         raise ValidationError("global_operative_dimensions: no local dimension was computed at the selected locations")
     n = L.shape[0]

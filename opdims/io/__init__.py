@@ -13,10 +13,12 @@ from .filesystem import (
     check_output_file,
     check_output_folder,
     existing_file,
+    named_by,
     sha256_of_file,
 )
 from .formats import FORMATS, detect_format
 from .local_dims_file import (
+    check_stored_dim_type,
     load_local_operative_dimensions,
     read_local_operative_dimensions,
     read_location_group,
@@ -62,6 +64,7 @@ __all__ = [
     "atomic_output",
     "check_output_file",
     "check_output_folder",
+    "check_stored_dim_type",
     "describe_file",
     "detect_format",
     "existing_file",
@@ -76,6 +79,7 @@ __all__ = [
     "load_trials",
     "local_dims_variables",
     "matlab_variables",
+    "named_by",
     "network_ids",
     "network_settings",
     "network_variables",

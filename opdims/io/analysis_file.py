@@ -22,7 +22,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from ..core.errors import ValidationError
+from ..core.errors import OutputExistsError, ValidationError
 from ..core.sampling import SamplingLocationProperties, sampling_location_properties
 from ..dims.high_variance import HighVarianceDimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
@@ -85,12 +85,15 @@ def _write_sweep(group: h5py.Group, sweep: RankSweep) -> None:
         sw.attrs["silent_cost"] = sweep.silent_cost
 
 
-def _read_sweep(group: h5py.Group) -> RankSweep | None:
+def _read_sweep(group: h5py.Group, read) -> RankSweep | None:
+    """The ``sweep/`` of a result group (``read``: a ``_Checked``), or None."""
     if "sweep" not in group:
         return None
-    sw = group["sweep"]
-    silent = float(sw.attrs["silent_cost"]) if "silent_cost" in sw.attrs else None
-    return RankSweep(sw["ranks"][()], sw["cost"][()], sw["state_distance"][()], float(sw.attrs["full_cost"]), silent)
+    sw = read.group(group, "sweep")
+    ranks = read.array(sw, "ranks", 1, integer=True)
+    silent = read.number(sw, "silent_cost") if "silent_cost" in sw.attrs else None
+    return RankSweep(ranks, read.array(sw, "cost", 1, ranks.shape), read.array(sw, "state_distance", 1, ranks.shape),
+                     read.number(sw, "full_cost"), silent)
 
 
 def save_analysis(path, analysis: NetworkAnalysis, *, overwrite: bool = False, keep_local: bool = True,
@@ -185,31 +188,103 @@ def load_analysis(path) -> NetworkAnalysis:
         if f.attrs.get("format") != ANALYSIS_FORMAT:
             raise FileFormatError(f"{path}: not an opdims analysis file (no format attribute {ANALYSIS_FORMAT!r})")
         try:
-            provenance = json.loads(f.attrs["provenance"])
-            props = _read_props(f["props"]) if "props" in f else None
-            extra = {name: f[name][()] for name in ("condition_averages", "activity_pcs") if name in f}
-            results = {}
-            for dim_type in f.get("results", {}):
-                for kind, g in f["results"][dim_type].items():
-                    local = None
-                    if "local" in g:
-                        local = LocalOperativeDimensions(dim_type, *(g["local"][name][()] for name in
-                                                                     ("dims", "fvals", "locations", "next_states")))
-                    sweep = _read_sweep(g)
-                    results[dim_type, kind] = DimensionResult(dim_type, kind, local, g["basis"][()],
-                                                              g["singular_values"][()], sweep)
-            full_cost = float(f.attrs["full_cost"]) if "full_cost" in f.attrs else None
-            silent_cost = float(f.attrs["silent_cost"]) if "silent_cost" in f.attrs else None
-            high_variance = None
-            if "high_variance" in f:
-                g = f["high_variance"]
-                high_variance = HighVarianceDimensions(
-                    g["w_singular_values"][()], g["activity_variances"][()] if "activity_variances" in g else None,
-                    _read_sweep(g))
-            return NetworkAnalysis(provenance, f["locations"][()], results, props, extra.get("condition_averages"),
-                                   extra.get("activity_pcs"), full_cost, silent_cost, high_variance)
-        except (KeyError, ValueError, OSError) as exc:
-            raise FileFormatError(f"{path}: damaged opdims analysis file ({exc})") from exc
+            return _read_analysis(f, _Checked(path))
+        except FileFormatError:
+            raise
+        except (KeyError, ValueError, TypeError, AttributeError, IndexError, OSError) as exc:
+            raise FileFormatError(f"{path}: damaged opdims analysis file ({type(exc).__name__}: {exc})") from exc
+
+
+class _Checked:
+    """Reads the parts of an analysis file, each checked to be what :func:`save_analysis` writes."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def fail(self, where: str, message: str):
+        raise FileFormatError(f"{self.path}: {where}: {message}; a damaged opdims analysis file (rerun the "
+                              "analysis to write it again)")
+
+    def group(self, parent, name: str) -> h5py.Group:
+        obj = parent.get(name)
+        where = f"{parent.name.rstrip('/')}/{name}"
+        if not isinstance(obj, h5py.Group):
+            self.fail(where, f"expected a group, found {'nothing' if obj is None else 'a dataset'}")
+        return obj
+
+    def array(self, parent, name: str, ndim: int, shape: tuple = (), integer: bool = False) -> np.ndarray:
+        """A numeric dataset of ``ndim`` dimensions; ``shape`` entries that are not None must match."""
+        obj = parent.get(name)
+        where = f"{parent.name.rstrip('/')}/{name}"
+        if not isinstance(obj, h5py.Dataset):
+            self.fail(where, f"expected a dataset, found {'nothing' if obj is None else 'a group'}")
+        if obj.dtype.kind not in ("iu" if integer else "iuf"):
+            self.fail(where, f"expected {'integers' if integer else 'numbers'}, found values of dtype {obj.dtype}")
+        if obj.ndim != ndim:
+            self.fail(where, f"expected a {ndim}-D array, found shape {obj.shape}")
+        for axis, (want, got) in enumerate(zip(shape, obj.shape)):
+            if want is not None and want != got:
+                self.fail(where, f"expected {want} along axis {axis} (shape {tuple(shape)}), found shape {obj.shape}")
+        value = obj[()]
+        return value.astype(np.int64 if integer else np.float64, copy=False)
+
+    def number(self, obj, name: str) -> float:
+        value = obj.attrs.get(name)
+        arr = np.asarray(value)
+        if value is None or arr.dtype.kind not in "iuf" or arr.size != 1:
+            self.fail(f"{obj.name.rstrip('/')} attribute {name}", f"expected one number, found {value!r}")
+        return float(arr.reshape(-1)[0])
+
+    def provenance(self, f) -> dict:
+        raw = f.attrs.get("provenance")
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8", "replace")
+        try:
+            value = json.loads(raw) if isinstance(raw, str) else None
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            self.fail("attribute provenance", f"expected JSON text of a record, found {str(raw)[:60]!r}")
+        return value
+
+
+def _read_analysis(f: h5py.File, read: _Checked) -> NetworkAnalysis:
+    provenance = read.provenance(f)
+    locations = read.array(f, "locations", 2)
+    n_locs, n = locations.shape
+    props = _read_props(read.group(f, "props")) if "props" in f else None
+    extra = {}
+    if "condition_averages" in f:
+        extra["condition_averages"] = read.array(f, "condition_averages", 3, (None, None, n))
+    if "activity_pcs" in f:
+        extra["activity_pcs"] = read.array(f, "activity_pcs", 2, (n, None))
+    results = {}
+    for dim_type in read.group(f, "results") if "results" in f else ():
+        if dim_type not in ("columns", "rows"):
+            read.fail(f"/results/{dim_type}", "expected results of columns or rows")
+        kinds = read.group(read.group(f, "results"), dim_type)
+        for kind in kinds:
+            g = read.group(kinds, kind)
+            local = None
+            if "local" in g:
+                lg = read.group(g, "local")
+                dims = read.array(lg, "dims", 3, (None, None, n))
+                local = LocalOperativeDimensions(dim_type, dims, read.array(lg, "fvals", 2, dims.shape[:2]),
+                                                 read.array(lg, "locations", 2, (dims.shape[0], n)),
+                                                 read.array(lg, "next_states", 2, (dims.shape[0], n)))
+            sweep = _read_sweep(g, read)
+            results[dim_type, kind] = DimensionResult(dim_type, kind, local, read.array(g, "basis", 2, (n, n)),
+                                                      read.array(g, "singular_values", 1, (n,)), sweep)
+    full_cost = read.number(f, "full_cost") if "full_cost" in f.attrs else None
+    silent_cost = read.number(f, "silent_cost") if "silent_cost" in f.attrs else None
+    high_variance = None
+    if "high_variance" in f:
+        g = read.group(f, "high_variance")
+        high_variance = HighVarianceDimensions(
+            read.array(g, "w_singular_values", 1, (n,)),
+            read.array(g, "activity_variances", 1) if "activity_variances" in g else None, _read_sweep(g, read))
+    return NetworkAnalysis(provenance, locations, results, props, extra.get("condition_averages"),
+                           extra.get("activity_pcs"), full_cost, silent_cost, high_variance)
 
 
 def analysis_variables(analysis: NetworkAnalysis) -> dict:
@@ -332,6 +407,61 @@ class AnalysisStore:
                 return json.loads(f.attrs["provenance"])
         except (OSError, KeyError, ValueError):
             return None
+
+    def check_replaceable(self, task: str, net_id: int) -> None:
+        """Check that the store's file of a network is absent or an opdims analysis of that network.
+
+        Only such files are reused or replaced; anything else found there (a
+        user's HDF5 file, a MAT-file, an analysis of another network) is
+        refused, before any work starts, and left untouched.
+
+        Parameters
+        ----------
+        task : str
+            The task's name.
+        net_id : int
+            The network's number.
+
+        Raises
+        ------
+        OutputExistsError
+            If the file exists and is not an opdims analysis of this network.
+        """
+        path = self.path(task, net_id)
+        if not os.path.lexists(path):
+            return
+        what = self._what_is_there(path)
+        if what is None:
+            return
+        that = f"an opdims analysis of {task} network {int(net_id)}"
+        raise OutputExistsError(f"{path}: exists and is not {that} ({what}); opdims replaces only its own "
+                                "results: move the file away or write to another output folder")
+
+    @staticmethod
+    def _what_is_there(path: Path) -> str | None:
+        """``None`` for an opdims analysis (of the network the file's name says), else what the file is."""
+        if path.is_symlink() or not path.is_file():
+            return "not a regular file" if not path.is_dir() else "a folder"
+        try:
+            with h5py.File(path, "r") as f:
+                if f.attrs.get("format") != ANALYSIS_FORMAT:
+                    return "an HDF5 file without the opdims analysis format attribute"
+                raw = f.attrs.get("provenance")
+        except (OSError, ValueError, TypeError):
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(128)
+            except OSError as exc:
+                return f"unreadable: {exc.strerror or exc}"
+            return "a MAT-file" if head.startswith(b"MATLAB") else "not an HDF5 file"
+        try:
+            provenance = json.loads(raw)
+            task, net_id = provenance["task"], int(provenance["net_id"])
+        except (TypeError, ValueError, KeyError):
+            return None  # an opdims analysis whose provenance is damaged: it is recomputed and replaced
+        if path != Path(path.parent.parent, str(task), f"NetNr{net_id}.h5"):
+            return f"an opdims analysis of {task} network {net_id}"
+        return None
 
     def finished(self, task: str, net_id: int, fingerprint: str, settings: dict) -> bool:
         """Whether the stored result is for this very network and these settings.

@@ -14,12 +14,20 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import stat
 import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.errors import FileFormatError, MissingFileError, NotInFileError, NotWritableError, OutputExistsError
+from ..core.errors import (
+    FileFormatError,
+    MissingFileError,
+    NotInFileError,
+    NotWritableError,
+    OpdimsError,
+    OutputExistsError,
+)
 
 __all__ = [
     "FileFormatError",
@@ -28,6 +36,7 @@ __all__ = [
     "check_output_file",
     "check_output_folder",
     "existing_file",
+    "named_by",
     "sha256_of_file",
 ]
 
@@ -51,6 +60,9 @@ def existing_file(path, what: str = "") -> Path:
     ------
     FileNotFoundError
         If it does not exist or is a folder.
+    FileFormatError
+        If it is not a regular file (a FIFO, a socket, a device): reading one
+        could block forever.
     """
     path = Path(os.fspath(path))
     label = f"{what} {path}" if what else str(path)
@@ -58,7 +70,56 @@ def existing_file(path, what: str = "") -> Path:
         raise MissingFileError(f"{label}: no such file")
     if path.is_dir():
         raise MissingFileError(f"{label}: is a folder, expected a file")
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise FileFormatError(f"{label}: is {_file_kind(mode)}, expected a regular file")
     return path
+
+
+@contextmanager
+def named_by(option: str, path):
+    """Name ``option`` in front of errors about ``path`` raised meanwhile (the CLI names its flags).
+
+    Parameters
+    ----------
+    option : str
+        The option that gave the file, e.g. ``'--trials'``.
+    path : path
+        The file.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    OpdimsError
+        The error raised meanwhile, of the same type, its message starting
+        ``'<option> <path>: '`` when it was about ``path``.
+
+    Examples
+    --------
+    >>> from opdims.core.errors import FileFormatError
+    >>> try:
+    ...     with named_by("--trials", "t.npz"):
+    ...         raise FileFormatError("t.npz: no inputs array")
+    ... except FileFormatError as exc:
+    ...     print(exc)
+    --trials t.npz: no inputs array
+    """
+    try:
+        yield
+    except OpdimsError as exc:
+        text = str(exc)
+        if not text.startswith(os.fspath(path)):
+            raise
+        raise type(exc)(f"{option} {text}") from exc
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def _probe_writable(folder: Path, label: str) -> None:

@@ -28,7 +28,9 @@ from .tree import Leaf, open_tree
 
 __all__ = [
     "LOCATION_FIELDS",
+    "FILE_NAME",
     "LOCATION_NAME",
+    "check_stored_dim_type",
     "guess_dim_type",
     "load_local_operative_dimensions",
     "location_fields",
@@ -36,6 +38,7 @@ __all__ = [
     "read_local_operative_dimensions",
     "read_location_group",
     "save_local_operative_dimensions",
+    "stored_dim_type",
     "task_of_location_names",
 ]
 
@@ -283,6 +286,81 @@ def guess_dim_type(fvals) -> str:
     return "columns" if computed[:, 0].all() and not computed[:, 1:].any() else "rows"
 
 
+#: the original's file names say what they hold: ``localOpDims_<task>_<dim_type>[_<yyyymmdd_HHMMSS>].h5``
+FILE_NAME = re.compile(r"^localOpDims_(?P<task>ctxt|swg)_(?P<dim_type>columns|rows)(?:_\d{8}_\d{6})?\.h5$")
+
+
+def stored_dim_type(path, fvals=None) -> tuple[str | None, str]:
+    """What a local-dimension file says it holds, and how it says so.
+
+    The authors' layout has no field for it; two things tell: the file's name
+    as the original (and ``opdims s2``) names it,
+    ``localOpDims_<task>_<columns|rows>[_<yyyymmdd_HHMMSS>].h5``, and the
+    dimensions themselves: column files hold one dimension per location, so
+    a location with more holds row dimensions.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    fvals : array_like, optional
+        Its ``[L, D]`` fvals (NaN where no dimension was computed), if read.
+
+    Returns
+    -------
+    dim_type : str or None
+        ``'columns'``, ``'rows'`` or ``None`` (nothing tells).
+    reason : str
+        How it is known, for messages.
+
+    Examples
+    --------
+    >>> stored_dim_type("localOpDims_swg_columns_20240101_120000.h5")
+    ('columns', 'its name says so')
+    """
+    if fvals is not None:
+        computed = ~np.isnan(np.asarray(fvals, dtype=np.float64))
+        if computed.ndim == 2 and computed[:, 1:].any():
+            return "rows", "it holds more than one dimension at a location, which only row files do"
+    match = FILE_NAME.match(Path(os.fspath(path)).name)
+    if match:
+        return match["dim_type"], "its name says so"
+    return None, "nothing tells"
+
+
+def check_stored_dim_type(path, fvals, dim_type: str, option: str = "dim_type", what: str = "") -> None:
+    """Refuse local dimensions of one type used as the other.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    fvals : array_like or None
+        Its fvals, if read (see :func:`stored_dim_type`).
+    dim_type : str
+        The type asked for.
+    option : str, optional
+        The argument asking, for the message.
+    what : str, optional
+        The argument naming the file (e.g. ``'--local-dims'``), for the message.
+
+    Raises
+    ------
+    ValidationError
+        If the file holds the other type.
+
+    Examples
+    --------
+    >>> check_stored_dim_type("localOpDims_swg_rows.h5", None, "rows")
+    """
+    held, reason = stored_dim_type(path, fvals)
+    if held is not None and held != dim_type:
+        label = f"{what} {path}" if what else str(path)
+        raise ValidationError(f"{label}: holds local {held} dimensions ({reason}), but {option} asks for "
+                              f"{dim_type}; give a file of {dim_type[:-1]} dimensions (opdims s2 --dim-types "
+                              f"{dim_type}) or {option} {held}")
+
+
 def _location_values(path, tree: dict, props: SamplingLocationProperties, loc: int) -> dict:
     name = props.name(loc)
     group = tree.get(name)
@@ -306,6 +384,24 @@ def _location_values(path, tree: dict, props: SamplingLocationProperties, loc: i
     return values
 
 
+def _check_values(path, props: SamplingLocationProperties, dims: np.ndarray, fvals: np.ndarray) -> None:
+    """NaN marks a dimension not computed; anything else must be finite, and something must be computed."""
+    if np.isinf(fvals).any():
+        loc, j = np.argwhere(np.isinf(fvals))[0]
+        raise FileFormatError(f"{path}: /{props.name(loc)}/all_fvals: {fvals[loc, j]} for dimension {j + 1}; expected "
+                              f"finite values (NaN: not computed), {int(np.isinf(fvals).sum())} Inf in the file")
+    computed = ~np.isnan(fvals)
+    if not computed.any():
+        raise FileFormatError(f"{path}: no local dimension at any of its {props.n_locations} locations (every "
+                              "all_fvals is NaN); expected the dimensions opdims s2 computes")
+    bad = computed & ~np.isfinite(dims).all(axis=2)
+    if bad.any():
+        loc, j = np.argwhere(bad)[0]
+        raise FileFormatError(f"{path}: /{props.name(loc)}/local_op_dims: dimension {j + 1} holds NaN or Inf "
+                              f"although its fval is set; expected finite values ({int(bad.sum())} such "
+                              "dimension(s) in the file)")
+
+
 def read_local_operative_dimensions(path, props: SamplingLocationProperties | None = None,
                                     dim_type: str | None = None):
     """Read local operative dimensions from a file in the authors' layout.
@@ -321,7 +417,9 @@ def read_local_operative_dimensions(path, props: SamplingLocationProperties | No
         Which locations to read (default: the original locations of the
         task the group names show).
     dim_type : str, optional
-        ``'columns'`` or ``'rows'`` (default: guessed, :func:`guess_dim_type`).
+        ``'columns'`` or ``'rows'``: refused if the file holds the other type
+        (:func:`stored_dim_type`); default: what the file holds, else guessed
+        (:func:`guess_dim_type`).
 
     Returns
     -------
@@ -338,7 +436,8 @@ def read_local_operative_dimensions(path, props: SamplingLocationProperties | No
         If a location's group is missing.
     ValueError
         (:class:`~opdims.io.FileFormatError`) For a file that is not in the
-        layout, or groups of inconsistent sizes or scalars.
+        layout, or groups of inconsistent sizes or scalars; for a file of
+        the other ``dim_type``.
 
     Examples
     --------
@@ -372,9 +471,13 @@ def read_local_operative_dimensions(path, props: SamplingLocationProperties | No
                 raise FileFormatError(f"{path}: /{props.name(loc)}/{k}: expected size {list(size)} like the "
                                       f"first group's, got {list(record[k].shape)}")
     fvals = np.stack([r["all_fvals"][:, 0] for r in records])
+    dims = np.stack([r["local_op_dims"] for r in records])
+    _check_values(path, props, dims, fvals)
+    if dim_type is not None:
+        check_stored_dim_type(path, fvals, dim_type)
     local = LocalOperativeDimensions(
-        dim_type=dim_type or guess_dim_type(fvals),
-        dims=np.stack([r["local_op_dims"] for r in records]),
+        dim_type=dim_type or stored_dim_type(path, fvals)[0] or guess_dim_type(fvals),
+        dims=dims,
         fvals=fvals,
         locations=np.stack([r["sampling_loc"][0] for r in records]),
         next_states=np.stack([r["all_trajs_org"][:, 1] for r in records]),

@@ -669,7 +669,11 @@ def _settings(path, where: str, group, attrs) -> dict:
     if "alpha" in found:
         if "dt" in found or "tau" in found:
             raise FileFormatError(f"{path}: {where}: give alpha or dt and tau, not both")
-        settings["dt"], settings["tau"] = float(found["alpha"]) * TAU, TAU
+        alpha = found["alpha"]
+        if isinstance(alpha, (bool, str, bytes)) or not np.isreal(alpha) or not 0 < float(alpha) <= 1:
+            raise FileFormatError(f"{path}: {where}: alpha: expected a number in (0, 1] (alpha = dt / tau, the "
+                                  f"step's share of the update), got {alpha!r}")
+        settings["dt"], settings["tau"] = float(alpha) * TAU, TAU
     if isinstance(settings.get("nonlinearity"), bytes):
         settings["nonlinearity"] = settings["nonlinearity"].decode()
     return settings

@@ -6,9 +6,9 @@ from collections import Counter
 
 import numpy as np
 
+from ..core.errors import OpdimsError
 from ..core.sampling import sampling_location_properties
 from .analysis_file import ANALYSIS_FORMAT, load_analysis
-from ..core.errors import OpdimsError
 from .formats import FORMATS, detect_format
 from .local_dims_file import LOCATION_FIELDS, guess_dim_type, task_of_location_names
 from .networks import WEIGHT_DESCRIPTIONS, find_networks, id_ranges, module_entries, network_from_entry

@@ -371,7 +371,16 @@ def _v5_cell(cell: np.ndarray, path, parts: tuple) -> np.ndarray:
 
 # ---- NumPy .npz and PyTorch files (NumPy orientation) ----------------------------------------------
 
-def _array_leaf(where: str, value) -> Leaf:
+def _unsupported_dtype(path, where: str, dtype: str):
+    def read():
+        hint = ("complex values: store real numbers" if dtype.startswith("complex")
+                else "convert it, e.g. with numpy's .astype(np.float64)")
+        raise FileFormatError(f"{path}: {where}: arrays of dtype {dtype} are not read by opdims; expected real "
+                              f"numbers (float64, float32 or integers): {hint}")
+    return read
+
+
+def _array_leaf(where: str, value, path=None) -> Leaf:
     arr = np.asarray(value)
     if arr.dtype.kind in "US":
         if arr.size == 1:
@@ -380,7 +389,8 @@ def _array_leaf(where: str, value) -> Leaf:
         return Leaf(where, arr.shape, "cell", lambda: arr.astype(str).astype(object))
     cls = NUMERIC_CLASSES.get(arr.dtype.name, arr.dtype.name)
     if cls not in _DTYPE_OF_CLASS:
-        return Leaf(where, arr.shape, cls, _unsupported(where.split(":")[0], where, cls))
+        return Leaf(where, arr.shape, cls, _unsupported_dtype(where.split(":")[0] if path is None else path, where,
+                                                              arr.dtype.name))
     return Leaf(where, arr.shape, cls, lambda: arr)
 
 
@@ -390,7 +400,7 @@ def _npz_tree(path) -> dict:
         with np.load(path, allow_pickle=False) as archive:
             for name in archive.files:
                 try:
-                    group[name] = _array_leaf(f"{name}", archive[name])
+                    group[name] = _array_leaf(f"{name}", archive[name], path)
                 except ValueError as exc:
                     if "allow_pickle" not in str(exc):
                         raise

@@ -88,6 +88,12 @@ def load_trials(path, *, n_contexts: int | None = None, name: str | None = None)
             raise FileFormatError(f"{path}: {key}: expected a 3-D array ({layout}), "
                                   f"got shape {arr.shape}")
         values[key] = np.transpose(arr, (2, 1, 0)) if matlab else arr
+    n_labels = np.size(values["labels"]) if not isinstance(values["labels"], str) else 1
+    hint = ""
+    if matlab and values["inputs"].shape[0] != n_labels and values["inputs"].shape[2] == n_labels:
+        shape = values["inputs"].shape[::-1]
+        hint = (f"; the .mat inputs look like NumPy orientation {list(shape)} [trials, T, n]: a .mat holds MATLAB "
+                "orientation [n, T, trials] (save arr.transpose(2, 1, 0), or use an .npz)")
     labels = values["labels"]
     if isinstance(labels, str):
         labels = [labels]
@@ -99,7 +105,7 @@ def load_trials(path, *, n_contexts: int | None = None, name: str | None = None)
                                   None if ids is None else np.ravel(ids), n_contexts=n_contexts,
                                   name=name or Path(path).stem)
     except ValidationError as exc:
-        raise ValidationError(f"{path}: {exc}") from exc
+        raise ValidationError(f"{path}: {exc}{hint}") from exc
 
 
 def read_array(path, name: str) -> np.ndarray:
@@ -130,3 +136,4 @@ def read_array(path, name: str) -> np.ndarray:
             raise FileFormatError(f"{path}: {name}: expected numbers, got class {leaf.matlab_class!r}")
         value = np.asarray(leaf.read(), dtype=np.float64)
     return value.T if fmt == "hdf5" else value
+

@@ -27,14 +27,21 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..core.errors import MissingDependencyError, MissingFileError, OutputExistsError, ValidationError
+from ..core.errors import (
+    FileFormatError,
+    MissingDependencyError,
+    MissingFileError,
+    OpdimsError,
+    OutputExistsError,
+    ValidationError,
+)
 from ..core.metrics import mse
 from ..core.network import NOISE_SIGMA, Network
 from ..core.random import MatlabTwisterStream, NumpyStream
 from ..core.simulate import draw_noise, simulate
 from ..core.tasks import CTXT, SWG, TaskData, context_integration_trials, sine_wave_trials
 from ..core.validation import check_task
-from ..io import add_network_hdf5, atomic_output, network_ids
+from ..io import add_network_hdf5, atomic_output, existing_file, network_ids
 from ..version import __version__
 
 __all__ = [
@@ -528,6 +535,44 @@ def _checkpoint_path(out: Path, net_id: int) -> Path:
     return out.with_name(f"{out.name}.NetNr{net_id}.checkpoint.pt")
 
 
+#: what a checkpoint holds, and the type of each entry
+_CHECKPOINT_ENTRIES = {"config": dict, "params": dict, "optimizer": dict, "schedule": dict, "stream": dict,
+                       "noise_gen": None, "state": dict}
+
+
+def _load_checkpoint(path: Path, config: TrainingConfig, params: dict) -> dict:
+    """A checkpoint of :func:`train_network`, loaded as data only (never code), its entries checked."""
+    torch = _torch()
+    what = f"{path}: checkpoint"
+    try:
+        saved = torch.load(existing_file(path), map_location="cpu", weights_only=True)
+    except OpdimsError:
+        raise
+    except Exception as exc:  # unsafe (code when unpickled), damaged or not a torch file: refused alike
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise FileFormatError(f"{what} cannot be loaded as data only ({type(exc).__name__}: {first[:200]}); "
+                              "opdims never runs code from a file: delete it to train afresh") from exc
+    if not isinstance(saved, dict) or set(saved) != set(_CHECKPOINT_ENTRIES):
+        found = sorted(map(str, saved)) if isinstance(saved, dict) else type(saved).__name__
+        raise FileFormatError(f"{what}: expected the entries {sorted(_CHECKPOINT_ENTRIES)}, found {found}; "
+                              "delete it to train afresh")
+    for name, kind in _CHECKPOINT_ENTRIES.items():
+        ok = isinstance(saved[name], kind) if kind else isinstance(saved[name], torch.Tensor)
+        if not ok:
+            raise FileFormatError(f"{what}: entry {name!r} is a {type(saved[name]).__name__}; delete it to train "
+                                  "afresh")
+    if _resumable(saved["config"]) != _resumable(asdict(config)):
+        raise ValidationError(f"{path}: checkpoint was made with different training options "
+                              f"({_resumable(saved['config'])}); delete it or train with the same options")
+    for name, param in params.items():
+        value = saved["params"].get(name)
+        if not isinstance(value, torch.Tensor) or tuple(value.shape) != tuple(param.shape):
+            got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
+            raise FileFormatError(f"{what}: params[{name!r}] expected a tensor of shape {tuple(param.shape)}, "
+                                  f"got {got}; delete it to train afresh")
+    return saved
+
+
 def _atomic_torch_save(obj, path: Path) -> None:
     with atomic_output(path, overwrite=True) as temporary:
         _torch().save(obj, temporary)
@@ -573,7 +618,9 @@ def train_network(config: TrainingConfig, out=None, net_id: int = 1, *, overwrit
     FileNotFoundError
         If the folder of ``out`` does not exist.
     ValueError
-        If a checkpoint was made with other training options.
+        If a checkpoint was made with other training options, or cannot be
+        loaded as data only (``torch.load(weights_only=True)``: a file that
+        would run code when unpickled is refused, never run).
 
     Examples
     --------
@@ -610,10 +657,7 @@ def train_network(config: TrainingConfig, out=None, net_id: int = 1, *, overwrit
 
     ckpt = _checkpoint_path(out, net_id) if out is not None else None
     if ckpt is not None and ckpt.exists():
-        saved = torch.load(ckpt, weights_only=False)
-        if _resumable(saved["config"]) != _resumable(asdict(config)):
-            raise ValidationError(f"{ckpt}: checkpoint was made with different training options "
-                             f"({_resumable(saved['config'])}); delete it or train with the same options")
+        saved = _load_checkpoint(ckpt, config, params)
         with torch.no_grad():
             for name in PARAMETERS:
                 params[name].copy_(saved["params"][name])
