@@ -40,17 +40,21 @@ COST_TOLERANCE = 0.10  #: default tolerance of the rank thresholds (10 % of the 
 # RANK_RULES (from core.validation): ``'range'`` (default, :func:`rank_within_cost_range`),
 # ``'ratio'`` (:func:`rank_within_full_cost`), ``'settled'`` (:func:`settled_rank`)
 DEFAULT_RANK_RULE = "range"  #: the headline rule of every summary, table and figure
+_BLOCK_BYTES = 512 * 2**10  #: target size of one [K, N, B] array of a block (see default_block_size)
+_TORCH_BLOCK_SIZE = 25  #: default networks per block of the torch back end
 
 
 def rank_within_cost_range(ranks, cost, full_cost: float, silent_cost: float,
                            tolerance: float = COST_TOLERANCE) -> int | None:
-    """Smallest rank whose cost is back within ``tolerance`` of the range between silent and full-rank cost.
+    """Smallest rank from which the cost stays within ``tolerance`` of the range between silent and full-rank cost.
 
     The scale of the cost is the distance between the silent network's cost
     (W = 0: the network does nothing with its recurrence) and the full-rank
-    cost; a rank qualifies when its cost is at most ``full + tolerance *
+    cost; a rank is back when its cost is at most ``full + tolerance *
     |silent - full|``, i.e. it has recovered ``1 - tolerance`` of what the
-    recurrence contributes. Unlike a ratio to the full-rank cost, this does
+    recurrence contributes, and the answer is the rank from which every
+    larger rank of the sweep is back too (a curve that dips early and rises
+    again is not back yet). Unlike a ratio to the full-rank cost, this does
     not break down when the full-rank cost is near zero, and noise in the
     cost matters only relative to the whole range. The headline rule of
     opdims (``'range'`` of :data:`RANK_RULES`).
@@ -71,19 +75,22 @@ def rank_within_cost_range(ranks, cost, full_cost: float, silent_cost: float,
     Returns
     -------
     int or None
-        The rank, or ``None`` if no rank of the sweep qualifies.
+        The rank, or ``None`` if the last rank of the sweep is not back.
 
     Examples
     --------
-    >>> rank_within_cost_range([1, 2, 3], [0.9, 0.05, 1e-30], 1e-30, 1.0)
+    >>> rank_within_cost_range([1, 2, 3, 4], [0.9, 0.05, 0.5, 1e-30], 1e-30, 1.0)
+    4
+    >>> rank_within_cost_range([1, 2, 3, 4], [0.9, 0.05, 0.08, 1e-30], 1e-30, 1.0)
     2
     """
     ranks = np.asarray(ranks).reshape(-1)
     limit = float(full_cost) + tolerance * abs(float(silent_cost) - float(full_cost))
-    within = np.flatnonzero(np.asarray(cost, dtype=np.float64) <= limit)
-    return int(ranks[within[0]]) if within.size else None
-_BLOCK_BYTES = 512 * 2**10  #: target size of one [K, N, B] array of a block (see default_block_size)
-_TORCH_BLOCK_SIZE = 25  #: default networks per block of the torch back end
+    above = np.flatnonzero(~(np.asarray(cost, dtype=np.float64) <= limit))
+    if not above.size:
+        return int(ranks[0])
+    back = above[-1] + 1
+    return int(ranks[back]) if back < ranks.size else None
 
 
 def rank_within_full_cost(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANCE) -> int | None:
@@ -223,14 +230,14 @@ def rank_rule_text(rule: str = DEFAULT_RANK_RULE, tolerance: float = COST_TOLERA
 
     Examples
     --------
-    >>> print(rank_rule_text())
-    smallest rank whose cost is within 10% of the range from the full-rank cost to the silent network's (W = 0)
+    >>> print(rank_rule_text("ratio"))
+    smallest rank whose cost is <= 1.1 x the full-rank cost
     """
     check_rank_rule(rule)
     cost = "mean cost" if mean else "cost"
     if rule == "range":
-        return (f"smallest rank whose {cost} is within {100 * tolerance:g}% of the range from the full-rank cost "
-                "to the silent network's (W = 0)")
+        return (f"smallest rank from which the {cost} stays within {100 * tolerance:g}% of the range from the "
+                "full-rank cost to the silent network's (W = 0)")
     if rule == "ratio":
         return f"smallest rank whose {cost} is <= {1 + tolerance:g} x the full-rank cost"
     return f"rank from which the {cost} stays within {100 * tolerance:g}% of its range above the full-rank cost"
