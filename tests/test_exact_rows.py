@@ -533,3 +533,22 @@ def test_kernels_run_with_single_threaded_blas(small_net):
         best_row_dimension(small_net, location, np.eye(small_net.n_units)[:, :2])
         exact_row_dimensions(small_net, location, threads=2)
     assert len(seen) >= 3 and max(seen) == 1, seen
+
+
+def _peak_bytes(net, n_loc):
+    locations = np.random.default_rng(n_loc).standard_normal((n_loc, net.n_units)) * 1.5
+    tracemalloc.start()
+    try:
+        exact_row_dimensions(net, locations, n_dims=3, threads=1)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_grows_linearly_with_the_number_of_locations():
+    """Issue 18, defect 5: each location kept a copy of its whole group's directions, memory
+    grew with the square of the locations (250 / 1000 locations: 7.1 / 99.7 MB, x14)."""
+    net = random_network(12, seed=3)
+    small, large = _peak_bytes(net, 250), _peak_bytes(net, 1000)
+    assert large < 6 * small, f"4x the locations took {large / small:.1f}x the memory ({small / 1e6:.1f} MB -> " \
+                              f"{large / 1e6:.1f} MB)"

@@ -3,7 +3,6 @@ tensors), PsychRNN's saved weights, neurogym tasks, and fixed points as sampling
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import types
 
@@ -19,7 +18,6 @@ from opdims.core.simulate import simulate
 
 torch = pytest.importorskip("torch")
 
-HAS_CELLS = importlib.util.find_spec("opdims.core.cells") is not None
 
 
 def model(kind="rnn", n_in=3, n=8, n_out=2, seed=0):
@@ -75,14 +73,6 @@ def test_gated_modules_are_found_with_their_tensors(kind, layout, tmp_path, monk
     got_kind, tensors = io.from_torch(rnn, readout)
     assert got_kind == kind and set(tensors) == set(expected)
     np.testing.assert_array_equal(tensors["weight_hh"], rnn.weight_hh_l0.detach().double().numpy())
-
-
-@pytest.mark.skipif(HAS_CELLS, reason="opdims.core.cells is there: gated networks load")
-def test_without_the_cells_a_gated_module_is_one_clear_line(tmp_path, capsys):
-    rnn, readout = model("gru")
-    torch.save({"rnn": rnn.state_dict(), "readout": readout.state_dict()}, tmp_path / "gru.pt")
-    with pytest.raises(OpdimsError, match=r"^gated cells: .*gru.pt: rnn is an nn.GRU; .*need opdims.core.cells"):
-        io.load_network(tmp_path / "gru.pt")
 
 
 def test_several_modules_name_them_and_module_chooses(tmp_path):

@@ -218,8 +218,12 @@ def test_a_failing_write_leaves_no_file_behind(tmp_path, monkeypatch, version):
             handle.write(b"MATLAB half")
         raise OSError("disk full")
 
+    def fail_in_a_variable(group, name, value):
+        group.create_dataset("half", data=np.ones(10))
+        raise OSError("disk full")
+
     if version == "7.3":
-        monkeypatch.setattr(matfile, "_write_v73", fail_midway)
+        monkeypatch.setattr(matfile, "_write_h5_value", fail_in_a_variable)
     else:
         monkeypatch.setattr(matfile.scipy.io, "savemat", fail_midway)
     with pytest.raises(OSError, match="disk full"):

@@ -65,6 +65,8 @@ def test_a_given_initial_hidden_state_and_no_biases():
 
 
 @pytest.mark.parametrize("module, message", [
+    (lambda: torch.nn.GRU(3, 4, num_layers=2), "one layer"),
+    (lambda: torch.nn.LSTM(3, 4, proj_size=2), "projections"),
     (lambda: torch.nn.RNN(3, 4, num_layers=2), "one layer"),
     (lambda: torch.nn.RNN(3, 4, bidirectional=True), "unidirectional"),
 ])

@@ -18,15 +18,15 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..core.backend import blas_threads, check_threads
+from ..core.backend import check_threads
 from ..core.errors import FileFormatError
 from ..core.network import Network
 from ..core.validation import check_task, select_ids
 from ..dims.network_analysis import NetworkAnalysis
-from ..io import AnalysisStore, list_networks, load_network, sha256_of_file
+from ..io import AnalysisStore, check_output_folder, list_networks, load_network, sha256_of_file
 from ..version import __version__
 from .chain import AnalysisOptions, analyse_network
-from .executor import make_executor, threads_per_job
+from .executor import CONNECT_TIMEOUT, make_executor, threads_per_job
 
 __all__ = ["AnalysisJob", "analyse_job", "batch_jobs", "run_batch"]
 
@@ -46,7 +46,8 @@ class AnalysisJob:
     options : AnalysisOptions
         How to analyse it.
     threads : int
-        Threads the job uses (BLAS and opdims' own).
+        opdims' worker threads of the job (its BLAS runs on one thread, see
+        :func:`opdims.analyse_network`).
     provenance : dict
         Extra provenance (the weights file and its sha256).
     """
@@ -83,9 +84,8 @@ def analyse_job(job: AnalysisJob) -> NetworkAnalysis:
     NetworkAnalysis
         Its results.
     """
-    with blas_threads(job.threads):
-        return analyse_network(job.network, job.task, job.options, net_id=job.net_id, threads=job.threads,
-                               provenance=job.provenance)
+    return analyse_network(job.network, job.task, job.options, net_id=job.net_id, threads=job.threads,
+                           provenance=job.provenance)
 
 
 def batch_jobs(weights: dict, net_ids=None, options: AnalysisOptions | None = None, *,
@@ -136,7 +136,7 @@ def batch_jobs(weights: dict, net_ids=None, options: AnalysisOptions | None = No
 
 def run_batch(jobs, store: AnalysisStore | None = None, *, workers: int = 1, scheduler: str | None = None,
               dask_local: int | None = None, recompute: bool = False, progress: bool = True,
-              on_result=None) -> list[NetworkAnalysis]:
+              on_result=None, connect_timeout: float = CONNECT_TIMEOUT) -> list[NetworkAnalysis]:
     """Run ``jobs`` on one executor; store each result as it finishes.
 
     Parameters
@@ -158,6 +158,8 @@ def run_batch(jobs, store: AnalysisStore | None = None, *, workers: int = 1, sch
         A progress bar over networks.
     on_result : callable, optional
         Called with each job and its result as it finishes.
+    connect_timeout : float, optional
+        Seconds a Dask scheduler has to answer (default 10).
 
     Returns
     -------
@@ -175,6 +177,9 @@ def run_batch(jobs, store: AnalysisStore | None = None, *, workers: int = 1, sch
     """
     jobs = list(jobs)
     results: list = [None] * len(jobs)
+    if store is not None:  # every folder it will write, checked before any work
+        for task in dict.fromkeys(job.task for job in jobs):
+            check_output_folder(store.folder / task, "output folder")
     todo = []
     if store is not None:
         for job in jobs:  # before any work: files there that are not our results are never touched
@@ -190,12 +195,12 @@ def run_batch(jobs, store: AnalysisStore | None = None, *, workers: int = 1, sch
         else:
             todo.append(i)
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="networks", unit="net", disable=not progress)
-    with bar, make_executor(workers, scheduler=scheduler, dask_local=dask_local,
-                            threads=threads_per_job(workers)) as executor:
+    with bar, make_executor(workers, scheduler=scheduler, dask_local=dask_local, threads=threads_per_job(workers),
+                            connect_timeout=connect_timeout) as executor:
         futures = {executor.submit(analyse_job, jobs[i]): i for i in todo}
         for future in executor.as_completed(futures):
             i = futures[future]
-            results[i] = future.result()
+            results[i] = executor.result(future)
             if store is not None:
                 store.save(results[i])
             if on_result is not None:

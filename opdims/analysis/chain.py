@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..core.backend import check_backend, check_threads
+from ..core.backend import check_backend, check_memory, check_threads, single_threaded
+from ..core.cells import is_gated
 from ..core.metrics import principal_components
 from ..core.network import Network
 from ..core.random import RandomStream
@@ -51,6 +52,7 @@ from ..core.validation import (
     check_row_method,
     check_seed,
 )
+from ..dims.generic import generic_local_dimensions
 from ..dims.global_dims import global_operative_dimensions
 from ..dims.high_variance import HighVarianceDimensions, high_variance_dimensions
 from ..dims.local_dims import local_column_dimensions, local_row_dimensions
@@ -66,6 +68,7 @@ __all__ = [
     "analyse_network",
     "check_local_dimensions_of",
     "location_summary",
+    "memory_estimate",
     "random_location_seed",
 ]
 
@@ -106,7 +109,8 @@ class AnalysisOptions:
         Also compute the baseline, the high-variance dimensions (the original
         s1: W's SVD, the activity's principal components, and the rank sweep
         over W's top-k left singular vectors on the sweep's trials and noise);
-        default on, turn it off for big networks (one more sweep).
+        default on, turn it off for big networks (one more sweep). Not
+        computed for gated cells (GRU, LSTM).
     backend, device : str or None
         Back end of the sweep (``'numpy'`` or ``'torch'``) and torch device.
     """
@@ -224,8 +228,9 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
     """Local operative dimensions of ``dim_type`` at ``locations [L, N]``.
 
     Columns in closed form; rows exactly or, with ``row_method='fminunc'``,
-    by the original's optimiser. For rows, the run's stream draws in the
-    original's order: before each location it is reseeded with ``seed_run``
+    by the original's optimiser. A gated cell (GRU, LSTM) takes the generic
+    solver (:func:`opdims.dims.generic.generic_local_dimensions`) for both
+    types. For rows, the run's stream draws in the original's order: before each location it is reseeded with ``seed_run``
     and one step of noise (``randn(N, 1)``) is drawn for the relaxation run;
     the reference optimiser's random starts follow.
 
@@ -252,6 +257,8 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
         The dimensions.
     """
     # dim_type and row_method come checked from AnalysisOptions (the one door)
+    if is_gated(net):
+        return generic_local_dimensions(net, locations, dim_type, progress=progress)
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
     locations = check_locations(net, locations).reshape(-1, net.n_units)
@@ -340,6 +347,37 @@ def _props(task: str, trials: TaskData | None, opts: AnalysisOptions) -> Samplin
                                      trials.n_steps, every=opts.every, times=opts.times, name=task)
 
 
+def memory_estimate(net: Network, trials: TaskData) -> float:
+    """Bytes the chain needs for a forward pass and sweep on ``trials`` (an estimate, measured to ~10%).
+
+    States, noise and work arrays of every trial and step: about
+    ``8 (3 N + 4 (n_in + n_out))`` bytes per trial and step.
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    trials : TaskData
+        The trials.
+
+    Returns
+    -------
+    float
+        The estimate in bytes.
+
+    Examples
+    --------
+    >>> import numpy as np, opdims
+    >>> net = opdims.io.load_network(opdims.default_weights("swg"))  # 100 units, 1 input, 1 output
+    >>> trials = opdims.trials_from_arrays(np.zeros((2, 10, 1)), np.zeros((2, 10, 1)), [0, 1])
+    >>> memory_estimate(net, trials)
+    49280.0
+    """
+    per_step = 8.0 * (3 * net.n_units + 4 * (net.n_inputs + net.n_outputs))
+    return per_step * trials.n_trials * trials.n_steps
+
+
+@single_threaded  # one BLAS thread: the parallelism is opdims' own worker threads (see opdims.core.backend)
 def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None = None, *, net_id: int = 1,
                     trials: TaskData | None = None, sweep_trials: TaskData | None = None, locations=None,
                     local_dims: dict | None = None, stream: RandomStream | None = None,
@@ -352,8 +390,8 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
 
     Parameters
     ----------
-    network : opdims.Network or path
-        The network, or a weights file (with ``net_id``).
+    network : opdims.Network or GatedNetwork or path
+        The network (a GRU or LSTM too, see docs/gated_cells.md), or a weights file (with ``net_id``).
     task : str, optional
         ``'ctxt'`` or ``'swg'`` (the original's trials and locations), or the
         name of a user's task (then give ``trials``).
@@ -377,7 +415,9 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
     stream : RandomStream, optional
         The paper tasks' stream (default: MATLAB twister seeded as the scripts).
     threads : int, optional
-        CPU threads (default: all usable cores).
+        opdims' worker threads over blocks of ranks, pieces of trials and
+        locations (default: all usable cores). BLAS runs on one thread
+        throughout, whatever ``threads``; the numbers do not depend on it.
     progress : bool, optional
         Progress bars.
     provenance : dict, optional
@@ -420,6 +460,12 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
     props = _props(task, trials, opts) if (locations is None or opts.random_control or opts.pcs) else None
     if opts.subset != "all":
         select_locations(opts.subset, props, props.n_locations if props is not None else 0)
+    if trials is not None or sweep_trials is not None:
+        given = load_network_argument(network, net_id)[0]
+        check_memory(max(memory_estimate(given, t) for t in (trials, sweep_trials) if t is not None),
+                     f"trials of {max(t.n_trials for t in (trials, sweep_trials) if t is not None)} x "
+                     f"{max(t.n_steps for t in (trials, sweep_trials) if t is not None)} steps for "
+                     f"{given.n_units} units", "use fewer or shorter trials")
     location_run, sweep_run = _runs(network, task, net_id, trials, sweep_trials, opts, stream, need_locations)
     net = (location_run or sweep_run).net if (location_run or sweep_run) else load_network_argument(network, net_id)[0]
     if sweep_run is not None:
@@ -476,7 +522,9 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
                 full_cost = sweep.full_cost
             results[dim_type, kind] = DimensionResult(dim_type, kind, local, basis, singular_values, sweep)
     high_variance = None
-    if opts.high_variance and sweep_run is not None:
+    if is_gated(net):
+        pass  # the paper's baseline is W's SVD of a vanilla RNN; a gated cell's W stacks its gates' blocks
+    elif opts.high_variance and sweep_run is not None:
         high_variance = high_variance_dimensions(sweep_run.net, **sweep_kwargs)
         high_variance.sweep.silent_cost = silent_cost
         full_cost = high_variance.sweep.full_cost

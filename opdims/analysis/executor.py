@@ -16,20 +16,64 @@ so its numbers do not depend on the back end that ran it.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
+import ctypes
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
 from multiprocessing import get_context
 
 from ..core.backend import THREADS_ENV, usable_cores
-from ..core.errors import MissingDependencyError
-from ..core.validation import ValidationError, check_positive_int
+from ..core.errors import ClusterError, MissingDependencyError
+from ..core.signals import interrupts_held_back
+from ..core.validation import ValidationError, check_positive_int, check_positive_seconds
 
-__all__ = ["DaskExecutor", "LocalExecutor", "make_executor", "threads_per_job"]
+__all__ = ["CONNECT_TIMEOUT", "DaskExecutor", "LocalExecutor", "make_executor", "threads_per_job"]
+
+CONNECT_TIMEOUT = 10.0  #: seconds a Dask scheduler has to answer before a run gives up on it
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_TRACKER_QUIET = "ignore:resource_tracker:UserWarning"
 
 
-def _start_worker(threads: int) -> None:
-    """Worker process set-up: its simulations and BLAS use ``threads`` threads by default."""
-    import os
+def _end_with_parent(parent: int) -> None:
+    """Make this (worker) process end when its parent does, however the parent ends.
 
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a
+    daemon thread polls the parent's id. Otherwise a killed parent leaves its workers (and the
+    multiprocessing resource tracker they keep alive) running, holding the caller's pipes open.
+    ``parent`` is the parent's process id, as the parent saw it (it may have died before this runs).
+    """
+    if os.getppid() != parent:
+        os._exit(1)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the request
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="opdims-parent-watch", daemon=True).start()
+
+
+def _start_worker(threads: int, parent: int) -> None:
+    """Worker process set-up: its simulations and BLAS use ``threads`` threads by default; it ends with its
+    parent; SIGINT is left to the parent (a Ctrl-C reaches the whole process group)."""
+    _end_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ[THREADS_ENV] = str(threads)
 
 
@@ -76,7 +120,7 @@ class LocalExecutor:
         if self.workers > 1:
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 self.workers, mp_context=get_context("spawn"), initializer=_start_worker,
-                initargs=(threads or 1,))
+                initargs=(threads or 1, os.getpid()))
 
     def submit(self, fn, *args):
         """Submit ``fn(*args)``.
@@ -95,7 +139,23 @@ class LocalExecutor:
         """
         if self._pool is None:
             return _Done(fn, args)
-        return self._pool.submit(fn, *args)
+        with interrupts_held_back(children=True):  # submitting starts the workers: not cut in half
+            return self._pool.submit(fn, *args)
+
+    def result(self, future):
+        """The result of a finished job.
+
+        Parameters
+        ----------
+        future : concurrent.futures.Future
+            From :meth:`as_completed`.
+
+        Returns
+        -------
+        object
+            The job's result.
+        """
+        return future.result()
 
     def as_completed(self, futures):
         """Yield the futures as their jobs finish.
@@ -125,11 +185,30 @@ class LocalExecutor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def terminate(self) -> None:
+        """Stop the worker processes now, running jobs included (after an error, Ctrl-C or SIGTERM)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
+        pool.shutdown(wait=True, cancel_futures=True)
+
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            self.close()
+        else:
+            self.terminate()
 
 
 class DaskExecutor:
@@ -141,28 +220,49 @@ class DaskExecutor:
         Address of a running scheduler (``tcp://host:8786``).
     n_local : int, optional
         Start a ``LocalCluster`` of this many worker processes (one thread each) instead.
+    connect_timeout : float, optional
+        Seconds the scheduler has to answer (default :data:`CONNECT_TIMEOUT`): an address where
+        nothing answers, or something that is not a Dask scheduler, is one clear error after at most
+        this long.
 
     Raises
     ------
     ImportError
         If ``distributed`` is not installed.
     ValueError
-        Unless exactly one of ``scheduler`` and ``n_local`` is given.
+        Unless exactly one of ``scheduler`` and ``n_local`` is given, or for an address that is none.
+    ConnectionError
+        If no Dask scheduler answers at ``scheduler`` within ``connect_timeout``.
     """
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, n_local: int | None = None):
+    def __init__(self, scheduler: str | None = None, n_local: int | None = None,
+                 connect_timeout: float = CONNECT_TIMEOUT):
         if (scheduler is None) == (n_local is None):
             raise ValidationError("DaskExecutor: give scheduler='tcp://host:port' or n_local=N")
+        self.connect_timeout = check_positive_seconds(connect_timeout, "connect_timeout")
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
             raise MissingDependencyError("the Dask back end needs dask.distributed: "
                                          "pip install 'opdims[dask]'") from exc
-        self.cluster = None
+        self.cluster = self.client = None
+        self.address = scheduler
+        # a lost scheduler or an interruption is reported once, as one line: not also as Dask's logged warnings
+        # and tracebacks (a job's own error still reaches the caller through result())
+        self._log_levels = {}
+        for name in ("distributed", "distributed.client", "distributed.core", "distributed.comm",
+                     "distributed.nanny", "distributed.worker"):
+            self._log_levels[name] = logging.getLogger(name).level
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         if scheduler is not None:
-            self.client = Client(scheduler, timeout="30s")
+            _check_scheduler(scheduler, self.connect_timeout)
+            try:
+                self.client = Client(scheduler, timeout=f"{self.connect_timeout}s")
+            except (OSError, TimeoutError) as exc:
+                raise ClusterError(f"--scheduler {scheduler}: cannot connect a client within "
+                                   f"{self.connect_timeout:g} s ({exc or type(exc).__name__})") from None
         else:
             n_local = check_positive_int(n_local, "dask_local", "worker processes")
             import dask
@@ -172,10 +272,23 @@ class DaskExecutor:
             # faults at each step). The BLAS limits stay; the trim setting is left out.
             environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
                        if k != "MALLOC_TRIM_THRESHOLD_"}
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-                self.cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
-                                            dashboard_address=None)
-            self.client = Client(self.cluster)
+            environ["DASK_LOGGING__DISTRIBUTED"] = "error"  # the workers' warnings when they are stopped
+            environ["PYTHONWARNINGS"] = "ignore::UserWarning:distributed.node"  # a busy default port
+            # Workers stopped while busy leave a semaphore for multiprocessing's resource tracker, which removes
+            # it and warns at exit; the tracker takes its warning filters from this process's -W options.
+            if _TRACKER_QUIET not in sys.warnoptions:
+                sys.warnoptions.append(_TRACKER_QUIET)
+            try:  # a Ctrl-C or SIGTERM while the cluster starts would leave it half-started (and a traceback)
+                with interrupts_held_back(children=True), warnings.catch_warnings(), \
+                        dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+                    warnings.simplefilter("ignore", UserWarning)  # e.g. a busy default port another run holds
+                    self.cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
+                                                dashboard_address=None, preload=[__name__])
+                    self.client = Client(self.cluster)
+            except BaseException:
+                self.close()
+                raise
+            self.address = self.cluster.scheduler_address
 
     def submit(self, fn, *args):
         """Submit ``fn(*args)`` to the cluster.
@@ -209,19 +322,112 @@ class DaskExecutor:
         """
         from distributed import as_completed
 
-        yield from as_completed(list(futures))
+        try:
+            yield from as_completed(list(futures))
+        except (OSError, TimeoutError, concurrent.futures.CancelledError) as exc:
+            raise ClusterError(f"the Dask scheduler {self.address} stopped answering while the jobs ran "
+                               f"({type(exc).__name__}: {_first_sentence(exc)}); finished results are kept, run "
+                               "again to resume") from None
+
+    def result(self, future):
+        """The result of a finished job; a scheduler that went away is one clear error.
+
+        Parameters
+        ----------
+        future : distributed.Future
+            From :meth:`as_completed`.
+
+        Returns
+        -------
+        object
+            The job's result.
+
+        Raises
+        ------
+        ConnectionError
+            If the scheduler stopped answering.
+        """
+        try:
+            return future.result()
+        except (OSError, TimeoutError, concurrent.futures.CancelledError) as exc:
+            if self.client is not None and self.client.status == "running":
+                raise
+            raise ClusterError(f"the Dask scheduler {self.address} stopped answering while the jobs ran "
+                               f"({type(exc).__name__}: {_first_sentence(exc)}); finished results are kept, run "
+                               "again to resume") from None
 
     def close(self) -> None:
         """Disconnect (and stop a local cluster)."""
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        with interrupts_held_back():
+            for part in (self.client, self.cluster):
+                if part is not None:
+                    try:
+                        part.close()
+                    except (OSError, TimeoutError, RuntimeError, AssertionError):  # already gone
+                        pass
+            self.client = self.cluster = None
+        for name, level in getattr(self, "_log_levels", {}).items():
+            logging.getLogger(name).setLevel(level)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _first_sentence(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text.split(". ")[0][:200]
+
+
+def dask_setup(worker) -> None:
+    """Set up a worker process of opdims' Dask ``LocalCluster`` (Dask calls it: the module is a preload).
+
+    A Ctrl-C at the terminal reaches every process of the group: the
+    workers leave it to opdims, which stops the cluster, instead of each
+    printing a traceback.
+
+    Parameters
+    ----------
+    worker : distributed.Worker
+        The worker (unused).
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+async def _identity(address: str, timeout: float) -> dict:
+    from distributed.comm import connect
+
+    comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+    try:
+        await asyncio.wait_for(comm.write({"op": "identity", "reply": True}), timeout)
+        return await asyncio.wait_for(comm.read(), timeout)
+    finally:
+        comm.abort()
+
+
+def _check_scheduler(address: str, timeout: float) -> None:
+    """Ask ``address`` who it is, within ``timeout`` seconds: a Dask scheduler, or one clear error."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own event loop, whatever the caller runs
+        try:
+            reply = pool.submit(asyncio.run, _identity(address, timeout)).result()
+        except ValueError as exc:
+            raise ValidationError(f"--scheduler {address!r}: not an address ({exc}); expected "
+                                  "tcp://HOST:PORT") from None
+        except (asyncio.TimeoutError, TimeoutError):
+            raise ClusterError(f"--scheduler {address}: no Dask scheduler answered within {timeout:g} s (tried: "
+                               "connect and ask for its identity); check the address, or allow longer with "
+                               "--connect-timeout") from None
+        except OSError as exc:
+            raise ClusterError(f"--scheduler {address}: cannot connect within {timeout:g} s ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - the service answered, but not as Dask does
+            raise ClusterError(f"--scheduler {address}: not a Dask scheduler (its answer: {type(exc).__name__}: "
+                               f"{str(exc)[:200]})") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        what = reply.get("type") if isinstance(reply, dict) else type(reply).__name__
+        raise ClusterError(f"--scheduler {address}: not a Dask scheduler (it answered as {what!r})")
 
 
 def threads_per_job(workers: int = 1, *, scheduler: str | None = None, dask_local: int | None = None) -> int:
@@ -252,7 +458,7 @@ def threads_per_job(workers: int = 1, *, scheduler: str | None = None, dask_loca
 
 
 def make_executor(workers: int = 1, *, scheduler: str | None = None, dask_local: int | None = None,
-                  threads: int | None = None):
+                  threads: int | None = None, connect_timeout: float = CONNECT_TIMEOUT):
     """The executor for the options a command takes.
 
     Parameters
@@ -265,6 +471,8 @@ def make_executor(workers: int = 1, *, scheduler: str | None = None, dask_local:
         Run on a Dask ``LocalCluster`` of this many workers.
     threads : int, optional
         Default threads of a local worker process.
+    connect_timeout : float, optional
+        Seconds a Dask scheduler has to answer (default :data:`CONNECT_TIMEOUT`).
 
     Returns
     -------
@@ -281,5 +489,5 @@ def make_executor(workers: int = 1, *, scheduler: str | None = None, dask_local:
     if scheduler is not None or dask_local is not None:
         if workers != 1:
             raise ValidationError("workers: the number of local processes; with Dask the cluster's workers run the jobs")
-        return DaskExecutor(scheduler=scheduler, n_local=dask_local)
+        return DaskExecutor(scheduler=scheduler, n_local=dask_local, connect_timeout=connect_timeout)
     return LocalExecutor(workers, threads)

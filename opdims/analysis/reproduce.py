@@ -44,7 +44,7 @@ from ..dims.sweeps import (
 from ..io import AnalysisStore, list_networks
 from .batch import batch_jobs, run_batch
 from .chain import AnalysisOptions
-from .executor import threads_per_job
+from .executor import CONNECT_TIMEOUT, threads_per_job
 
 __all__ = [
     "BAND_NAMES",
@@ -546,7 +546,7 @@ def figure_operative_vs_high_variance(summary: Summary, dim_types=DIM_TYPES, ban
 
 def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler: str | None = None,
               dask_local: int | None = None, threads: int | None = None, recompute: bool = False,
-              progress: bool = True, band: str = "mean") -> Summary:
+              progress: bool = True, connect_timeout: float = CONNECT_TIMEOUT, band: str = "mean") -> Summary:
     """Compute (or resume) every network of ``sets``, then summarise.
 
     Parameters
@@ -569,6 +569,8 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         Recompute finished networks.
     progress : bool, optional
         A progress bar.
+    connect_timeout : float, optional
+        Seconds a Dask scheduler has to answer (default 10).
     band : str, optional
         The summary's band: ``'mean'`` (default, MATLAB's ``mad``, the paper's) or ``'median'`` absolute
         deviation.
@@ -588,6 +590,6 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
     jobs = batch_jobs({nets.task: nets.path for nets in sets}, {nets.task: nets.net_ids for nets in sets}, options,
                       threads=threads)
     results = run_batch(jobs, store, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                        recompute=recompute, progress=progress)
+                        recompute=recompute, progress=progress, connect_timeout=connect_timeout)
     analyses = {(job.task, job.net_id): res for job, res in zip(jobs, results)}
     return summarise(sets, dim_types, analyses, band)

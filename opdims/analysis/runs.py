@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import io
+from ..core.cells import GatedNetwork, is_gated
 from ..core.network import Network
 from ..core.random import MatlabTwisterStream, NumpyStream, RandomStream, as_stream
 from ..core.simulate import draw_noise
@@ -212,7 +213,7 @@ def load_network_argument(network, net_id: int = 1) -> tuple[Network, str]:
     FileNotFoundError
         If the file does not exist.
     """
-    if isinstance(network, Network):
+    if isinstance(network, (Network, GatedNetwork)):
         return network, network.source or "<in-memory network>"
     path = Path(network)
     return io.load_network(path, net_id), str(path)
@@ -279,7 +280,9 @@ def prepare_run(analysis: str, network, task: str, *, net_id: int = 1, net_noise
     meaning = "trials per context and coherency" if task == "ctxt" else "trials in total"
     n_trials = check_positive_int(n_trials, "n_trials", meaning)
     stream = MatlabTwisterStream(seed_input) if stream is None else as_stream(stream)
-    if not net_noise:
+    if is_gated(net):  # PyTorch's cells have no internal noise
+        net_noise = False
+    elif not net_noise:
         net = replace(net, noise_sigma=0.0)
     reseed(stream, seed_input)
     trials = _trials(task, n_trials, input_noise, stream)
@@ -332,7 +335,9 @@ def prepare_trials_run(analysis: str, network, trials: TaskData, *, net_id: int 
     if int(np.max(trials.condition_ids)) > net.n_contexts:
         raise ValidationError(f"{where}: the trials start from initial state {int(np.max(trials.condition_ids))}, "
                               f"but x0 has {net.n_contexts} column(s)")
-    if not net_noise:
+    if is_gated(net):  # PyTorch's cells have no internal noise
+        net_noise = False
+    elif not net_noise:
         net = replace(net, noise_sigma=0.0)
     settings = RunSettings(analysis, trials.task, source, net_id, bool(net_noise), False, int(seed_run), 0,
                            trials.n_trials, "NumpyStream")

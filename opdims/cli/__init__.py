@@ -13,9 +13,12 @@ import argparse
 import importlib
 import pkgutil
 import re
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 
-from ..core.errors import OpdimsError
+from ..core.errors import OpdimsError, Terminated
 from ..version import __version__
 
 
@@ -77,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 success, 1 an error in the input, 2 bad usage, 130 interrupted.
+        The exit code: 0 success, 1 an error in the input, 2 bad usage, 130 interrupted (Ctrl-C), 143
+        terminated (SIGTERM).
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -85,15 +89,37 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
-    except KeyboardInterrupt:
-        print(f"opdims {args.command}: interrupted; nothing was left half-written"
-              + ("; run the same command again to resume" if args.command in ("batch", "reproduce", "train")
-                 else ""), file=sys.stderr)
-        return 130
+        with _sigterm_raises():
+            return int(args.func(args) or 0)
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        print(f"opdims {args.command}: {'terminated (SIGTERM)' if terminated else 'interrupted'}; nothing was left "
+              "half-written" + ("; run the same command again to resume" if args.command in RESUMABLE else ""),
+              file=sys.stderr)
+        return 143 if terminated else 130
     except OpdimsError as exc:
         print(f"opdims {args.command}: error: {as_flags(str(exc), parser, args.command)}", file=sys.stderr)
         return 1
+
+
+RESUMABLE = ("batch", "reproduce", "train")  #: commands whose rerun resumes where an interrupted run stopped
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_raises():
+    """SIGTERM raises :class:`Terminated` meanwhile (main thread only), so outputs and workers are cleaned up."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def as_flags(message: str, parser: argparse.ArgumentParser, command: str) -> str:

@@ -7,8 +7,9 @@ import time
 from pathlib import Path
 
 from .. import io
-from ..analysis.chain import AnalysisOptions, analyse_network
+from ..analysis.chain import AnalysisOptions, analyse_network, memory_estimate
 from ..analysis.runs import SEED_RUN
+from ..core.backend import check_memory
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
 from ..core.sampling import as_locations
@@ -175,6 +176,10 @@ def run(args) -> int:
         with io.named_by("--sweep-trials", args.sweep_trials):
             sweep_trials = io.load_trials(io.existing_file(args.sweep_trials, "--sweep-trials"),
                                           n_contexts=net.n_contexts)
+    for option, path, given in (("--trials", args.trials, trials), ("--sweep-trials", args.sweep_trials, sweep_trials)):
+        if given is not None:  # before any work: what cannot fit is refused with the estimate
+            check_memory(memory_estimate(net, given), f"{option} {path} ({given.n_trials} trials x {given.n_steps} "
+                         f"steps, {net.n_units} units)", "use fewer or shorter trials")
     locations = None
     if args.locations is not None:
         with io.named_by("--locations", args.locations):
@@ -204,15 +209,16 @@ def run(args) -> int:
         drawn["ranks"] = plotting.figure_network_analysis(analysis, args.tolerance, args.rank_rule)
         if analysis.condition_averages is not None and analysis.activity_pcs is not None:
             drawn["locations"] = plotting.figure_analysis_locations(analysis)
-    written = [io.save_analysis(paths["analysis"], analysis, overwrite=args.force),
-               io.save_mat(paths["matlab"], io.analysis_variables(analysis), overwrite=args.force)]
-    with io.atomic_output(paths["summary"], overwrite=args.force) as temporary:
-        Path(temporary).write_text(report)
-    written.append(paths["summary"])
-    for key, fig in drawn.items():
-        with io.atomic_output(paths[key], overwrite=args.force) as temporary:
-            fig.savefig(temporary, format="png", dpi=110)
-        written.append(paths[key])
+    keys = ["analysis", "matlab", "summary", *drawn]
+    written = [paths[key] for key in keys]
+    # all outputs appear together or none does: an interrupted write phase leaves nothing a rerun refuses
+    with io.atomic_outputs(written, overwrite=args.force) as temporaries:
+        part = dict(zip(keys, temporaries))
+        io.save_analysis(part["analysis"], analysis)
+        io.save_mat(part["matlab"], io.analysis_variables(analysis))
+        part["summary"].write_text(report)
+        for key, fig in drawn.items():
+            fig.savefig(part[key], format="png", dpi=110)
     print(table)
     print(f"done in {time.perf_counter() - started:.1f} s; written:")
     for path in written:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from ..analysis.batch import batch_jobs, run_batch
 from ..analysis.chain import AnalysisOptions
-from ..analysis.executor import threads_per_job
+from ..analysis.executor import CONNECT_TIMEOUT, threads_per_job
 from ..core.errors import ValidationError
-from ..core.validation import parse_id_ranges
+from ..core.validation import check_positive_seconds, parse_id_ranges
 from ..data.sources import ENV_VAR, resolve_weights
 from ..dims.sweeps import rank_rule_text
 from ..io import AnalysisStore, check_output_folder
@@ -45,7 +45,7 @@ def parse_net_ids(text: str, option: str = "--nets") -> list[int]:
 
 
 def add_executor_options(parser) -> None:
-    """``--workers``, ``--scheduler``, ``--dask-local``, ``--threads``: where the networks run.
+    """``--workers``, ``--scheduler``, ``--dask-local``, ``--threads``, ``--connect-timeout``: where the networks run.
 
     Parameters
     ----------
@@ -62,6 +62,9 @@ def add_executor_options(parser) -> None:
                             "(needs pip install 'opdims[dask]'; see docs/cluster.md)")
     group.add_argument("--dask-local", type=int, metavar="N", default=None,
                        help="run on a Dask LocalCluster of N worker processes on this machine")
+    group.add_argument("--connect-timeout", type=float, metavar="SECONDS", default=CONNECT_TIMEOUT,
+                       help="seconds the --scheduler has to answer before the run gives up on it "
+                            "(default %(default)g)")
 
 
 def executor_settings(args) -> dict:
@@ -75,7 +78,7 @@ def executor_settings(args) -> dict:
     Returns
     -------
     dict
-        ``workers``, ``scheduler``, ``dask_local``, and the ``threads`` per job.
+        ``workers``, ``scheduler``, ``dask_local``, ``connect_timeout``, and the ``threads`` per job.
     """
     if args.workers < 1:
         raise ValidationError(f"--workers: expected a positive number of processes, got {args.workers}")
@@ -89,7 +92,8 @@ def executor_settings(args) -> dict:
         raise ValidationError(f"--threads: expected a positive number, got {args.threads}")
     threads = args.threads if args.threads is not None else threads_per_job(
         args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
-    return {"workers": args.workers, "scheduler": args.scheduler, "dask_local": args.dask_local, "threads": threads}
+    return {"workers": args.workers, "scheduler": args.scheduler, "dask_local": args.dask_local,
+            "connect_timeout": check_positive_seconds(args.connect_timeout, "--connect-timeout"), "threads": threads}
 
 
 def register(subparsers) -> None:

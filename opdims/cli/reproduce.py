@@ -111,6 +111,8 @@ def run(args) -> int:
     figures = {name: args.out / name for name in (FIGURE_NAME, FIGURE1_NAME, COMPARISON_NAME)}
     table_path = args.out / TABLE_NAME
     check_output_folder(args.out)
+    for nets in sets:  # where each network's result goes, before any work
+        check_output_folder(args.out / "networks" / nets.task, "--out")
     for path in (*figures.values(), table_path):
         check_output_file(path, args.force)
     started = time.perf_counter()

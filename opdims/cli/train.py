@@ -138,11 +138,12 @@ def run(args) -> int:
     """
     import torch
 
-    from ..io import network_ids
+    from ..io import check_output_file, network_ids
     from ..training import TrainingConfig, train_network
 
     torch.set_num_threads(args.threads)
     ids = parse_net_ids(args.nets)
+    check_output_file(args.out, overwrite=True, what="--out")  # writable, before any training
     done = set(network_ids(args.out, missing_ok=True)) if not args.force else set()
     for net_id in ids:
         if net_id in done:

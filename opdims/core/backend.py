@@ -23,14 +23,16 @@ import threading
 
 import numpy as np
 
-from .errors import MissingDependencyError, ValidationError
+from .errors import MissingDependencyError, NotEnoughMemoryError, ValidationError
 
 __all__ = [
     "BACKENDS",
     "DTYPES",
     "THREADS_ENV",
+    "available_memory",
     "blas_threads",
     "check_backend",
+    "check_memory",
     "check_threads",
     "single_threaded",
     "single_threaded_blas",
@@ -46,8 +48,9 @@ THREADS_ENV = "OPDIMS_THREADS"  #: environment variable capping the threads opdi
 
 _controller = None
 _controller_lock = threading.RLock()
-_active = 0  #: threads inside blas_threads()
-_limiter = None
+_active: list[int] = []  #: the limits of the blas_threads() contexts open now (any thread)
+_limiter = None  #: restores the limits found when the first of them opened
+_applied = None  #: the limit set now
 
 
 def usable_cores() -> int:
@@ -124,10 +127,13 @@ def _blas_controller():
 def blas_threads(n: int = 1):
     """Context in which BLAS and OpenMP use at most ``n`` threads.
 
-    The limit is process-wide: while any thread is inside such a context the
-    first context's limit holds, and it is lifted when the last one leaves,
-    so kernels called from inside a parallel section (or from several threads)
-    keep it. Without ``threadpoolctl`` this is a no-op.
+    The limit is process-wide: while contexts are open (nested, or in
+    several threads) the smallest of their limits holds, and the limits
+    found before the first one are restored when the last one closes. So
+    kernels called from inside a parallel section keep their one thread, and
+    a wider limit around them (say ``blas_threads(4)`` around
+    :func:`opdims.analyse_network`) does not undo the single-threaded BLAS of
+    the kernels inside. Without ``threadpoolctl`` this is a no-op.
 
     Parameters
     ----------
@@ -143,22 +149,36 @@ def blas_threads(n: int = 1):
     >>> with blas_threads(1):
     ...     _ = np.ones((3, 3)) @ np.ones((3, 3))
     """
-    global _active, _limiter
+    global _limiter, _applied
+    n = max(1, int(n))
     with _controller_lock:
-        if _active == 0:
-            try:
-                _limiter = _blas_controller().limit(limits=int(n), user_api=None)
-            except ImportError:
-                _limiter = None
-        _active += 1
+        _active.append(n)
+        _apply(min(_active))
     try:
         yield
     finally:
         with _controller_lock:
-            _active -= 1
-            if _active == 0 and _limiter is not None:
-                _limiter.restore_original_limits()
-                _limiter = None
+            _active.remove(n)
+            if _active:
+                _apply(min(_active))
+            else:
+                if _limiter is not None:
+                    _limiter.restore_original_limits()
+                _limiter = _applied = None
+
+
+def _apply(limit: int) -> None:
+    """Set the BLAS limit to ``limit`` unless it is set already (under ``_controller_lock``)."""
+    global _limiter, _applied
+    if limit == _applied:
+        return
+    try:
+        limiter = _blas_controller().limit(limits=limit, user_api=None)
+    except ImportError:
+        return
+    if _limiter is None:  # the first: it restores the limits found before any context
+        _limiter = limiter
+    _applied = limit
 
 
 def single_threaded_blas():
@@ -333,3 +353,82 @@ def torch_threads(dev, n: int = 1):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def available_memory() -> tuple[int | None, str]:
+    """Bytes of memory this process can still take, and where the figure comes from.
+
+    The smaller of the system's available memory (``MemAvailable`` of
+    ``/proc/meminfo``, else psutil's, when installed) and what the address
+    space limit (``ulimit -v``, ``RLIMIT_AS``) leaves above the process's
+    present size.
+
+    Returns
+    -------
+    tuple
+        ``(bytes or None when unknown, source)``.
+
+    Examples
+    --------
+    >>> free, source = available_memory()
+    >>> free is None or free > 0
+    True
+    """
+    candidates = []
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    candidates.append((int(line.split()[1]) * 1024, "available memory"))
+    except (OSError, ValueError, IndexError):
+        pass
+    if not candidates:
+        try:
+            import psutil
+
+            candidates.append((int(psutil.virtual_memory().available), "available memory"))
+        except (ImportError, AttributeError, OSError):
+            pass
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if limit != resource.RLIM_INFINITY:
+            size = 0
+            with open("/proc/self/status") as handle:
+                for line in handle:
+                    if line.startswith("VmSize:"):
+                        size = int(line.split()[1]) * 1024
+            candidates.append((max(limit - size, 0), f"the address space limit (ulimit -v) of {limit / 1e9:.2g} GB"))
+    except (ImportError, OSError, ValueError, IndexError):
+        pass
+    if not candidates:
+        return None, "unknown"
+    return min(candidates)
+
+
+def check_memory(needed: float, what: str, advice: str = "") -> None:
+    """Refuse, before the work starts, what would not fit in memory.
+
+    Parameters
+    ----------
+    needed : float
+        The estimate, in bytes.
+    what : str
+        What needs it (the file or option first), for the message.
+    advice : str, optional
+        What to do instead, for the message.
+
+    Raises
+    ------
+    MemoryError
+        If ``needed`` exceeds :func:`available_memory` (when that is known).
+
+    Examples
+    --------
+    >>> check_memory(1000, "a small job")
+    """
+    free, source = available_memory()
+    if free is not None and needed > free:
+        raise NotEnoughMemoryError(f"{what}: needs about {needed / 1e9:.2f} GB of memory, {free / 1e9:.2f} GB "
+                                   f"available ({source})" + (f"; {advice}" if advice else ""))

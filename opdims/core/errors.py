@@ -9,15 +9,18 @@ shows its traceback.
 from __future__ import annotations
 
 __all__ = [
+    "ClusterError",
     "FileFormatError",
     "MissingDependencyError",
     "MissingFieldError",
     "MissingFileError",
+    "NotEnoughMemoryError",
     "NotInFileError",
     "NotWritableError",
     "OpdimsError",
-    "OutputExistsError",
     "OutOfRangeError",
+    "OutputExistsError",
+    "Terminated",
     "ValidationError",
 ]
 
@@ -69,3 +72,18 @@ class OutOfRangeError(OpdimsError, IndexError):
 
 class MissingDependencyError(OpdimsError, ImportError):
     """An optional dependency (torch, matplotlib, dask) that a feature needs is not installed."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM): raised where it runs, so outputs are cleaned up as after Ctrl-C.
+
+    The command line turns SIGTERM into this exception (exit code 143).
+    """
+
+
+class ClusterError(OpdimsError, ConnectionError):
+    """A Dask scheduler that cannot be reached, is not a scheduler, or stopped answering."""
+
+
+class NotEnoughMemoryError(OpdimsError, MemoryError):
+    """A run whose estimated memory exceeds what is available (refused before it starts)."""

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backend import check_backend, check_threads, single_threaded_blas, split, torch_device, torch_threads
+from .cells import is_gated, run_gated
 from .errors import ValidationError
 from .network import Network
 from .nonlinearity import apply_nonlinearity
 from .random import NumpyStream, RandomStream, as_stream
 from .validation import check_condition_ids, check_inputs, check_noise, check_recurrent
 
-__all__ = ["StateSummary", "Trajectories", "draw_noise", "drive_chunks", "euler_steps", "simulate", "summarise_states"]
+__all__ = ["StateSummary", "Trajectories", "check_gated_run", "draw_noise", "drive_chunks", "euler_steps", "simulate",
+           "summarise_states"]
 
 _TIME_CHUNK = 64  #: steps whose input drive is formed at once
 _MIN_ROWS_PER_THREAD = 16  #: trials x networks below which one thread does the work
@@ -267,6 +269,47 @@ def _prepare(net, inputs, condition_ids, W, noise, stream, noise_sigma):
     return inputs, W, ids, sigma, noise
 
 
+def check_gated_run(net, noise=None, noise_sigma=None, backend: str = "numpy", dtype: str = "float64") -> None:
+    """Raise unless a gated cell can run with these options: no noise, numpy back end, float64.
+
+    Parameters
+    ----------
+    net : GatedNetwork
+        The network.
+    noise : array_like, optional
+        Noise asked for (only zeros fit).
+    noise_sigma : float, optional
+        Noise scale asked for (only 0 fits).
+    backend, dtype : str, optional
+        Back end and precision asked for.
+
+    Raises
+    ------
+    ValidationError
+        For noise, the torch back end or float32.
+    """
+    if noise_sigma not in (None, 0, 0.0):
+        raise ValidationError(f"noise_sigma: a {net.kind.upper()} (PyTorch's cell) has no internal noise; got "
+                              f"{noise_sigma}")
+    if noise is not None and np.any(np.asarray(noise) != 0):
+        raise ValidationError(f"noise: a {net.kind.upper()} (PyTorch's cell) has no internal noise")
+    if backend != "numpy" or dtype != "float64":
+        raise ValidationError(f"backend: gated cells ({net.kind.upper()}) run on the numpy back end in float64, got "
+                              f"{backend!r} / {dtype!r}")
+
+
+def _simulate_gated(net, inputs, condition_ids, W, noise, noise_sigma, backend, dtype) -> Trajectories:
+    check_gated_run(net, noise, noise_sigma, backend, dtype)
+    inputs = check_inputs(net, inputs)
+    W = check_recurrent(net, W)
+    ids = check_condition_ids(net, condition_ids, inputs.shape[0])
+    x0 = net.x0[:, ids].T.copy()
+    with single_threaded_blas():
+        states = run_gated(net, inputs, x0, W)
+    h = states[..., :net.n_units]
+    return Trajectories(x=states, r=h.copy(), z=h @ net.W_out.T + net.b_z, x0=x0, r0=net.hidden(x0))
+
+
 def simulate(
     net: Network,
     inputs,
@@ -336,6 +379,8 @@ def simulate(
     """
     check_backend(backend, dtype, device)
     threads = check_threads(threads)
+    if is_gated(net):
+        return _simulate_gated(net, inputs, condition_ids, W, noise, noise_sigma, backend, dtype)
     inputs, W, ids, sigma, noise = _prepare(net, inputs, condition_ids, W, noise, stream, noise_sigma)
     x0 = net.x0[:, ids].T.copy()
     r0 = net.rates(x0)
@@ -454,7 +499,10 @@ def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int,
     """
     threads = check_threads(threads)
     inputs = check_inputs(net, inputs)
-    n_trials, n_steps, n = inputs.shape[0], inputs.shape[1], net.n_units
+    n_trials, n_steps, n = inputs.shape[0], inputs.shape[1], getattr(net, "state_size", net.n_units)
+    if is_gated(net):
+        check_gated_run(net, noise, noise_sigma)
+        noise = stream = None
     groups = np.asarray(groups).reshape(-1)
     if groups.size != n_trials or groups.dtype.kind not in "iu":
         raise ValidationError(f"groups: expected {n_trials} integer group numbers (one per trial), got "
@@ -495,7 +543,10 @@ def summarise_states(net: Network, inputs, condition_ids, groups, n_groups: int,
                 part_state[...] += x.sum(axis=0)
 
         x0 = net.x0[:, ids[rows]].T.copy()
-        _numpy_pass(net, net.W, x0, inputs[rows], piece_noise, sigma, np.float64, sink)
+        if is_gated(net):
+            run_gated(net, inputs[rows], x0, sink=lambda t, s: sink(t, s, None))
+        else:
+            _numpy_pass(net, net.W, x0, inputs[rows], piece_noise, sigma, np.float64, sink)
         return part_sums, part_state, part_outer
 
     sums = np.zeros((n_groups, n_steps, n))

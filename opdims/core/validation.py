@@ -14,6 +14,7 @@ from .errors import ValidationError
 __all__ = [
     "BANDS",
     "DIM_TYPES",
+    "GATED_KINDS",
     "NONLINEARITY_NAMES",
     "RANK_RULES",
     "ROW_METHODS",
@@ -24,11 +25,13 @@ __all__ = [
     "check_choice",
     "check_condition_ids",
     "check_dim_type",
+    "check_gated_kind",
     "check_inputs",
     "check_locations",
     "check_noise",
     "check_nonlinearity",
     "check_positive_int",
+    "check_positive_seconds",
     "check_rank_rule",
     "check_recurrent",
     "check_row_method",
@@ -55,6 +58,8 @@ RANK_RULES = ("range", "ratio", "settled")
 #: the bands over networks (:func:`opdims.core.metrics.absolute_deviation`): mean absolute deviation about the
 #: mean (MATLAB's ``mad(X)``, the paper's) or median absolute deviation about the median
 BANDS = ("mean", "median")
+#: the gated cells opdims analyses (PyTorch's nn.GRU and nn.LSTM)
+GATED_KINDS = ("gru", "lstm")
 #: former names of row methods (opdims 0.2 called the original's optimiser ``'reference'``)
 FORMER_ROW_METHODS = {"reference": "fminunc"}
 
@@ -191,6 +196,29 @@ def check_row_method(method, name: str = "row_method") -> str:
     return check_choice(method, name, ROW_METHODS, {"exact": "the exact solver", "fminunc": "the original's optimiser"})
 
 
+def check_gated_kind(kind, name: str = "kind") -> str:
+    """``kind`` in lower case if it is ``'gru'`` or ``'lstm'`` (any case), else raise.
+
+    Parameters
+    ----------
+    kind : str
+        The value to check.
+    name : str, optional
+        The argument's name, for the message.
+
+    Returns
+    -------
+    str
+        ``'gru'`` or ``'lstm'``.
+
+    Examples
+    --------
+    >>> check_gated_kind("GRU")
+    'gru'
+    """
+    return check_choice(kind.lower() if isinstance(kind, str) else kind, name, GATED_KINDS)
+
+
 def check_positive_int(value, name: str, meaning: str = "") -> int:
     """``value`` as an int if it is a whole number >= 1, else raise.
 
@@ -226,6 +254,40 @@ def check_positive_int(value, name: str, meaning: str = "") -> int:
     if not ok:
         raise ValidationError(f"{name}: expected a positive integer{what}, got {value!r}")
     return int(value)
+
+
+def check_positive_seconds(value, name: str) -> float:
+    """``value`` as a float if it is a finite number of seconds > 0, else raise.
+
+    Parameters
+    ----------
+    value : float
+        The value to check.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    float
+        The value.
+
+    Raises
+    ------
+    ValidationError
+        If ``value`` is not a finite positive number.
+
+    Examples
+    --------
+    >>> check_positive_seconds(10, "--connect-timeout")
+    10.0
+    """
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if isinstance(value, bool) or not (0 < seconds < float("inf")):
+        raise ValidationError(f"{name}: expected a positive number of seconds, got {value!r}")
+    return seconds
 
 
 def as_real_array(value, name: str, *, ndim: int | None = None, finite: bool = True,
@@ -396,9 +458,9 @@ def check_recurrent(net, W) -> np.ndarray:
     if W is None:
         return net.W
     arr = as_real_array(W, "W")
-    n = net.n_units
-    if arr.ndim not in (2, 3) or arr.shape[-2:] != (n, n):
-        raise ValidationError(f"W: expected shape [{n}, {n}] or [K, {n}, {n}], got {arr.shape}")
+    rows, n = net.W.shape  # [N, N]; a gated cell's [G N, N]
+    if arr.ndim not in (2, 3) or arr.shape[-2:] != (rows, n):
+        raise ValidationError(f"W: expected shape [{rows}, {n}] or [K, {rows}, {n}], got {arr.shape}")
     return arr
 
 
@@ -460,11 +522,13 @@ def check_locations(net, locations) -> np.ndarray:
         For the wrong number of units or non-finite values.
     """
     loc = as_real_array(locations, "locations", finite=False)
-    if loc.ndim == 0 or loc.shape[-1] != net.n_units:
+    size = getattr(net, "state_size", net.n_units)  # an LSTM's state is (h, c): 2N numbers
+    if loc.ndim == 0 or loc.shape[-1] != size:
         hint = ("; it looks transposed (one column per location): store one row per location"
-                if loc.ndim == 2 and loc.shape[0] == net.n_units else "")
-        raise ValidationError(f"locations: expected [..., {net.n_units}] states (one row per location, "
-                              f"{net.n_units} units), got shape {loc.shape}{hint}")
+                if loc.ndim == 2 and loc.shape[0] == size else "")
+        what = f"{size} units" if size == net.n_units else f"h and c of {net.n_units} units"
+        raise ValidationError(f"locations: expected [..., {size}] states (one row per location, "
+                              f"{what}), got shape {loc.shape}{hint}")
     if not np.all(np.isfinite(loc)):
         raise ValidationError("locations: contain NaN or Inf (was a condition without trials averaged?)")
     return loc

@@ -597,12 +597,13 @@ def _greedy_chunk(net, loc, next_states, previous, shared, n_dims, threshold, ma
             else:
                 u, _, ok = _update_directions(lam, c, np.stack([states[i].Y for i in members]))
                 stats["update"] += int(ok.sum())
+            u_ok = u[ok]  # one copy per group: rows of it per location (a copy per location grew as L^2)
             if key[0] == "shared":
-                q_group = u[ok] @ shared.V.T
+                q_group = u_ok @ shared.V.T
             else:
-                q_group = [states[i].base.V @ u_i for i, u_i in zip(members[ok], u[ok])]
+                q_group = [states[i].base.V @ u_i for i, u_i in zip(members[ok], u_ok)]
             for m, i in enumerate(members[ok]):
-                u_of[i] = u[ok][m]
+                u_of[i] = u_ok[m]
                 q[position[i]] = q_group[m]
             for i in members[~ok]:  # the exact fallback: recompute the base, then the closed form
                 st = states[i]

@@ -14,10 +14,12 @@ from scipy.optimize import minimize
 from tqdm.auto import tqdm
 
 from ..core.backend import single_threaded, single_threaded_blas
+from ..core.cells import is_gated
 from ..core.errors import ValidationError
 from ..core.random import RandomStream, as_stream
 from ..core.validation import ROW_METHODS, check_dim_type, check_locations, check_row_method
 from .exact_rows import exact_row_dimensions
+from .generic import generic_local_dimensions
 from .operative import FVAL_THRESHOLD, LocalOperativeDimensions, delta_f, orthonormalize_against, relax_step
 
 __all__ = [
@@ -62,6 +64,8 @@ def local_column_dimensions(net, locations) -> LocalOperativeDimensions:
     >>> local_column_dimensions(net, [[1.0, 0.0]]).dims[0, 0]
     array([0., 1.])
     """
+    if is_gated(net):  # a GRU or LSTM: the generic solver (docs/gated_cells.md), greedy
+        return generic_local_dimensions(net, locations, "columns")
     loc = check_locations(net, locations).reshape(-1, net.n_units)
     n_loc, n = loc.shape
     with single_threaded_blas():
@@ -182,6 +186,12 @@ def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int |
         For an unknown method.
     """
     method = check_row_method(method, "method")
+    if is_gated(net):  # a GRU or LSTM: the generic solver (docs/gated_cells.md)
+        if method != "exact":
+            raise ValidationError(f"method: a {net.kind.upper()}'s row dimensions come from the generic solver; "
+                                  f"method={method!r} is for vanilla networks")
+        return generic_local_dimensions(net, locations, "rows", n_dims=n_dims, threshold=threshold,
+                                        previous=previous, progress=progress)
     loc = check_locations(net, locations).reshape(-1, net.n_units)
     if method == "exact":
         return exact_row_dimensions(net, loc, n_dims=n_dims, threshold=threshold, progress=progress,
@@ -216,7 +226,7 @@ def local_operative_dimensions(net, locations, dim_type: str, **row_options) -> 
     check_dim_type(dim_type)
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
-    return local_row_dimensions(net, locations, **row_options)
+    return local_row_dimensions(net, locations, **row_options)  # a GRU or LSTM: the generic solver
 
 
 #: the name of opdims 0.2

@@ -187,13 +187,18 @@ class NetworkAnalysis:
             if key != (result.dim_type, result.kind):
                 raise ValidationError(f"results: entry {key} holds {(result.dim_type, result.kind)}")
             if result.basis.shape[0] != self.n_units:
-                raise ValidationError(f"results {key}: basis has {result.basis.shape[0]} units, the locations "
+                raise ValidationError(f"results {key}: basis has {result.basis.shape[0]} units, the others "
                                       f"{self.n_units}")
+        size = self.locations.shape[1]
+        if size not in (self.n_units, 2 * self.n_units):
+            raise ValidationError(f"locations: expected [L, {self.n_units}] states (an LSTM's (h, c): "
+                                  f"[L, {2 * self.n_units}]), got shape {self.locations.shape}")
 
     @property
     def n_units(self) -> int:
-        """Number of units ``N``."""
-        return self.locations.shape[1]
+        """Number of units ``N`` (the length of a dimension; an LSTM's states have ``2N`` numbers)."""
+        first = next(iter(self.results.values()), None)
+        return self.locations.shape[1] if first is None else first.basis.shape[0]
 
     @property
     def dim_types(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.backend import single_threaded
+from ..core.cells import is_gated, remove_gated_dimensions
 from ..core.reduce import as_dimension_matrix, remove_dimensions
 from ..core.sampling import select_locations
 from ..core.validation import ValidationError, check_dim_type, check_locations
@@ -28,11 +29,12 @@ def relax_step(net, locations, W=None) -> np.ndarray:
     """State one step after ``locations [..., N]`` with zero input and zero noise.
 
     ``x' = (1 - a) x + a (W φ(x) + b_x)``, the full network's next state the
-    original stores as ``all_trajs_org(:, 2)``.
+    original stores as ``all_trajs_org(:, 2)``; for a gated cell
+    (:class:`~opdims.core.cells.GatedNetwork`) its step with zero input.
 
     Parameters
     ----------
-    net : opdims.Network
+    net : opdims.Network or GatedNetwork
         The network (its ``alpha``, ``b_x`` and nonlinearity).
     locations : array_like
         States ``[..., N]``.
@@ -56,6 +58,8 @@ def relax_step(net, locations, W=None) -> np.ndarray:
     """
     x = check_locations(net, locations)
     W = net.W if W is None else np.asarray(W, dtype=np.float64)
+    if is_gated(net):
+        return net.step(x, W=W)
     r = net.rates(x)
     recurrent = (W @ r[..., None])[..., 0]
     a = net.alpha
@@ -119,7 +123,10 @@ def delta_f(net, location, q, dim_type: str, next_state=None) -> float:
     location = check_locations(net, location)
     if next_state is None:
         next_state = relax_step(net, location)
-    W_mod = remove_dimensions(net.W, q, dim_type)
+    if is_gated(net):
+        W_mod = remove_gated_dimensions(net.W, q, dim_type, net.n_blocks)
+    else:
+        W_mod = remove_dimensions(net.W, q, dim_type)
     return float(np.linalg.norm(next_state - relax_step(net, location, W_mod)))
 
 
@@ -138,9 +145,9 @@ class LocalOperativeDimensions:
     fvals : numpy.ndarray
         ``[L, D]``: the original's ``fval = -Δf`` of each dimension, NaN likewise.
     locations : numpy.ndarray
-        ``[L, N]``: the sampling locations.
+        ``[L, S]``: the sampling locations (``S = N``, but ``2N`` for an LSTM's ``(h, c)``).
     next_states : numpy.ndarray
-        ``[L, N]``: the full network's state one step after each location.
+        ``[L, S]``: the full network's state one step after each location.
 
     Examples
     --------
@@ -168,7 +175,8 @@ class LocalOperativeDimensions:
             raise ValidationError(f"local dimensions: dims must be [locations, dims, units], "
                                   f"got shape {self.dims.shape}")
         n_loc, n_dims, n = self.dims.shape
-        expected = {"fvals": (n_loc, n_dims), "locations": (n_loc, n), "next_states": (n_loc, n)}
+        size = self.locations.shape[-1] if self.locations.ndim == 2 else n  # the state: N, or an LSTM's 2N
+        expected = {"fvals": (n_loc, n_dims), "locations": (n_loc, size), "next_states": (n_loc, size)}
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
                 raise ValidationError(f"local dimensions: {name} must have shape {shape} to match dims "

@@ -16,13 +16,14 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..core.backend import check_backend, check_threads, single_threaded_blas, split, torch_device, torch_threads
+from ..core.cells import is_gated, remove_gated_dimensions, run_gated
 from ..core.errors import ValidationError
 from ..core.kernels import check_kernel, run_block
 from ..core.network import Network
 from ..core.nonlinearity import apply_nonlinearity
 from ..core.random import RandomStream, as_stream
 from ..core.reduce import as_dimension_matrix, reduced_rank_stack
-from ..core.simulate import draw_noise, drive_chunks, euler_steps, simulate
+from ..core.simulate import check_gated_run, draw_noise, drive_chunks, euler_steps, simulate
 from ..core.validation import (
     RANK_RULES,
     check_condition_ids,
@@ -553,6 +554,10 @@ def rank_sweep(net: Network, basis, dim_type: str, inputs, condition_ids, target
     n_trials, n_steps, _ = inputs.shape
     targets = check_targets(targets, n_trials, n_steps)
     ranks = check_ranks(ranks, net.n_units)
+    if is_gated(net):
+        check_gated_run(net, noise, None, backend, dtype)
+        return _gated_sweep(net, basis, dim_type, inputs, condition_ids, targets, ranks, block_size, progress,
+                            check_threads(threads))
     if noise is None and (net.noise_sigma != 0 or stream is not None):
         noise = draw_noise(as_stream(stream), n_trials, n_steps, net.n_units)
     if noise is not None:
@@ -621,6 +626,52 @@ def _numpy_sweep(net, basis, dim_type, inputs, condition_ids, targets, ranks, no
         W = reduced_rank_stack(net.W, basis, dim_type, ranks[sel])
         return run_block(np.ascontiguousarray(W, dtype=np_dtype), x0, chunks, reference, target, w_out, b_out,
                          alpha, keep, net.nonlinearity, kernel)
+
+    with tqdm(total=ranks.size, desc="rank sweep", unit="network", disable=not progress) as bar, \
+            single_threaded_blas(), ThreadPoolExecutor(max(1, min(threads, len(blocks)))) as pool:
+        bar.update(ranks.size - todo.size)
+        for sel, (sq_err, d) in zip(blocks, pool.map(run, blocks)):
+            cost[sel] = sq_err / n_samples
+            dist[sel] = d / n_samples
+            bar.update(sel.size)
+    return RankSweep(ranks, cost, dist, full_cost)
+
+
+def _gated_sweep(net, basis, dim_type, inputs, condition_ids, targets, ranks, block_size, progress,
+                 threads) -> RankSweep:
+    """:func:`rank_sweep` of a gated cell: every gate block of W keeps ``basis[:, :k]``; numpy, no noise."""
+    n_trials, n_steps, _ = inputs.shape
+    n = net.n_units
+    basis = as_dimension_matrix(basis, n, "basis")
+    if ranks[-1] > basis.shape[1]:
+        raise ValidationError(f"ranks: expected values in 0..{basis.shape[1]} (the basis vectors), got {ranks[-1]}")
+    x0 = net.x0[:, check_condition_ids(net, condition_ids, n_trials)].T.copy()  # [B, S]
+    target = targets[..., 0]  # [B, T]
+    w_out, b_out = net.W_out[0], net.b_z[0]
+    n_samples = n_trials * n_steps
+    with single_threaded_blas():
+        reference = run_gated(net, inputs, x0)  # [B, T, S]
+    full_cost = float(np.mean((reference[..., :n] @ w_out + b_out - target) ** 2))
+
+    cost = np.full(ranks.size, full_cost)
+    dist = np.zeros(ranks.size)
+    todo = np.flatnonzero(ranks != basis.shape[1])  # keeping every basis vector leaves W as it is
+    if block_size is None:
+        block_size = default_block_size(n_trials, net.n_blocks * n)
+    blocks = [todo[sel] for sel in sweep_blocks(todo.size, block_size, threads)]
+
+    def run(sel):
+        W = np.stack([remove_gated_dimensions(net.W, basis[:, k:], dim_type, net.n_blocks) for k in ranks[sel]])
+        sq_err = np.zeros(len(sel))
+        d = np.zeros(len(sel))
+
+        def sink(t, states):  # states [K, B, S]
+            err = states[..., :n] @ w_out + b_out - target[:, t]
+            sq_err[...] += np.sum(err * err, axis=1)
+            d[...] += np.sum(np.linalg.norm(states - reference[:, t], axis=-1), axis=1)
+
+        run_gated(net, inputs, x0, W, sink=sink)
+        return sq_err, d
 
     with tqdm(total=ranks.size, desc="rank sweep", unit="network", disable=not progress) as bar, \
             single_threaded_blas(), ThreadPoolExecutor(max(1, min(threads, len(blocks)))) as pool:

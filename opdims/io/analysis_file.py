@@ -28,7 +28,7 @@ from ..dims.high_variance import HighVarianceDimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
 from ..dims.operative import LocalOperativeDimensions
 from ..dims.sweeps import RankSweep
-from .filesystem import FileFormatError, atomic_output, existing_file
+from .filesystem import FileFormatError, existing_file, hdf5_output
 from .mat_variables import global_dims_variables, local_dims_variables, rank_sweep_variables, reversed_axes
 
 __all__ = ["ANALYSIS_FORMAT", "AnalysisStore", "analysis_variables", "load_analysis", "save_analysis"]
@@ -126,7 +126,7 @@ def save_analysis(path, analysis: NetworkAnalysis, *, overwrite: bool = False, k
     if not isinstance(analysis, NetworkAnalysis):
         raise ValidationError(f"save_analysis: expected a NetworkAnalysis, got {type(analysis).__name__}")
     path = Path(os.fspath(path))
-    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+    with hdf5_output(path, overwrite) as f:
         f.attrs["format"] = ANALYSIS_FORMAT
         f.attrs["provenance"] = json.dumps(analysis.provenance, default=_json_default)
         _dataset(f, "locations", analysis.locations)
@@ -251,13 +251,15 @@ class _Checked:
 def _read_analysis(f: h5py.File, read: _Checked) -> NetworkAnalysis:
     provenance = read.provenance(f)
     locations = read.array(f, "locations", 2)
-    n_locs, n = locations.shape
+    size = locations.shape[1]  # states: N numbers, an LSTM's (h, c) 2N
+    units = provenance.get("n_units")
+    n = units if isinstance(units, int) and size in (units, 2 * units) else size  # units: the dimensions' length
     props = _read_props(read.group(f, "props")) if "props" in f else None
     extra = {}
     if "condition_averages" in f:
-        extra["condition_averages"] = read.array(f, "condition_averages", 3, (None, None, n))
+        extra["condition_averages"] = read.array(f, "condition_averages", 3, (None, None, size))
     if "activity_pcs" in f:
-        extra["activity_pcs"] = read.array(f, "activity_pcs", 2, (n, None))
+        extra["activity_pcs"] = read.array(f, "activity_pcs", 2, (size, None))
     results = {}
     for dim_type in read.group(f, "results") if "results" in f else ():
         if dim_type not in ("columns", "rows"):
@@ -270,8 +272,8 @@ def _read_analysis(f: h5py.File, read: _Checked) -> NetworkAnalysis:
                 lg = read.group(g, "local")
                 dims = read.array(lg, "dims", 3, (None, None, n))
                 local = LocalOperativeDimensions(dim_type, dims, read.array(lg, "fvals", 2, dims.shape[:2]),
-                                                 read.array(lg, "locations", 2, (dims.shape[0], n)),
-                                                 read.array(lg, "next_states", 2, (dims.shape[0], n)))
+                                                 read.array(lg, "locations", 2, (dims.shape[0], size)),
+                                                 read.array(lg, "next_states", 2, (dims.shape[0], size)))
             sweep = _read_sweep(g, read)
             results[dim_type, kind] = DimensionResult(dim_type, kind, local, read.array(g, "basis", 2, (n, n)),
                                                       read.array(g, "singular_values", 1, (n,)), sweep)

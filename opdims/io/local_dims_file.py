@@ -16,13 +16,12 @@ import os
 import re
 from pathlib import Path
 
-import h5py
 import numpy as np
 
 from ..core.errors import ValidationError
 from ..core.sampling import SamplingLocationProperties, sampling_location_properties
 from ..dims.operative import LocalOperativeDimensions
-from .filesystem import FileFormatError, NotInFileError, atomic_output
+from .filesystem import FileFormatError, NotInFileError, hdf5_output
 from .original_h5 import write_matlab_dataset
 from .tree import Leaf, open_tree
 
@@ -254,7 +253,7 @@ def save_local_operative_dimensions(path, local: LocalOperativeDimensions, props
     'local.h5'
     """
     _check_local(local, props)
-    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+    with hdf5_output(path, overwrite) as f:
         for loc in range(props.n_locations):
             group = f.create_group(props.name(loc))
             for name, value in location_fields(local, props, loc).items():

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.io
 
 from ..core.errors import ValidationError
-from .filesystem import FileFormatError, atomic_output
+from .filesystem import FileFormatError, atomic_output, hdf5_output
 from .formats import MAT73_USERBLOCK, detect_format
 from .mat_variables import has_matlab_variables, matlab_variables
 from .tree import NUMERIC_CLASSES, materialize, open_tree
@@ -237,12 +237,12 @@ def save_mat(path, variables: Mapping, *, version: str = "7", overwrite: bool = 
         raise ValidationError(f"{path}: expected a non-empty mapping of MATLAB variable names to values")
     values = {check_matlab_name(name, f"{path}: variable"): matlab_value(value, f"{path}: {name}", oned_as)
               for name, value in variables.items()}
-    with atomic_output(path, overwrite) as temporary:
-        if str(version) == "7":
+    if str(version) == "7":
+        with atomic_output(path, overwrite) as temporary:
             scipy.io.savemat(temporary, values, appendmat=False, do_compression=True, long_field_names=True,
                              oned_as=oned_as)
-        else:
-            _write_v73(temporary, values)
+    else:
+        _write_v73(path, values, overwrite)
     return path
 
 
@@ -255,12 +255,10 @@ def _mat73_header() -> bytes:
     return header.ljust(MAT73_USERBLOCK, b"\x00")
 
 
-def _write_v73(path, values: dict) -> None:
-    with h5py.File(path, "w", userblock_size=MAT73_USERBLOCK, libver="earliest", track_order=True) as f:
+def _write_v73(path, values: dict, overwrite: bool) -> None:
+    with hdf5_output(path, overwrite, userblock=_mat73_header(), libver="earliest", track_order=True) as f:
         for name, value in values.items():
             _write_h5_value(f, name, value)
-    with open(path, "r+b") as handle:
-        handle.write(_mat73_header())
 
 
 def _write_h5_value(parent: h5py.Group, name: str, value) -> None:

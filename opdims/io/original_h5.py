@@ -8,7 +8,6 @@ dataset's own size; no attributes.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +17,7 @@ import numpy as np
 
 from ..core.errors import OutputExistsError, ValidationError
 from ..core.network import Network
-from .filesystem import FileFormatError, atomic_output
+from .filesystem import FileFormatError, hdf5_output
 from .formats import detect_format
 
 __all__ = [
@@ -208,26 +207,16 @@ def save_to_hdf5(path, group_name: str, my_data) -> Path:
     fields = _fields(my_data, f"{path}: {group_name}")
     values = {name: matlab_dataset_value(value, f"{path}: {group_name}/{name}") for name, value in fields.items()}
     if not path.exists():
-        with atomic_output(path) as temporary, h5py.File(temporary, "w") as f:
+        with hdf5_output(path) as f:
             _write_group(f, group_name, values)
         return path
     if detect_format(path) != "hdf5":
         raise FileFormatError(f"{path}: exists and is not a plain HDF5 file; cannot add {group_name} to it")
-    with h5py.File(path, "r+") as f:
+    with hdf5_output(path, overwrite=True, based_on=path) as f:  # the file with the group added, or as it was
         clashes = [f"{group_name}/{name}" for name in values if f"{group_name}/{name}" in f]
         if clashes:
             raise OutputExistsError(f"{path}: {', '.join(clashes)} exist(s) already; nothing was written")
-        group_existed = group_name in f
-        try:
-            _write_group(f, group_name, values)
-        except BaseException:
-            if group_existed:
-                for name in values:
-                    if name in f[group_name]:
-                        del f[group_name][name]
-            elif group_name in f:
-                del f[group_name]
-            raise
+        _write_group(f, group_name, values)
     return path
 
 
@@ -279,7 +268,7 @@ def save_networks_hdf5(path, networks: Mapping, *, overwrite: bool = False) -> P
     if not isinstance(networks, Mapping) or not networks:
         raise ValidationError(f"{path}: expected a non-empty mapping of network ids to networks")
     plan = [item for net_id, entry in networks.items() for item in _stage_plan(path, net_id, entry)]
-    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+    with hdf5_output(path, overwrite) as f:
         for group_name, net in plan:
             _write_stage(f.create_group(group_name), net)
     return Path(os.fspath(path))
@@ -319,16 +308,13 @@ def add_network_hdf5(path, net_id: int, stages, *, attrs: dict | None = None, ov
     plan = _stage_plan(path, net_id, stages)
     if path.exists() and detect_format(path) != "hdf5":
         raise FileFormatError(f"{path}: exists and is not an HDF5 weights file; cannot add {name} to it")
-    with atomic_output(path, overwrite=True) as temporary:
-        if path.exists():
-            shutil.copyfile(path, temporary)
-        with h5py.File(temporary, "a") as f:
-            if name in f:
-                if not overwrite:
-                    raise OutputExistsError(f"{path}: /{name} exists already (use --force to overwrite it)")
-                del f[name]
-            for group_name, net in plan:
-                _write_stage(f.create_group(group_name), net)
-            for key, value in (attrs or {}).items():
-                f[name].attrs[key] = value
+    with hdf5_output(path, overwrite=True, based_on=path if path.exists() else None) as f:
+        if name in f:
+            if not overwrite:
+                raise OutputExistsError(f"{path}: /{name} exists already (use --force to overwrite it)")
+            del f[name]
+        for group_name, net in plan:
+            _write_stage(f.create_group(group_name), net)
+        for key, value in (attrs or {}).items():
+            f[name].attrs[key] = value
     return path

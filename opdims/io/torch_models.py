@@ -21,12 +21,12 @@ GRUs and LSTMs become gated networks of :mod:`opdims.core.cells`
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core.cells import gated_network_from_tensors
 from ..core.errors import MissingDependencyError, ValidationError
 from ..core.network import TAU, Network
 
@@ -39,7 +39,6 @@ _CLASS_NAMES = {"rnn": "nn.RNN", "gru": "nn.GRU", "lstm": "nn.LSTM"}
 #: words that mark a readout among several candidates
 READOUT_HINTS = ("readout", "linear", "fc", "out", "decoder", "head")
 _RECURRENT_KEY = re.compile(r"(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$")
-_CELLS_MODULE = "opdims.core.cells"  #: where the gated cells live (issue 17, deliverables 1-3)
 
 
 def gated_network(kind: str, tensors: dict, *, source: str = ""):
@@ -63,18 +62,8 @@ def gated_network(kind: str, tensors: dict, *, source: str = ""):
     object
         What ``opdims.core.cells.gated_network_from_tensors`` returns.
 
-    Raises
-    ------
-    MissingDependencyError
-        If this version of opdims has no gated cells.
     """
-    try:
-        cells = importlib.import_module(_CELLS_MODULE)
-    except ImportError:
-        raise MissingDependencyError(f"gated cells: {source or 'the module'} is an {_CLASS_NAMES[kind]}; GRUs and "
-                                     f"LSTMs need {_CELLS_MODULE}, which this version of opdims does not have"
-                                     ) from None
-    return cells.gated_network_from_tensors(kind, **tensors)
+    return gated_network_from_tensors(kind, **tensors, source=source)
 
 
 def flat_tensors(tree: dict, prefix: str = "") -> dict:
@@ -295,7 +284,7 @@ def _array(tensor) -> np.ndarray:
     return tensor.detach().cpu().double().numpy().copy()
 
 
-def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
+def from_torch(rnn, readout, *, h0=None, c0=None, source: str | None = None) -> Network:
     """The opdims network of a PyTorch ``nn.RNN`` (or ``nn.GRU``, ``nn.LSTM``) and its ``nn.Linear`` readout.
 
     Parameters
@@ -309,6 +298,8 @@ def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
         Maps the hidden state (``in_features = hidden_size``) to the outputs.
     h0 : array_like or torch.Tensor, optional
         The initial hidden state ``[N]`` (default zeros, as ``nn.RNN``'s).
+    c0 : array_like or torch.Tensor, optional
+        An LSTM's initial cell state ``[N]`` (default zeros).
     source : str, optional
         A name for messages (default the module's class).
 
@@ -334,6 +325,9 @@ def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
     >>> net = from_torch(rnn, readout)
     >>> net.n_units, net.n_inputs, net.n_outputs, net.alpha, net.nonlinearity
     (8, 3, 2, 1.0, 'tanh')
+    >>> gru = from_torch(torch.nn.GRU(3, 8), readout)
+    >>> gru.kind, gru.W.shape
+    ('gru', (24, 8))
     """
     try:
         import torch
@@ -363,9 +357,13 @@ def from_torch(rnn, readout, *, h0=None, source: str | None = None) -> Network:
             tensors.update(bias_ih=_array(rnn.bias_ih_l0), bias_hh=_array(rnn.bias_hh_l0))
         if readout.bias is not None:
             tensors["readout_bias"] = _array(readout.bias)
-        if h0 is not None:
-            tensors["h0"] = _array(h0) if isinstance(h0, torch.Tensor) else np.asarray(h0, dtype=np.float64)
+        for name, value in (("h0", h0), ("c0", c0)):
+            if value is not None:
+                tensors[name] = (_array(value) if isinstance(value, torch.Tensor) else
+                                 np.asarray(value, dtype=np.float64)).reshape(-1)
         return gated_network(mode.lower(), tensors, source=source or "rnn")
+    if c0 is not None:
+        raise ValidationError(f"c0: only an LSTM has a cell state, got a {kind}")
     nonlinearity = "tanh" if rnn.mode == "RNN_TANH" else "relu"
     b_x = np.zeros(n)
     if rnn.bias:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import h5py
 import numpy as np
 
 from ... import io
-from ...core.errors import OutputExistsError, ValidationError
-from ...io import atomic_output
+from ...core.errors import ValidationError
+from ...io import atomic_outputs, hdf5_output
 
 __all__ = ["RESULT_FORMATS", "result_paths", "save_result"]
 
@@ -45,7 +44,7 @@ def result_paths(stem, formats) -> list[Path]:
 
 
 def _write_h5(path: Path, arrays: dict, attributes: dict, overwrite: bool) -> None:
-    with atomic_output(path, overwrite) as temporary, h5py.File(temporary, "w") as f:
+    with hdf5_output(path, overwrite) as f:
         for name, value in arrays.items():
             value = np.asarray(value)
             f.create_dataset(name, data=value, **({"compression": "gzip"} if value.ndim else {}))
@@ -83,15 +82,11 @@ def save_result(result, stem, formats=RESULT_FORMATS, overwrite: bool = False) -
         If a file exists and ``overwrite`` is false.
     """
     paths = result_paths(stem, formats)
-    if not overwrite:
-        for path in paths:
-            if path.exists():
-                raise OutputExistsError(f"{path}: exists already; pass overwrite=True (--force on the command "
-                                      "line) to replace it")
     settings = result.settings.as_dict()
-    for path in paths:
-        if path.suffix == ".mat":
-            io.save_mat(path, {**result.matlab_variables(), "settings": settings}, overwrite=overwrite)
-        else:
-            _write_h5(path, result.arrays(), settings, overwrite)
+    with atomic_outputs(paths, overwrite) as parts:  # the formats appear together, or none does
+        for path, part in zip(paths, parts):
+            if path.suffix == ".mat":
+                io.save_mat(part, {**result.matlab_variables(), "settings": settings})
+            else:
+                _write_h5(part, result.arrays(), settings, False)
     return paths
