@@ -32,10 +32,21 @@ from .data import default_weights
 from .dims.global_dims import global_operative_dimensions
 from .dims.local_dims import local_operative_dimensions
 from .dims.network_analysis import NetworkAnalysis
+from .dims.network_analysis import set_html_renderer as _set_html_renderer
 from .dims.sweeps import rank_sweep
 from .version import __version__
 
 aliases.install()
+
+
+def _analysis_html(analysis) -> str:
+    """A NetworkAnalysis in a notebook: the report of opdims.plotting (loaded when first shown)."""
+    from .plotting.report import analysis_html
+
+    return analysis_html(analysis)
+
+
+_set_html_renderer(_analysis_html)
 
 __all__ = [
     "AnalysisOptions",

@@ -1,7 +1,13 @@
 import pytest
 from synthetic import random_network
 
-from opdims.data.sources import ENV_VAR, ORIGINAL_FILES, original_data_dir
+from opdims.data.sources import ENV_VAR, ORIGINAL_FILES, PARITY_STATUS_ENV, original_data_dir
+
+
+@pytest.fixture(autouse=True)
+def parity_record_apart(tmp_path_factory, monkeypatch):
+    """`opdims parity` run by a test (e.g. a documentation block) records its outcome here, not in ~/.cache."""
+    monkeypatch.setenv(PARITY_STATUS_ENV, str(tmp_path_factory.getbasetemp() / "parity_status.json"))
 
 
 @pytest.fixture

@@ -141,7 +141,7 @@ def fake_summary(values, full=1.0, band="mean"):
                                            "silent_cost": np.full(len(values), 2 * full), "ranks": np.arange(1, 5)}
     curves[("ctxt", *HIGH_VARIANCE)] = {**curves["ctxt", "columns", "trajectory"],
                                         "activity_variance_explained": constant["variance_explained"]}
-    return Summary(curves, {"ctxt": NetworkSet("ctxt", None, tuple(range(1, len(values) + 1)), "x")}, 6.0, band)
+    return Summary(curves, {"ctxt": NetworkSet("ctxt", None, tuple(range(1, len(values) + 1)), "x")}, 6.0, band=band)
 
 
 def test_summary_mean_and_the_bands():

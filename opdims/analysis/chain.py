@@ -98,6 +98,11 @@ class AnalysisOptions:
         A user's task: sample them at these 1-based steps instead.
     net_noise, input_noise : bool
         Internal noise; ctxt input noise.
+    sweep_noise : bool
+        The rank sweep with that noise (default, as the published s3); ``False``: the sweep runs
+        without any noise, internal or input (a user's trials as given), so cost and state
+        distance measure the reduced network's deviation alone, as the paper's caption puts it
+        ("without any noise"); the sampling locations are found as before.
     seed_run, seed_input : int
         Seeds of the noise and of the trial generation.
     n_trials, n_sweep_trials : int or None
@@ -124,6 +129,7 @@ class AnalysisOptions:
     times: tuple | None = None
     net_noise: bool = True
     input_noise: bool = True
+    sweep_noise: bool = True
     seed_run: int = SEED_RUN
     seed_input: int = SEED_INPUT
     n_trials: int | None = None
@@ -321,6 +327,8 @@ def _runs(network, task, net_id, trials, sweep_trials, opts: AnalysisOptions, st
         common = {"net_id": net_id, "net_noise": opts.net_noise, "input_noise": opts.input_noise,
                   "seed_run": opts.seed_run, "seed_input": opts.seed_input, "stream": stream}
         location_run = prepare_run("s2", network, task, n_trials=opts.n_trials, **common) if need_locations else None
+        if not opts.sweep_noise:
+            common = {**common, "net_noise": False, "input_noise": False}
         sweep_run = prepare_run("s3", network, task, n_trials=opts.n_sweep_trials, **common) if opts.sweep else None
         return location_run, sweep_run
     if trials is None:
@@ -330,6 +338,7 @@ def _runs(network, task, net_id, trials, sweep_trials, opts: AnalysisOptions, st
     location_run = prepare_trials_run("locations", network, trials, **common) if need_locations else None
     sweep_run = None
     if opts.sweep:
+        common = common if opts.sweep_noise else {**common, "net_noise": False}
         sweep_run = prepare_trials_run("sweep", network, trials if sweep_trials is None else sweep_trials, **common)
     return location_run, sweep_run
 

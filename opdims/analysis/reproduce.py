@@ -24,7 +24,7 @@ for the median absolute deviation about the median).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +130,8 @@ class Summary:
         ``task -> NetworkSet``.
     seconds : float
         Compute time stored with the results.
+    fingerprints : dict
+        ``(task, net_id) -> fingerprint`` of each network (:meth:`opdims.Network.fingerprint`).
     band : str, optional
         The default band of :meth:`mad` and the figures: ``'mean'`` (MATLAB's
         ``mad``, the paper's) or ``'median'``.
@@ -138,6 +140,7 @@ class Summary:
     curves: dict
     sources: dict
     seconds: float
+    fingerprints: dict = field(default_factory=dict)
     band: str = "mean"
 
     def __post_init__(self):
@@ -233,9 +236,11 @@ def summarise(sets, dim_types, analyses, band: str = "mean") -> Summary:
     Summary
         The curves (with the high-variance baseline when every network has it).
     """
-    curves, seconds = {}, 0.0
+    curves, seconds, fingerprints = {}, 0.0, {}
     for nets in sets:
         mine = [analyses[nets.task, net_id] for net_id in nets.net_ids]
+        for net_id, analysis in zip(nets.net_ids, mine):
+            fingerprints[nets.task, net_id] = analysis.provenance.get("network_fingerprint")
         seconds += sum(float(a.provenance.get("seconds", 0.0)) for a in mine)
         for dim_type in dim_types:
             for kind in LOCATION_KINDS:
@@ -259,7 +264,7 @@ def summarise(sets, dim_types, analyses, band: str = "mean") -> Summary:
                 "silent_cost": np.array([_silent(h.sweep) for h in hv]),
                 "ranks": hv[0].sweep.ranks,
             }
-    return Summary(curves, {nets.task: nets for nets in sets}, seconds, band)
+    return Summary(curves, {nets.task: nets for nets in sets}, seconds, fingerprints, band)
 
 
 def rank_thresholds(summary: Summary, tolerance: float = COST_TOLERANCE, rule: str = DEFAULT_RANK_RULE) -> list[dict]:
@@ -546,7 +551,8 @@ def figure_operative_vs_high_variance(summary: Summary, dim_types=DIM_TYPES, ban
 
 def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler: str | None = None,
               dask_local: int | None = None, threads: int | None = None, recompute: bool = False,
-              progress: bool = True, connect_timeout: float = CONNECT_TIMEOUT, band: str = "mean") -> Summary:
+              progress: bool = True, connect_timeout: float = CONNECT_TIMEOUT, sweep_noise: bool = True,
+              band: str = "mean") -> Summary:
     """Compute (or resume) every network of ``sets``, then summarise.
 
     Parameters
@@ -571,6 +577,10 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
         A progress bar.
     connect_timeout : float, optional
         Seconds a Dask scheduler has to answer (default 10).
+    sweep_noise : bool, optional
+        The rank sweep with the networks' internal noise and the ctxt input noise, as the published s3
+        (default); ``False``: without any noise (see :class:`~opdims.AnalysisOptions`). Stored results
+        made the other way are recomputed.
     band : str, optional
         The summary's band: ``'mean'`` (default, MATLAB's ``mad``, the paper's) or ``'median'`` absolute
         deviation.
@@ -583,7 +593,7 @@ def reproduce(sets, out_dir, dim_types=DIM_TYPES, *, workers: int = 1, scheduler
     """
     check_band(band)
     dim_types = tuple(dim_types)
-    options = AnalysisOptions(dim_types=dim_types, random_control=True)
+    options = AnalysisOptions(dim_types=dim_types, random_control=True, sweep_noise=sweep_noise)
     store = AnalysisStore(Path(out_dir) / "networks", keep_local=False)
     if threads is None:
         threads = threads_per_job(workers, scheduler=scheduler, dask_local=dask_local)

@@ -16,11 +16,12 @@ from ..core.sampling import as_locations
 from ..core.validation import TASKS, check_sampling_steps, check_seed
 from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
 from ..io.tree import open_tree
+from ..plotting import report as html_report
 from .options import add_dim_types, add_row_method
 from .scripts import parse_ranks
 
 OUTPUTS = {"analysis": "analysis.h5", "matlab": "analysis.mat", "summary": "summary.md",
-           "ranks": "operative_dimensions.png", "locations": "sampling_locations.png"}
+           "ranks": "operative_dimensions.png", "locations": "sampling_locations.png", "report": "index.html"}
 
 
 def register(subparsers) -> None:
@@ -41,7 +42,9 @@ def register(subparsers) -> None:
                     "of W's columns and/or rows there, global operative dimensions, and the output cost and state "
                     "distance of the network reduced to rank k, against the same for W reduced to its top-k left "
                     "singular vectors (the high-variance baseline of the paper's figure 1). Writes OUT/analysis.h5 "
-                    "and OUT/analysis.mat (MATLAB orientation), OUT/summary.md and figures. Networks: the authors' .h5 layout, .mat, "
+                    "and OUT/analysis.mat (MATLAB orientation), OUT/summary.md, figures and OUT/index.html (the "
+                    "report: figures, summary and provenance in one page that stands alone). Networks: the "
+                    "authors' .h5 layout, .mat, "
                     ".npz or .h5 of named arrays (W_in, W, W_out, x0, b_x, b_z, alpha or dt and tau, "
                     "nonlinearity), PsychRNN's saved weights (with --alpha), or a PyTorch nn.RNN (nn.GRU, nn.LSTM) "
                     "state dict with an nn.Linear readout.")
@@ -187,7 +190,7 @@ def run(args) -> int:
     out = io.check_output_folder(args.out)
     paths = {key: out / name for key, name in OUTPUTS.items()}
     figures = {"ranks": paths["ranks"], "locations": paths["locations"]} if args.figures else {}
-    for key in ("analysis", "matlab", "summary", *figures):
+    for key in ("analysis", "matlab", "summary", "report", *figures):
         io.check_output_file(paths[key], args.force)
     task = args.task or (trials.task if trials is not None else "custom")
     print(f"opdims analyse: network {args.net_id} of {weights}: {net.n_units} units, {net.n_inputs} input(s), "
@@ -209,8 +212,9 @@ def run(args) -> int:
         drawn["ranks"] = plotting.figure_network_analysis(analysis, args.tolerance, args.rank_rule)
         if analysis.condition_averages is not None and analysis.activity_pcs is not None:
             drawn["locations"] = plotting.figure_analysis_locations(analysis)
-    keys = ["analysis", "matlab", "summary", *drawn]
+    keys = ["analysis", "matlab", "summary", *drawn, "report"]
     written = [paths[key] for key in keys]
+    inputs = [("trials", args.trials), ("sweep trials", args.sweep_trials), ("sampling locations", args.locations)]
     # all outputs appear together or none does: an interrupted write phase leaves nothing a rerun refuses
     with io.atomic_outputs(written, overwrite=args.force) as temporaries:
         part = dict(zip(keys, temporaries))
@@ -219,6 +223,15 @@ def run(args) -> int:
         part["summary"].write_text(report)
         for key, fig in drawn.items():
             fig.savefig(part[key], format="png", dpi=110)
+        figures = [(f"{html_report.CAPTIONS.get(paths[key].stem, paths[key].stem)} ({paths[key].name})",
+                    Path(part[key]).read_bytes()) for key in drawn]
+        page = html_report.analysis_report(
+            analysis, figures=figures, tolerance=args.tolerance,
+            title=f"Operative dimensions of {weights.name} (network {args.net_id})",
+            data_files=[(role, str(path), io.sha256_of_file(path)) for role, path in inputs if path is not None],
+            timings=[("opdims analyse, in all", f"{time.perf_counter() - started:.1f} s")],
+            options={k: v for k, v in vars(args).items() if k not in ("func", "command", "quiet", "force")})
+        Path(part["report"]).write_text(page.page(), encoding="utf-8")
     print(table)
     print(f"done in {time.perf_counter() - started:.1f} s; written:")
     for path in written:

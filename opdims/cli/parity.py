@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
 from ..core.errors import MissingDependencyError, MissingFileError
-from ..data.sources import PARITY_FIXTURES_ENV, PARITY_REPORT_ENV, SOURCE_PARITY_FIXTURES
+from ..data.sources import (
+    PARITY_FIXTURES_ENV,
+    PARITY_REPORT_ENV,
+    SOURCE_PARITY_FIXTURES,
+    parity_status_path,
+)
 from ..io.filesystem import atomic_output, check_output_file
+from ..version import __version__
 
 #: the parity suite's test modules (installed with the package)
 PARITY_DIR = Path(__file__).resolve().parents[1] / "parity"
@@ -62,6 +70,39 @@ def _provenance(folder: Path) -> str:
             continue
         return f"fixtures written by {text[0]} {text[1]} running the original code at commit {text[2][:10]}"
     return "fixtures without provenance"
+
+
+def record_status(code: int, table: str, fixtures: str) -> Path | None:
+    """Record the suite's outcome where the reports read it (:func:`opdims.data.sources.parity_status`).
+
+    Parameters
+    ----------
+    code : int
+        pytest's exit code (0: every comparison passed).
+    table : str
+        The parity table (Markdown).
+    fixtures : str
+        Where the fixtures came from (one line).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The record, or ``None`` when it could not be written (a warning is printed).
+    """
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    failed = sum(line.rstrip().endswith("| NO |") for line in rows)
+    record = {"passed": code == 0 and bool(rows) and not failed, "exit_code": code, "comparisons": len(rows),
+              "failed": failed, "opdims_version": __version__, "fixtures": fixtures,
+              "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    path = parity_status_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_output(path, overwrite=True) as part:
+            Path(part).write_text(json.dumps(record, indent=1) + "\n")
+    except OSError as exc:
+        print(f"opdims parity: could not record the outcome in {path}: {exc}")
+        return None
+    return path
 
 
 def run(args) -> int:
@@ -119,6 +160,7 @@ def run(args) -> int:
         os.environ[PARITY_REPORT_ENV] = str(table_path)
         code = pytest.main([str(PARITY_DIR), "-q", "-p", "no:cacheprovider", "--no-header", "-rs"])
         table = table_path.read_text() if table_path.is_file() else "(no comparison ran)\n"
+    record_status(int(code), table, _provenance(folder))
     print(f"\n{_provenance(folder)}\n")
     print(table)
     if args.markdown:

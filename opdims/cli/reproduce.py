@@ -9,7 +9,9 @@ from ..core.errors import ValidationError
 from ..core.validation import BANDS, parse_id_ranges, select_ids
 from ..data.sources import ENV_VAR, resolve_weights
 from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
-from ..io import atomic_output, check_output_file, check_output_folder
+from ..io import atomic_output, check_output_file, check_output_folder, sha256_of_file
+from ..plotting import report as html_report
+from ..version import __version__
 from .batch import add_executor_options, executor_settings
 from .options import add_dim_types
 
@@ -40,7 +42,8 @@ def register(subparsers) -> None:
                     "+- mean absolute deviation as the paper, see --band), "
                     f"OUT/{TABLE_NAME} (the rank at which the mean cost is back, see --rank-rule and "
                     "--tolerance) and one result file per network under OUT/networks/; a rerun resumes from "
-                    "those. Without weights, runs on the bundled default networks (one per task).")
+                    f"those; OUT/{html_report.REPORT_NAME} shows it all in one page. Without weights, runs on the "
+                    "bundled default networks (one per task).")
     parser.add_argument("--out", type=Path, default=Path("reproduction"), metavar="DIR",
                         help="output folder (default ./reproduction)")
     parser.add_argument("--original", nargs="?", const="", default=None, metavar="DIR",
@@ -63,6 +66,10 @@ def register(subparsers) -> None:
     parser.add_argument("--band", choices=BANDS, default="mean",
                         help="band over networks: 'mean' absolute deviation about the mean (default; MATLAB's "
                              "mad, as the paper) or 'median' absolute deviation about the median")
+    parser.add_argument("--noise-free-sweep", dest="sweep_noise", action="store_false",
+                        help="run the rank sweep without any noise (no internal noise, no ctxt input noise), as the "
+                             "paper's caption describes the state distance; default: with the noise, as the "
+                             "published s3 computes it (see docs/paper_vs_code.md)")
     add_executor_options(parser)
     parser.add_argument("--force", action="store_true",
                         help="overwrite the figure and table of an earlier run (its finished networks are reused)")
@@ -110,15 +117,17 @@ def run(args) -> int:
         sets.append(NetworkSet(task, choice.path, tuple(ids), label))
     figures = {name: args.out / name for name in (FIGURE_NAME, FIGURE1_NAME, COMPARISON_NAME)}
     table_path = args.out / TABLE_NAME
+    page_path = args.out / html_report.REPORT_NAME
     check_output_folder(args.out)
     for nets in sets:  # where each network's result goes, before any work
         check_output_folder(args.out / "networks" / nets.task, "--out")
-    for path in (*figures.values(), table_path):
+    for path in (*figures.values(), table_path, page_path):
         check_output_file(path, args.force)
     started = time.perf_counter()
     summary = reproduce(sets, args.out, args.dims, recompute=args.recompute, progress=not args.quiet,
-                        band=args.band, **executor)
-    table = threshold_table(rank_thresholds(summary, args.tolerance, args.rank_rule), args.tolerance, args.rank_rule)
+                        sweep_noise=args.sweep_noise, band=args.band, **executor)
+    thresholds = rank_thresholds(summary, args.tolerance, args.rank_rule)
+    table = threshold_table(thresholds, args.tolerance, args.rank_rule)
     sources = "\n".join(f"- {s.task}: {len(s.net_ids)} network(s) ({s.label}) in {s.path}" for s in sets)
     report = (f"{table}\n\nNetworks:\n{sources}\n\nCompute time of the stored results: {summary.seconds / 60:.1f} min "
               f"(this run: {(time.perf_counter() - started) / 60:.1f} min)\n")
@@ -131,6 +140,19 @@ def run(args) -> int:
     for name, fig in drawn.items():
         with atomic_output(figures[name], overwrite=True) as temporary:
             fig.savefig(temporary, format="png", dpi=110)
+    page = html_report.Report(
+        f"Operative dimensions over {sum(len(s.net_ids) for s in sets)} network(s): reproduction of the paper",
+        html_report.rank_sentence(thresholds, args.tolerance, rank_key="rank"), report,
+        html_report.folder_figures(args.out),
+        [("networks", "; ".join(f"{s.task}: {len(s.net_ids)} ({s.label})" for s in sets)),
+         ("opdims version", __version__),
+         ("compute time of the stored results", f"{summary.seconds / 60:.1f} min"),
+         ("this run", f"{(time.perf_counter() - started) / 60:.1f} min"),
+         ("parity suite", html_report.parity_sentence())],
+        [(f"{s.task} weights", str(s.path), sha256_of_file(s.path)) for s in sets],
+        {k: v for k, v in vars(args).items() if k not in ("func", "command", "quiet", "force")},
+        [(f"{task} network {net_id}", digest) for (task, net_id), digest in summary.fingerprints.items()])
+    html_report.write_report(args.out, page, overwrite=True)
     print(report)
-    print(f"wrote {', '.join(str(p) for p in figures.values())} and {table_path}")
+    print(f"wrote {', '.join(str(p) for p in figures.values())}, {table_path} and {page_path}")
     return 0

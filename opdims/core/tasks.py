@@ -327,14 +327,16 @@ def context_trial(drifts, context_id: int, noise_sigma: float, stream: RandomStr
 
 def context_integration_trials(n_trials: int, input_noise: bool = True,
                                stream: RandomStream | int | None = None,
-                               constants: CtxtConstants = CTXT) -> TaskData:
+                               constants: CtxtConstants = CTXT, *, all_coherencies: bool = False) -> TaskData:
     """Return a context-dependent integration data set, as the original generator.
 
     ``B = 12 n_trials`` trials, contexts alternating 1, 2, 1, 2, ...
     Coherencies are drawn per sensory input and context with ``randperm``.
     As in the original, the table the coherencies are drawn from has zeros
     in its first ``2 n`` entries and the largest coherency past its end, so
-    zero coherency occurs and +0.15 never.
+    zero coherency occurs and +0.15 never. ``all_coherencies=True`` fills
+    the table with the six coherencies only (each ``2 n`` times), as the
+    paper describes the task: the same draws, no zero, +0.15 included.
 
     Parameters
     ----------
@@ -347,6 +349,9 @@ def context_integration_trials(n_trials: int, input_noise: bool = True,
         :class:`opdims.NumpyStream`; the original: ``MatlabTwisterStream(1000)``).
     constants : CtxtConstants, optional
         The task's constants (default :data:`CTXT`).
+    all_coherencies : bool, optional
+        Draw from the six coherencies (the paper's task) instead of the
+        published generator's table (zero in place of +0.15; default).
 
     Returns
     -------
@@ -377,7 +382,7 @@ def context_integration_trials(n_trials: int, input_noise: bool = True,
     n_total = n_trials * cohs.size * c.n_integrators
     condition_ids = np.tile(np.arange(1, c.n_integrators + 1), n_total // c.n_integrators)
     table = np.zeros((cohs.size + 1) * per_coh)
-    for k, coh in enumerate(cohs, start=1):
+    for k, coh in enumerate(cohs, start=0 if all_coherencies else 1):
         table[k * per_coh:(k + 1) * per_coh] = coh
     coherencies = np.zeros((n_total, c.n_integrators))
     for i in range(c.n_integrators):

@@ -9,7 +9,9 @@ default network of the task.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,12 +20,14 @@ from ..core.validation import check_task
 from ..io.filesystem import existing_file
 from . import default_weights
 
-__all__ = ["ENV_VAR", "ORIGINAL_FILES", "PARITY_FIXTURES_ENV", "PARITY_REPORT_ENV", "SOURCE_PARITY_FIXTURES",
-           "WeightsChoice", "authors_local_dimensions", "original_data_dir", "resolve_weights"]
+__all__ = ["ENV_VAR", "ORIGINAL_FILES", "PARITY_FIXTURES_ENV", "PARITY_REPORT_ENV", "PARITY_STATUS_ENV",
+           "SOURCE_PARITY_FIXTURES", "WeightsChoice", "authors_local_dimensions", "original_data_dir",
+           "parity_status", "parity_status_path", "resolve_weights"]
 
 ENV_VAR = "OPDIMS_ORIGINAL_DATA"
 PARITY_FIXTURES_ENV = "OPDIMS_PARITY_FIXTURES"  #: a folder of parity fixtures (``opdims parity``, the suite)
 PARITY_REPORT_ENV = "OPDIMS_PARITY_REPORT"  #: where the parity suite writes its table
+PARITY_STATUS_ENV = "OPDIMS_PARITY_STATUS"  #: where ``opdims parity`` records its outcome (see parity_status_path)
 #: the parity fixtures of a source checkout (not installed with the package)
 SOURCE_PARITY_FIXTURES = Path(__file__).resolve().parents[2] / "parity_tests" / "fixtures"
 
@@ -156,4 +160,64 @@ def authors_local_dimensions(task: str, dim_type: str, weights, net_id: int) -> 
     dims = folder / "local_operative_dimensions" / f"localOpDims_{task}_{dim_type}.h5"
     if authors_weights.is_file() and dims.is_file() and authors_weights.resolve() == Path(weights).resolve():
         return dims
+    return None
+
+
+def parity_status_path() -> Path:
+    """Where ``opdims parity`` records whether the suite passed on this installation.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$OPDIMS_PARITY_STATUS`` if set, else ``opdims/parity_status.json``
+        in the user's cache folder (``$XDG_CACHE_HOME``, default ``~/.cache``).
+    """
+    env = os.environ.get(PARITY_STATUS_ENV)
+    if env:
+        return Path(env)
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "opdims" / "parity_status.json"
+
+
+def _status_from_table(path: Path) -> dict | None:
+    """Outcome read from a parity table (Markdown, last column ``pass``), or ``None`` if it holds none."""
+    rows = [line for line in path.read_text(errors="replace").splitlines()
+            if line.startswith("|") and re.search(r"\|\s*(yes|NO)\s*\|\s*$", line)]
+    if not rows:
+        return None
+    failed = sum(bool(re.search(r"\|\s*NO\s*\|\s*$", line)) for line in rows)
+    return {"passed": failed == 0, "comparisons": len(rows), "failed": failed, "source": str(path)}
+
+
+def parity_status() -> dict | None:
+    """Whether the parity suite passed on this installation, as last recorded.
+
+    Read from :func:`parity_status_path` (written by ``opdims parity``), else
+    from the table at ``$OPDIMS_PARITY_REPORT`` if that names a file.
+
+    Returns
+    -------
+    dict or None
+        ``passed`` (bool), ``comparisons`` and ``failed`` (table rows), and
+        when ``opdims parity`` wrote it ``opdims_version``, ``finished`` (UTC)
+        and ``fixtures``; ``source``: the file read. ``None``: never run (or
+        the record is unreadable).
+
+    Examples
+    --------
+    >>> status = parity_status()
+    >>> status is None or isinstance(status["passed"], bool)
+    True
+    """
+    path = parity_status_path()
+    if path.is_file():
+        try:
+            status = json.loads(path.read_text())
+        except (OSError, ValueError):
+            status = None
+        if isinstance(status, dict) and isinstance(status.get("passed"), bool):
+            return {**status, "source": str(path)}
+    table = os.environ.get(PARITY_REPORT_ENV)
+    if table and Path(table).is_file():
+        return _status_from_table(Path(table))
     return None

@@ -10,6 +10,7 @@ by :func:`opdims.io.save_analysis` / :func:`opdims.io.load_analysis`.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,13 +23,30 @@ from .high_variance import HighVarianceDimensions
 from .operative import LocalOperativeDimensions
 from .sweeps import COST_TOLERANCE, DEFAULT_RANK_RULE, RankSweep, check_rank_rule, rank_rule_text
 
-__all__ = ["ANSWER_LABELS", "LOCATION_KINDS", "DimensionResult", "NetworkAnalysis", "settings_key"]
+__all__ = ["ANSWER_LABELS", "LOCATION_KINDS", "DimensionResult", "NetworkAnalysis", "set_html_renderer", "settings_key"]
 
 #: kinds of sampling locations: along the condition-average trajectories; the random-location control
 LOCATION_KINDS = ("trajectory", "random")
 
 #: provenance entries that describe the run, not the numbers (left out of :func:`settings_key`)
 _RUN_ONLY = ("seconds", "created", "weights", "weights_sha256", "opdims_version", "host")
+
+
+#: what draws a NetworkAnalysis as HTML in a notebook (the report of :mod:`opdims.plotting.report`, which sits
+#: floors above; ``opdims/__init__.py`` plugs it in)
+_html_renderer = None
+
+
+def set_html_renderer(renderer) -> None:
+    """Set what :meth:`NetworkAnalysis._repr_html_` calls (``opdims`` sets the report of :mod:`opdims.plotting`).
+
+    Parameters
+    ----------
+    renderer : callable or None
+        ``renderer(analysis) -> str`` (HTML); ``None``: the summary table only.
+    """
+    global _html_renderer
+    _html_renderer = renderer
 
 
 def settings_key(provenance: dict) -> dict:
@@ -353,3 +371,9 @@ class NetworkAnalysis:
     def _rule_applies(self, rule: str) -> bool:
         return rule != "range" or all(
             r.sweep is None or r.sweep.silent_cost is not None for r in self.results.values())
+
+    def _repr_html_(self) -> str:
+        """The report in a notebook: the answer, the summary table, the figures and the provenance."""
+        if _html_renderer is not None:
+            return _html_renderer(self)
+        return f"<pre>{html.escape(self.summary_table())}</pre>"
