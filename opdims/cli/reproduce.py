@@ -142,7 +142,7 @@ def run(args) -> int:
             fig.savefig(temporary, format="png", dpi=110)
     page = html_report.Report(
         f"Operative dimensions over {sum(len(s.net_ids) for s in sets)} network(s): reproduction of the paper",
-        html_report.rank_sentence(thresholds, args.tolerance, rank_key="rank"), report,
+        html_report.rank_sentence(thresholds, args.tolerance, rule=args.rank_rule), report,
         html_report.folder_figures(args.out),
         [("networks", "; ".join(f"{s.task}: {len(s.net_ids)} ({s.label})" for s in sets)),
          ("opdims version", __version__),
