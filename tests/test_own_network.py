@@ -146,6 +146,35 @@ def test_planted_low_rank_structure_is_found_and_the_svd_misses_it():
     U, _, _ = np.linalg.svd(net.W)
     svd = rank_sweep(net, U, "columns", trials.inputs, trials.condition_ids, trials.targets)
     assert svd.rank_within_full_cost() >= 15  # the top singular directions belong to the unused part
+    # the chain's own baseline is that sweep, and the summary gives the three answers
+    np.testing.assert_array_equal(analysis.high_variance.sweep.cost, svd.cost)
+    ranks = analysis.ranks()
+    assert ranks["columns"] <= 3 and ranks["rows"] <= 4 and ranks["high_variance"] >= 15
+    sentence = analysis.rank_sentence()
+    assert sentence.startswith(f"Rank at which the cost is back: operative columns {ranks['columns']}, operative "
+                               f"rows {ranks['rows']}, SVD of W {ranks['high_variance']} (smallest rank")
+    assert sentence in analysis.summary_table()
+
+
+def test_planted_network_with_a_perfect_fit_the_headline_rank_means_what_it_says():
+    """Targets = the network's own output: the full-rank cost is 0 (up to rounding). The old ratio rule asks for
+    a cost <= 1.1 x 0 and lands far out; the range rule (silent to full-rank cost) finds the planted rank 3."""
+    net = planted_network()
+    trials = planted_trials(net)
+    trials = trials_from_arrays(trials.inputs, trials.targets - 0.05, trials.labels)
+    analysis = analyse_network(net, "planted", trials=trials, every=10, dim_types=("columns",))
+    columns, hv = analysis["columns"].sweep, analysis.high_variance.sweep
+    assert columns.full_cost < 1e-25 and analysis.silent_cost > 1e-3
+    assert analysis.ranks() == {"columns": columns.rank(), "high_variance": hv.rank()}
+    assert columns.rank() <= 3 and hv.rank() >= 15
+    ratio = columns.rank("ratio")  # what the old headline rule said: rounding noise of 1e-16 is not <= 1.1 x 4e-33
+    assert ratio is None or ratio > columns.rank() + 3
+    table = analysis.summary_table()
+    assert "| operative columns | trajectory |" in table and "| high-variance (SVD of W) | - |" in table
+    assert f"operative columns {columns.rank()}, SVD of W {hv.rank()}" in table
+    assert "range from the full-rank cost to the silent network's (W = 0)" in table
+    old = analysis.summary_table(rule="ratio")
+    assert "<= 1.1 x the full-rank cost" in old
 
 
 # ---- opdims analyse -------------------------------------------------------------------------------
@@ -175,7 +204,7 @@ def test_analyse_a_torch_checkpoint(model_files, tmp_path, capsys):
                  "--every", "5", "--out", str(out), "--quiet"])
     assert code == 0, capsys.readouterr().err
     printed = capsys.readouterr().out
-    assert "16 units" in printed and "alpha 1" in printed and "| columns | trajectory |" in printed
+    assert "16 units" in printed and "alpha 1" in printed and "| operative columns | trajectory |" in printed
     analysis = io.load_analysis(out / "analysis.h5")
     assert analysis.locations.shape == (30, 16)  # 3 conditions x 10 sampled steps
     assert analysis["rows"].sweep.cost.shape == (16,)
@@ -183,9 +212,23 @@ def test_analyse_a_torch_checkpoint(model_files, tmp_path, capsys):
     assert variables["columns_trajectory"]["global_op_dims"].shape == (16, 16)
     for name in ("summary.md", "operative_dimensions.png", "sampling_locations.png"):
         assert (out / name).stat().st_size > 0
+    # the three ranks: operative columns, operative rows, SVD of W, in the summary and the files
+    ranks = analysis.ranks()
+    assert set(ranks) == {"columns", "rows", "high_variance"}
+    assert analysis.high_variance.sweep.cost.shape == (16,)
+    assert variables["high_variance"]["mses"].shape == (16, 1) and "mse_silent" in variables
+    summary = (out / "summary.md").read_text()
+    assert "Rank at which the cost is back: operative columns" in summary and ", SVD of W " in summary
+    assert "Rank at which the cost is back: operative columns" in printed
     assert main(["analyse", "--weights", str(model_files / "rnn.pt"), "--trials", str(model_files / "trials.npz"),
                  "--every", "5", "--out", str(out), "--quiet"]) == 1
     assert "exists already" in capsys.readouterr().err
+    assert main(["analyse", "--weights", str(model_files / "rnn.pt"), "--trials", str(model_files / "trials.npz"),
+                 "--every", "5", "--out", str(out), "--quiet", "--force", "--no-high-variance", "--no-figures",
+                 "--dim-types", "columns", "--rank-rule", "settled"]) == 0
+    assert io.load_analysis(out / "analysis.h5").high_variance is None
+    summary = (out / "summary.md").read_text()
+    assert "SVD of W" not in summary and "stays within 10% of its range" in summary
 
 
 def test_analyse_an_npz_of_arrays_on_a_mat_of_trials(tmp_path, capsys):

@@ -84,10 +84,10 @@ def test_the_analyse_page_stands_alone_with_figures_table_answer_and_provenance(
     assert analysis.provenance["network_fingerprint"] in page
     for name in ("net.npz", "trials.npz"):
         assert io.sha256_of_file(analyse_folder / name) in page
-    assert "<th>local dims found</th>" in page and "<td>columns</td>" in page
+    assert "<th>local dims found</th>" in page and "<td>operative columns</td>" in page
     answer = re.search(r'<p class="answer">(.*?)</p>', page).group(1)
-    rank = analysis["columns"].rank_within_full_cost(0.1)
-    assert f"at rank {rank} with operative columns" in answer and "(of 8 units)" in answer
+    rank = analysis["columns"].rank()
+    assert f"at rank {rank} with operative columns" in answer and "(of 8 units; " in answer
     assert f"opdims {__version__}" in page and "opdims analyse, in all" in page
     assert "not run on this installation" in page
 
@@ -104,11 +104,12 @@ def test_the_analyse_page_is_not_overwritten_without_force(analyse_folder, capsy
 def test_the_reproduce_page_shows_the_folders_figures_fingerprints_and_weights(reproduce_folder):
     out = reproduce_folder / "out"
     page = (out / "index.html").read_text()
-    assert embedded_images(page) == [(out / "figure3.png").read_bytes()]
+    assert embedded_images(page) == [(out / f"{name}.png").read_bytes()
+                                     for name in ("operative_vs_high_variance", "figure3", "figure1")]
     assert io.sha256_of_file(reproduce_folder / "swg.h5") in page
     for k in (1, 2):
         assert io.load_network(reproduce_folder / "swg.h5", k).fingerprint() in page
-    assert "full-rank cost for swg (mean over 2 networks) at rank" in page
+    assert "The output cost is back for swg (mean over 2 networks) at rank" in page
     assert "<td>swg</td>" in page  # the rank table
 
 

@@ -54,10 +54,11 @@ from ..core.validation import (
 )
 from ..dims.generic import generic_local_dimensions
 from ..dims.global_dims import global_operative_dimensions
+from ..dims.high_variance import HighVarianceDimensions, high_variance_dimensions
 from ..dims.local_dims import local_column_dimensions, local_row_dimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
 from ..dims.operative import LocalOperativeDimensions, relax_step
-from ..dims.sweeps import check_ranks, rank_sweep
+from ..dims.sweeps import check_ranks, rank_sweep, silent_network_cost
 from ..version import __version__
 from .runs import SEED_INPUT, SEED_RUN, Run, load_network_argument, prepare_run, prepare_trials_run, relaxation_draws
 
@@ -109,6 +110,12 @@ class AnalysisOptions:
         for the sweep (s3's, default 5 / 255).
     pcs : bool
         Also compute the principal components of the full-rank states (for figures).
+    high_variance : bool
+        Also compute the baseline, the high-variance dimensions (the original
+        s1: W's SVD, the activity's principal components, and the rank sweep
+        over W's top-k left singular vectors on the sweep's trials and noise);
+        default on, turn it off for big networks (one more sweep). Not
+        computed for gated cells (GRU, LSTM).
     backend, device : str or None
         Back end of the sweep (``'numpy'`` or ``'torch'``) and torch device.
     """
@@ -128,6 +135,7 @@ class AnalysisOptions:
     n_trials: int | None = None
     n_sweep_trials: int | None = None
     pcs: bool = False
+    high_variance: bool = True
     backend: str = "numpy"
     device: str | None = None
 
@@ -495,7 +503,7 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
         seed = random_location_seed(task, net_id)
         sites["random"] = random_locations(averages, locations.shape[0], seed)
 
-    full_cost = None
+    full_cost = silent_cost = None
     results = {}
     sweep_kwargs = {}
     if sweep_run is not None:
@@ -503,6 +511,9 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
         sweep_kwargs = {"inputs": st.inputs, "condition_ids": st.condition_ids, "targets": st.targets,
                         "noise": sweep_run.noise, "ranks": None if opts.ranks is None else list(opts.ranks),
                         "backend": opts.backend, "device": opts.device, "threads": threads, "progress": progress}
+        # the bottom of the cost scale of the headline rank, once per network on the sweep's trials and noise
+        silent_cost = silent_network_cost(sweep_run.net, st.inputs, st.condition_ids, st.targets,
+                                          noise=sweep_run.noise, threads=threads)
     for dim_type in opts.dim_types:
         for kind, where in sites.items():
             if kind == "trajectory" and dim_type in local_dims:
@@ -516,8 +527,18 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
             sweep = None
             if sweep_run is not None:
                 sweep = rank_sweep(sweep_run.net, basis, dim_type, **sweep_kwargs)
+                sweep.silent_cost = silent_cost
                 full_cost = sweep.full_cost
             results[dim_type, kind] = DimensionResult(dim_type, kind, local, basis, singular_values, sweep)
+    high_variance = None
+    if is_gated(net):
+        pass  # the paper's baseline is W's SVD of a vanilla RNN; a gated cell's W stacks its gates' blocks
+    elif opts.high_variance and sweep_run is not None:
+        high_variance = high_variance_dimensions(sweep_run.net, **sweep_kwargs)
+        high_variance.sweep.silent_cost = silent_cost
+        full_cost = high_variance.sweep.full_cost
+    elif opts.high_variance:
+        high_variance = HighVarianceDimensions(np.linalg.svd(net.W, compute_uv=False))
 
     record = {
         "task": task, "net_id": int(net_id), "network_fingerprint": net.fingerprint(),
@@ -533,5 +554,5 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
         "created": time.strftime("%Y-%m-%d %H:%M:%S"), **(provenance or {}),
     }
     record["seconds"] = time.perf_counter() - started
-    return NetworkAnalysis(record, locations, results, props, averages, pcs, full_cost)
+    return NetworkAnalysis(record, locations, results, props, averages, pcs, full_cost, silent_cost, high_variance)
 

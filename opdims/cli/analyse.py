@@ -14,6 +14,7 @@ from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
 from ..core.sampling import as_locations
 from ..core.validation import TASKS, check_sampling_steps, check_seed
+from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
 from ..io.tree import open_tree
 from ..plotting import report as html_report
 from .options import add_dim_types, add_row_method, command_doc
@@ -28,13 +29,16 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "analyse", aliases=["analyze"],
         help="operative dimensions of your own network: weights (.h5, .mat, .npz, PyTorch) and trials in, "
-             "local and global operative dimensions, rank sweep, summary and figures out",
+             "local and global operative dimensions, rank sweep against the high-variance baseline (SVD of W), "
+             "summary and figures out",
         description="The whole analysis of one network: a forward pass on the trials, sampling locations on the "
                     "condition-average trajectories (one condition per trial label), local operative dimensions "
                     "of W's columns and/or rows there, global operative dimensions, and the output cost and state "
-                    "distance of the network reduced to rank k. Writes OUT/analysis.h5 and OUT/analysis.mat "
-                    "(MATLAB orientation), OUT/summary.md, figures and OUT/index.html (the report: figures, summary "
-                    "and provenance in one page that stands alone). Networks: the authors' .h5 layout, .mat, "
+                    "distance of the network reduced to rank k, against the same for W reduced to its top-k left "
+                    "singular vectors (the high-variance baseline of the paper's figure 1). Writes OUT/analysis.h5 "
+                    "and OUT/analysis.mat (MATLAB orientation), OUT/summary.md, figures and OUT/index.html (the "
+                    "report: figures, summary and provenance in one page that stands alone). Networks: the "
+                    "authors' .h5 layout, .mat, "
                     ".npz or .h5 of named arrays (W_in, W, W_out, x0, b_x, b_z, alpha or dt and tau, "
                     "nonlinearity), PsychRNN's saved weights (with --alpha), or a PyTorch nn.RNN (nn.GRU, nn.LSTM) "
                     "state dict with an nn.Linear readout.")
@@ -75,9 +79,16 @@ def register(subparsers) -> None:
                        help="ranks of the sweep, e.g. '1-50,60-500:10' (default all 1..N)")
     group.add_argument("--random-control", action="store_true",
                        help="also use random sampling locations (the paper's control)")
+    group.add_argument("--no-high-variance", dest="high_variance", action="store_false",
+                       help="skip the high-variance baseline (W's SVD, the activity's PCs and the rank sweep over "
+                            "W's top-k left singular vectors: one more sweep, for big networks)")
+    group.add_argument("--rank-rule", choices=RANK_RULES, default=DEFAULT_RANK_RULE,
+                       help="summary and figure: the rank at which the cost is back. 'range' (default): smallest "
+                            "rank whose cost is within TOLERANCE of the range from the full-rank cost to the silent "
+                            "network's (W = 0); 'ratio': cost <= (1 + TOLERANCE) x full; 'settled': from which the "
+                            "cost stays within TOLERANCE of its range above the full-rank cost")
     group.add_argument("--tolerance", type=float, default=0.1,
-                       help="summary: rank where the cost is within (1 + TOLERANCE) x the full-rank cost "
-                            "(default %(default)s)")
+                       help="tolerance of the rank rule (default %(default)s)")
     group.add_argument("--threads", type=int, default=None, help="CPU threads (default all cores)")
     group = parser.add_argument_group("output")
     group.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if needed)")
@@ -127,7 +138,8 @@ def run(args) -> int:
     # sampling locations a task takes (every, times or locations)
     options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
                               random_control=args.random_control, every=args.every, times=times,
-                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and args.locations is None)
+                              net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and args.locations is None,
+                              high_variance=args.high_variance)
     if args.figures:
         try:
             import matplotlib  # noqa: F401
@@ -172,7 +184,7 @@ def run(args) -> int:
                                sweep_trials=sweep_trials, locations=locations, threads=args.threads,
                                progress=not args.quiet,
                                provenance={"weights": str(weights), "weights_sha256": io.sha256_of_file(weights)})
-    table = analysis.summary_table(args.tolerance)
+    table = analysis.summary_table(args.tolerance, args.rank_rule)
     report = (f"# Operative dimensions of {weights.name} (network {args.net_id})\n\n{table}\n\n"
               f"{analysis.locations.shape[0]} sampling locations ({analysis.provenance['locations_from']}); "
               f"{analysis.provenance['seconds']:.1f} s\n")
@@ -180,7 +192,7 @@ def run(args) -> int:
     if args.figures:
         from .. import plotting
 
-        drawn["ranks"] = plotting.figure_network_analysis(analysis, args.tolerance)
+        drawn["ranks"] = plotting.figure_network_analysis(analysis, args.tolerance, args.rank_rule)
         if analysis.condition_averages is not None and analysis.activity_pcs is not None:
             drawn["locations"] = plotting.figure_analysis_locations(analysis)
     keys = ["analysis", "matlab", "summary", *drawn, "report"]

@@ -11,6 +11,7 @@ from ..analysis.executor import CONNECT_TIMEOUT, threads_per_job
 from ..core.errors import ValidationError
 from ..core.validation import check_positive_seconds, parse_id_ranges
 from ..data.sources import ENV_VAR, resolve_weights
+from ..dims.sweeps import rank_rule_text
 from ..io import AnalysisStore, check_output_folder
 from .options import add_dim_types, command_doc
 from .scripts import parse_ranks
@@ -139,15 +140,21 @@ def run(args) -> int:
     start = time.perf_counter()
     results = run_batch(jobs, store, recompute=args.recompute, progress=not args.quiet, **executor)
     elapsed = time.perf_counter() - start
-    print(f"{'task':<5} {'net':>4} {'dims':<8} {'full cost':>10} {'rank: cost <= 1.1 full':>23} "
+    print(f"{'task':<5} {'net':>4} {'dims':<8} {'full cost':>10} {'rank (range)':>12} {'rank: cost <= 1.1 full':>23} "
           f"{'rank: settled':>14} {'seconds':>8}")
     for job, res in zip(jobs, results):
-        for dim_type in options.dim_types:
-            r = res[dim_type]
-            cost = "-" if r.sweep is None else f"{r.sweep.full_cost:.3g}"
-            within, settled = r.rank_within_full_cost(), r.settled_rank()
-            print(f"{job.task:<5} {job.net_id:>4} {dim_type:<8} {cost:>10} {within or '-'!s:>23} "
-                  f"{settled or '-'!s:>14} {res.provenance.get('seconds', 0.0):>8.1f}")
+        rows = [(dim_type, res[dim_type].sweep) for dim_type in options.dim_types]
+        if res.high_variance is not None:
+            rows.append(("SVD of W", res.high_variance.sweep))
+        for name, sweep in rows:
+            cost = "-" if sweep is None else f"{sweep.full_cost:.3g}"
+            ranks = ["-"] * 3 if sweep is None else [
+                sweep.rank() if sweep.silent_cost is not None else None, sweep.rank_within_full_cost(),
+                sweep.settled_rank()]
+            ranks = [str(k or "-") for k in ranks]
+            print(f"{job.task:<5} {job.net_id:>4} {name:<8} {cost:>10} {ranks[0]:>12} {ranks[1]:>23} "
+                  f"{ranks[2]:>14} {res.provenance.get('seconds', 0.0):>8.1f}")
+    print(f"rank (range): the {rank_rule_text()}")
     where = args.scheduler or (f"a Dask LocalCluster of {args.dask_local}" if args.dask_local else
                                f"{args.workers} local worker(s)")
     print(f"{len(jobs)} networks in {elapsed:.1f} s on {where}; results in {store.folder}/")

@@ -1,4 +1,4 @@
-"""``opdims reproduce``: the paper's figure 3 b–g over every network of a weights file."""
+"""``opdims reproduce``: the paper's figures 3 b–g and 1 c–e, h–j over every network of a weights file."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import time
 from pathlib import Path
 
 from ..core.errors import ValidationError
-from ..core.validation import parse_id_ranges, select_ids
+from ..core.validation import BANDS, parse_id_ranges, select_ids
 from ..data.sources import ENV_VAR, resolve_weights
+from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
 from ..io import atomic_output, check_output_file, check_output_folder, sha256_of_file
 from ..plotting import report as html_report
 from ..version import __version__
@@ -15,19 +16,25 @@ from .batch import add_executor_options, executor_settings
 from .options import add_dim_types, command_doc
 
 FIGURE_NAME = "figure3.png"
+FIGURE1_NAME = "figure1.png"
+COMPARISON_NAME = "operative_vs_high_variance.png"
 TABLE_NAME = "rank_thresholds.md"
 
 
 @command_doc("reproduce")
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "reproduce", help="figure 3 b-g of the paper (global operative dimensions, cost and state distance "
-                          "against rank) over all networks, with the random-location control",
+        "reproduce", help="figures 3 b-g and 1 c-e, h-j of the paper (operative against high-variance "
+                          "dimensions: cost and state distance against rank) over all networks, with the "
+                          "random-location control",
         description="For every network: sampling locations (s2), local and global operative dimensions, and "
                     "the cost / state-distance curves over rank (s3), for column and row dimensions, along the "
-                    "trajectories and at random sampling locations (the paper's control). Writes "
-                    f"OUT/{FIGURE_NAME} (mean over networks, band +- median absolute deviation), "
-                    f"OUT/{TABLE_NAME} (where the mean cost comes back to the full-rank level, see "
+                    "trajectories and at random sampling locations (the paper's control); and the high-variance "
+                    "baseline (s1: W's SVD, the activity's PCs, the sweep over W's top-k left singular vectors "
+                    "on s3's trials and noise). Writes "
+                    f"OUT/{FIGURE_NAME}, OUT/{FIGURE1_NAME} and OUT/{COMPARISON_NAME} (mean over networks, band "
+                    "+- mean absolute deviation as the paper, see --band), "
+                    f"OUT/{TABLE_NAME} (the rank at which the mean cost is back, see --rank-rule and "
                     "--tolerance) and one result file per network under OUT/networks/; a rerun resumes from "
                     f"those; OUT/{html_report.REPORT_NAME} shows it all in one page. Without weights, runs on the "
                     "bundled default networks (one per task).")
@@ -43,9 +50,16 @@ def register(subparsers) -> None:
     add_dim_types(parser, dest="dims")
     parser.add_argument("--nets", metavar="IDS", help="only these network ids, e.g. 1-5 (default: all in the file)")
     parser.add_argument("--tolerance", type=float, default=0.1,
-                        help="rank table: smallest rank whose mean cost is at most (1 + TOLERANCE) x the "
-                             "full-rank cost, and rank from which it stays within TOLERANCE of its range "
-                             "(default 0.1)")
+                        help="tolerance of the rank rules (default 0.1)")
+    parser.add_argument("--rank-rule", choices=RANK_RULES, default=DEFAULT_RANK_RULE,
+                        help="headline rank of the table and the side-by-side figure: 'range' (default): smallest "
+                             "rank whose mean cost is within TOLERANCE of the range from the full-rank cost to the "
+                             "silent network's (W = 0); 'ratio': mean cost <= (1 + TOLERANCE) x full; 'settled': "
+                             "from which the mean cost stays within TOLERANCE of its range (the table shows the "
+                             "last two as well)")
+    parser.add_argument("--band", choices=BANDS, default="mean",
+                        help="band over networks: 'mean' absolute deviation about the mean (default; MATLAB's "
+                             "mad, as the paper) or 'median' absolute deviation about the median")
     parser.add_argument("--noise-free-sweep", dest="sweep_noise", action="store_false",
                         help="run the rank sweep without any noise (no internal noise, no ctxt input noise), as the "
                              "paper's caption describes the state distance; default: with the noise, as the "
@@ -60,7 +74,16 @@ def register(subparsers) -> None:
 
 @command_doc("reproduce")
 def run(args) -> int:
-    from ..analysis.reproduce import NetworkSet, figure3, network_ids, rank_thresholds, reproduce, threshold_table
+    from ..analysis.reproduce import (
+        NetworkSet,
+        figure1,
+        figure3,
+        figure_operative_vs_high_variance,
+        network_ids,
+        rank_thresholds,
+        reproduce,
+        threshold_table,
+    )
 
     executor = executor_settings(args)
     if not args.tolerance >= 0:
@@ -75,29 +98,34 @@ def run(args) -> int:
         available = network_ids(choice.path)
         ids = select_ids(None if args.nets is None else parse_id_ranges(args.nets), available, str(choice.path))
         sets.append(NetworkSet(task, choice.path, tuple(ids), label))
-    figure_path, table_path = args.out / FIGURE_NAME, args.out / TABLE_NAME
+    figures = {name: args.out / name for name in (FIGURE_NAME, FIGURE1_NAME, COMPARISON_NAME)}
+    table_path = args.out / TABLE_NAME
     page_path = args.out / html_report.REPORT_NAME
     check_output_folder(args.out)
     for nets in sets:  # where each network's result goes, before any work
         check_output_folder(args.out / "networks" / nets.task, "--out")
-    for path in (figure_path, table_path, page_path):
+    for path in (*figures.values(), table_path, page_path):
         check_output_file(path, args.force)
     started = time.perf_counter()
     summary = reproduce(sets, args.out, args.dims, recompute=args.recompute, progress=not args.quiet,
-                        sweep_noise=args.sweep_noise, **executor)
-    thresholds = rank_thresholds(summary, args.tolerance)
-    table = threshold_table(thresholds, args.tolerance)
+                        sweep_noise=args.sweep_noise, band=args.band, **executor)
+    thresholds = rank_thresholds(summary, args.tolerance, args.rank_rule)
+    table = threshold_table(thresholds, args.tolerance, args.rank_rule)
     sources = "\n".join(f"- {s.task}: {len(s.net_ids)} network(s) ({s.label}) in {s.path}" for s in sets)
     report = (f"{table}\n\nNetworks:\n{sources}\n\nCompute time of the stored results: {summary.seconds / 60:.1f} min "
               f"(this run: {(time.perf_counter() - started) / 60:.1f} min)\n")
-    fig = figure3(summary, args.dims)
+    drawn = {FIGURE_NAME: figure3(summary, args.dims),
+             FIGURE1_NAME: figure1(summary),
+             COMPARISON_NAME: figure_operative_vs_high_variance(summary, args.dims, tolerance=args.tolerance,
+                                                                rule=args.rank_rule)}
     with atomic_output(table_path, overwrite=True) as temporary:
         Path(temporary).write_text(report)
-    with atomic_output(figure_path, overwrite=True) as temporary:
-        fig.savefig(temporary, format="png", dpi=110)
+    for name, fig in drawn.items():
+        with atomic_output(figures[name], overwrite=True) as temporary:
+            fig.savefig(temporary, format="png", dpi=110)
     page = html_report.Report(
         f"Operative dimensions over {sum(len(s.net_ids) for s in sets)} network(s): reproduction of the paper",
-        html_report.rank_sentence(thresholds, args.tolerance, rank_key="rank"), report,
+        html_report.rank_sentence(thresholds, args.tolerance, rule=args.rank_rule), report,
         html_report.folder_figures(args.out),
         [("networks", "; ".join(f"{s.task}: {len(s.net_ids)} ({s.label})" for s in sets)),
          ("opdims version", __version__),
@@ -109,5 +137,5 @@ def run(args) -> int:
         [(f"{task} network {net_id}", digest) for (task, net_id), digest in summary.fingerprints.items()])
     html_report.write_report(args.out, page, overwrite=True)
     print(report)
-    print(f"wrote {figure_path}, {table_path} and {page_path}")
+    print(f"wrote {', '.join(str(p) for p in figures.values())}, {table_path} and {page_path}")
     return 0

@@ -12,13 +12,16 @@ import numpy as np
 from .errors import ValidationError
 
 __all__ = [
+    "BANDS",
     "DIM_TYPES",
     "GATED_KINDS",
     "NONLINEARITY_NAMES",
+    "RANK_RULES",
     "ROW_METHODS",
     "TASKS",
     "ValidationError",
     "as_real_array",
+    "check_band",
     "check_choice",
     "check_condition_ids",
     "check_dim_type",
@@ -29,6 +32,7 @@ __all__ = [
     "check_nonlinearity",
     "check_positive_int",
     "check_positive_seconds",
+    "check_rank_rule",
     "check_recurrent",
     "check_row_method",
     "check_sampling_steps",
@@ -49,6 +53,11 @@ TASKS = ("ctxt", "swg")
 NONLINEARITY_NAMES = ("tanh", "relu", "softplus", "linear")
 #: how local row dimensions are found: the exact solver, or the original's optimiser (``fminunc``)
 ROW_METHODS = ("exact", "fminunc")
+#: the rules of "the rank at which the cost is back" (:func:`opdims.dims.sweeps.cost_rank`)
+RANK_RULES = ("range", "ratio", "settled")
+#: the bands over networks (:func:`opdims.core.metrics.absolute_deviation`): mean absolute deviation about the
+#: mean (MATLAB's ``mad(X)``, the paper's) or median absolute deviation about the median
+BANDS = ("mean", "median")
 #: the gated cells opdims analyses (PyTorch's nn.GRU and nn.LSTM)
 GATED_KINDS = ("gru", "lstm")
 #: former names of row methods (opdims 0.2 called the original's optimiser ``'reference'``)
@@ -157,6 +166,12 @@ check_dim_type = name_check("check_dim_type", "dim_type", DIM_TYPES)
 #: ``check_task(value)``: ``'ctxt'`` or ``'swg'``
 check_task = name_check("check_task", "network type", TASKS,
                         {"ctxt": "context-dependent integration", "swg": "sine-wave generation"})
+#: ``check_rank_rule(value)``: one of :data:`RANK_RULES`
+check_rank_rule = name_check("check_rank_rule", "rank rule", RANK_RULES, {
+    "range": "within a fraction of the range from the full-rank to the silent cost",
+    "ratio": "at most (1 + tolerance) x the full-rank cost", "settled": "stays within a fraction of its range"})
+#: ``check_band(value)``: ``'mean'`` or ``'median'`` absolute deviation
+check_band = name_check("check_band", "band", BANDS)
 #: ``check_nonlinearity(value)``: one of :data:`NONLINEARITY_NAMES`
 check_nonlinearity = name_check("check_nonlinearity", "nonlinearity", NONLINEARITY_NAMES)
 

@@ -19,10 +19,11 @@ from ..core.errors import MissingFieldError
 from ..core.sampling import SamplingLocationProperties
 from ..core.validation import ValidationError, check_dim_type
 from .global_dims import variance_explained
+from .high_variance import HighVarianceDimensions
 from .operative import LocalOperativeDimensions
-from .sweeps import COST_TOLERANCE, RankSweep
+from .sweeps import COST_TOLERANCE, DEFAULT_RANK_RULE, RankSweep, check_rank_rule, rank_rule_text
 
-__all__ = ["LOCATION_KINDS", "DimensionResult", "NetworkAnalysis", "set_html_renderer", "settings_key"]
+__all__ = ["ANSWER_LABELS", "LOCATION_KINDS", "DimensionResult", "NetworkAnalysis", "set_html_renderer", "settings_key"]
 
 #: kinds of sampling locations: along the condition-average trajectories; the random-location control
 LOCATION_KINDS = ("trajectory", "random")
@@ -133,6 +134,27 @@ class DimensionResult:
         """
         return None if self.sweep is None else self.sweep.settled_rank(tolerance)
 
+    def rank(self, rule: str = DEFAULT_RANK_RULE, tolerance: float = COST_TOLERANCE) -> int | None:
+        """The rank at which the cost is back, by ``rule`` (see :func:`opdims.dims.sweeps.cost_rank`).
+
+        Parameters
+        ----------
+        rule : str, optional
+            One of :data:`opdims.dims.sweeps.RANK_RULES` (default ``'range'``).
+        tolerance : float, optional
+            The rule's tolerance.
+
+        Returns
+        -------
+        int or None
+            The rank (``None``: not reached, or no sweep).
+        """
+        return None if self.sweep is None else self.sweep.rank(rule, tolerance)
+
+
+#: labels of the three answers to "at which rank is the cost back?" (operative columns, rows, SVD of W)
+ANSWER_LABELS = {"columns": "operative columns", "rows": "operative rows", "high_variance": "SVD of W"}
+
 
 @dataclass
 class NetworkAnalysis:
@@ -156,6 +178,13 @@ class NetworkAnalysis:
         ``[N, k]``: first principal components of the full-rank states.
     full_cost : float or None
         The full-rank network's cost on the sweep trials.
+    silent_cost : float or None
+        The silent network's cost (W = 0) on the sweep trials and noise: the
+        bottom of the cost scale of the headline rank (the ``'range'`` rule).
+    high_variance : HighVarianceDimensions or None
+        The baseline: W's singular values, the activity's principal-component
+        variances, and the sweep over W's top-k left singular vectors on the
+        same trials and noise (``None`` when turned off).
     """
 
     provenance: dict
@@ -165,6 +194,8 @@ class NetworkAnalysis:
     condition_averages: np.ndarray | None = None
     activity_pcs: np.ndarray | None = None
     full_cost: float | None = None
+    silent_cost: float | None = None
+    high_variance: HighVarianceDimensions | None = None
 
     def __post_init__(self):
         self.locations = np.asarray(self.locations, dtype=np.float64)
@@ -205,60 +236,141 @@ class NetworkAnalysis:
             raise MissingFieldError(f"no results for {key}; present: {sorted(self.results)}")
         return self.results[key]
 
-    def summary_rows(self, tolerance: float = COST_TOLERANCE) -> list[dict]:
-        """One row per dimension type and kind: variance explained and rank thresholds.
+    def ranks(self, rule: str = DEFAULT_RANK_RULE, tolerance: float = COST_TOLERANCE) -> dict:
+        """The answer: the rank at which the cost is back, per kind of dimensions (trajectory locations).
+
+        Parameters
+        ----------
+        rule : str, optional
+            One of :data:`opdims.dims.sweeps.RANK_RULES` (default ``'range'``).
+        tolerance : float, optional
+            The rule's tolerance.
+
+        Returns
+        -------
+        dict
+            ``'columns'``, ``'rows'`` (those analysed) and ``'high_variance'``
+            (when computed) -> rank or ``None`` (not reached).
+        """
+        out = {d: self.results[d, "trajectory"].rank(rule, tolerance) for d in self.dim_types
+               if (d, "trajectory") in self.results and self.results[d, "trajectory"].sweep is not None}
+        if self.high_variance is not None and self.high_variance.sweep is not None:
+            out["high_variance"] = self.high_variance.rank(rule, tolerance)
+        return out
+
+    def rank_sentence(self, rule: str = DEFAULT_RANK_RULE, tolerance: float = COST_TOLERANCE) -> str:
+        """:meth:`ranks` in one sentence, with what the rank means.
+
+        Parameters
+        ----------
+        rule : str, optional
+            One of :data:`opdims.dims.sweeps.RANK_RULES`.
+        tolerance : float, optional
+            The rule's tolerance.
+
+        Returns
+        -------
+        str
+            E.g. ``"Rank at which the cost is back: operative columns 3, operative rows 5, SVD of W 41 (...)."``;
+            empty without a sweep.
+        """
+        ranks = self.ranks(rule, tolerance)
+        if not ranks:
+            return ""
+        parts = ", ".join(f"{ANSWER_LABELS[k]} {'not reached' if v is None else v}" for k, v in ranks.items())
+        return f"Rank at which the cost is back: {parts} ({rank_rule_text(rule, tolerance)})."
+
+    def summary_rows(self, tolerance: float = COST_TOLERANCE, rule: str = DEFAULT_RANK_RULE) -> list[dict]:
+        """One row per dimension type and kind, and one for the SVD of W: variance explained and ranks.
 
         Parameters
         ----------
         tolerance : float, optional
-            Relative tolerance of the rank thresholds.
+            Tolerance of the rank rules.
+        rule : str, optional
+            The rule of ``rank`` (:data:`opdims.dims.sweeps.RANK_RULES`, default ``'range'``).
 
         Returns
         -------
         list of dict
-            Keys ``dim_type``, ``kind``, ``locations``, ``dims_found``,
-            ``variance_explained_1``, ``_3``, ``_5`` (%, cumulative), ``full_cost``,
-            ``rank_within_full_cost``, ``settled_rank``.
+            Keys ``dim_type`` (``'columns'``, ``'rows'`` or ``'high_variance'``), ``kind``, ``locations``,
+            ``dims_found``, ``variance_explained_1``, ``_3``, ``_5`` (%, cumulative; for the SVD row: of W),
+            ``full_cost``, ``silent_cost``, ``rank`` (by ``rule``), ``rank_within_full_cost``, ``settled_rank``.
         """
+        check_rank_rule(rule)
         rows = []
-        for (dim_type, kind), res in self.results.items():
-            cumulative = np.cumsum(res.variance_explained)
+
+        def ranks_of(sweep):
+            if sweep is None:
+                return {"full_cost": None, "silent_cost": None, "rank": None, "rank_within_full_cost": None,
+                        "settled_rank": None}
+            return {"full_cost": float(sweep.full_cost), "silent_cost": sweep.silent_cost,
+                    "rank": sweep.rank(rule, tolerance) if (rule != "range" or sweep.silent_cost is not None)
+                    else None,
+                    "rank_within_full_cost": sweep.rank_within_full_cost(tolerance),
+                    "settled_rank": sweep.settled_rank(tolerance)}
+
+        def explained(values):
+            cumulative = np.cumsum(values)
+            return {f"variance_explained_{k}": float(cumulative[min(k, cumulative.size) - 1]) for k in (1, 3, 5)}
+
+        order = sorted(self.results, key=lambda key: (("columns", "rows").index(key[0]), LOCATION_KINDS.index(key[1])))
+        for dim_type, kind in order:
+            res = self.results[dim_type, kind]
             found = None if res.local is None else int(res.local.counts.sum())
-            rows.append({
-                "dim_type": dim_type, "kind": kind, "locations": self.locations.shape[0], "dims_found": found,
-                **{f"variance_explained_{k}": float(cumulative[min(k, cumulative.size) - 1]) for k in (1, 3, 5)},
-                "full_cost": None if res.sweep is None else float(res.sweep.full_cost),
-                "rank_within_full_cost": res.rank_within_full_cost(tolerance),
-                "settled_rank": res.settled_rank(tolerance),
-            })
+            rows.append({"dim_type": dim_type, "kind": kind, "locations": self.locations.shape[0],
+                         "dims_found": found, **explained(res.variance_explained), **ranks_of(res.sweep)})
+        if self.high_variance is not None:
+            hv = self.high_variance
+            rows.append({"dim_type": "high_variance", "kind": "svd", "locations": None, "dims_found": None,
+                         **explained(hv.w_variance_explained), **ranks_of(hv.sweep)})
         return rows
 
-    def summary_table(self, tolerance: float = COST_TOLERANCE) -> str:
-        """:meth:`summary_rows` as a Markdown table.
+    def summary_table(self, tolerance: float = COST_TOLERANCE, rule: str = DEFAULT_RANK_RULE) -> str:
+        """:meth:`summary_rows` as a Markdown table, and :meth:`rank_sentence` below it.
 
         Parameters
         ----------
         tolerance : float, optional
-            Relative tolerance of the rank thresholds.
+            Tolerance of the rank rule.
+        rule : str, optional
+            The rule of the rank column (:data:`opdims.dims.sweeps.RANK_RULES`, default ``'range'``).
 
         Returns
         -------
         str
             The table.
         """
-        lines = ["| dimensions | locations | local dims found | variance explained by 1 / 3 / 5 global dims (%) "
-                 f"| full-rank cost | smallest rank with cost <= {1 + tolerance:g} x full | rank where the cost "
-                 "settles |", "| --- | --- | ---: | --- | ---: | ---: | ---: |"]
+        lines = [("| dimensions | locations | local dims found | variance explained by 1 / 3 / 5 dims (%) "
+                  "| full-rank cost | silent cost (W = 0) | rank at which the cost is back (see below) |"),
+                 "| --- | --- | ---: | --- | ---: | ---: | ---: |"]
 
         def fmt(value):
             return "-" if value is None else str(value)
 
-        for row in self.summary_rows(tolerance):
+        def num(value):
+            return "-" if value is None else f"{value:.3g}"
+
+        for row in self.summary_rows(tolerance, rule):
             ve = " / ".join(f"{row[f'variance_explained_{k}']:.1f}" for k in (1, 3, 5))
-            cost = "-" if row["full_cost"] is None else f"{row['full_cost']:.3g}"
-            lines.append(f"| {row['dim_type']} | {row['kind']} | {fmt(row['dims_found'])} | {ve} | {cost} | "
-                         f"{fmt(row['rank_within_full_cost'])} | {fmt(row['settled_rank'])} |")
+            if row["dim_type"] == "high_variance":
+                name, kind = "high-variance (SVD of W)", "-"
+            else:
+                name, kind = f"operative {row['dim_type']}", row["kind"]
+            known = row["full_cost"] is not None and (rule != "range" or row["silent_cost"] is not None)
+            rank = fmt(row["rank"]) if row["rank"] is not None or not known else "not reached"
+            lines.append(f"| {name} | {kind} | {fmt(row['dims_found'])} | {ve} | {num(row['full_cost'])} | "
+                         f"{num(row['silent_cost'])} | {rank} |")
+        lines.append("")
+        lines.append(f"Rank: the {rank_rule_text(rule, tolerance)}.")
+        sentence = self.rank_sentence(rule, tolerance) if self._rule_applies(rule) else ""
+        if sentence:
+            lines += ["", sentence]
         return "\n".join(lines)
+
+    def _rule_applies(self, rule: str) -> bool:
+        return rule != "range" or all(
+            r.sweep is None or r.sweep.silent_cost is not None for r in self.results.values())
 
     def _repr_html_(self) -> str:
         """The report in a notebook: the answer, the summary table, the figures and the provenance."""

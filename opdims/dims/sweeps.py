@@ -24,21 +24,83 @@ from ..core.nonlinearity import apply_nonlinearity
 from ..core.random import RandomStream, as_stream
 from ..core.reduce import as_dimension_matrix, reduced_rank_stack
 from ..core.simulate import check_gated_run, draw_noise, drive_chunks, euler_steps, simulate
-from ..core.validation import check_condition_ids, check_inputs, check_noise, check_targets
+from ..core.validation import (
+    RANK_RULES,
+    check_condition_ids,
+    check_inputs,
+    check_noise,
+    check_rank_rule,
+    check_targets,
+)
 
-__all__ = ["COST_TOLERANCE", "RankSweep", "check_ranks", "default_block_size", "rank_sweep", "rank_within_full_cost",
-           "settled_rank", "sweep_blocks"]
+__all__ = ["COST_TOLERANCE", "DEFAULT_RANK_RULE", "RANK_RULES", "RankSweep", "check_rank_rule", "check_ranks", "cost_rank",
+           "default_block_size", "rank_rule_text", "rank_sweep", "rank_within_cost_range", "rank_within_full_cost",
+           "settled_rank", "silent_network_cost", "sweep_blocks"]
 
-COST_TOLERANCE = 0.10  #: default tolerance of the rank thresholds (cost within 10 % of the full-rank cost)
+COST_TOLERANCE = 0.10  #: default tolerance of the rank thresholds (10 % of the cost range, or of the full-rank cost)
+# RANK_RULES (from core.validation): ``'range'`` (default, :func:`rank_within_cost_range`),
+# ``'ratio'`` (:func:`rank_within_full_cost`), ``'settled'`` (:func:`settled_rank`)
+DEFAULT_RANK_RULE = "range"  #: the headline rule of every summary, table and figure
 _BLOCK_BYTES = 512 * 2**10  #: target size of one [K, N, B] array of a block (see default_block_size)
 _TORCH_BLOCK_SIZE = 25  #: default networks per block of the torch back end
+
+
+def rank_within_cost_range(ranks, cost, full_cost: float, silent_cost: float,
+                           tolerance: float = COST_TOLERANCE) -> int | None:
+    """Smallest rank from which the cost stays within ``tolerance`` of the range between silent and full-rank cost.
+
+    The scale of the cost is the distance between the silent network's cost
+    (W = 0: the network does nothing with its recurrence) and the full-rank
+    cost; a rank is back when its cost is at most ``full + tolerance *
+    |silent - full|``, i.e. it has recovered ``1 - tolerance`` of what the
+    recurrence contributes, and the answer is the rank from which every
+    larger rank of the sweep is back too (a curve that dips early and rises
+    again is not back yet). Unlike a ratio to the full-rank cost, this does
+    not break down when the full-rank cost is near zero, and noise in the
+    cost matters only relative to the whole range. The headline rule of
+    opdims (``'range'`` of :data:`RANK_RULES`).
+
+    Parameters
+    ----------
+    ranks : array_like of int
+        Ranks ``[K]``, ascending.
+    cost : array_like
+        Cost at each rank ``[K]`` (for several networks: their mean).
+    full_cost : float
+        The full-rank network's cost (likewise).
+    silent_cost : float
+        The silent network's cost, W = 0, on the same trials and noise (likewise).
+    tolerance : float, optional
+        Fraction of the range (default 0.1).
+
+    Returns
+    -------
+    int or None
+        The rank, or ``None`` if the last rank of the sweep is not back.
+
+    Examples
+    --------
+    >>> rank_within_cost_range([1, 2, 3, 4], [0.9, 0.05, 0.5, 1e-30], 1e-30, 1.0)
+    4
+    >>> rank_within_cost_range([1, 2, 3, 4], [0.9, 0.05, 0.08, 1e-30], 1e-30, 1.0)
+    2
+    """
+    ranks = np.asarray(ranks).reshape(-1)
+    limit = float(full_cost) + tolerance * abs(float(silent_cost) - float(full_cost))
+    above = np.flatnonzero(~(np.asarray(cost, dtype=np.float64) <= limit))
+    if not above.size:
+        return int(ranks[0])
+    back = above[-1] + 1
+    return int(ranks[back]) if back < ranks.size else None
 
 
 def rank_within_full_cost(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANCE) -> int | None:
     """Smallest rank whose cost is at most ``(1 + tolerance)`` times the full-rank cost.
 
-    The one definition of "the cost is back at the full-rank level" used by
-    every summary, table and figure of opdims.
+    The ``'ratio'`` rule of :data:`RANK_RULES` (opdims' headline rule before
+    the ``'range'`` rule): it asks for more than a reader expects when the
+    full-rank cost is small compared with the noise of the cost, and for a
+    full-rank cost near zero almost nothing qualifies.
 
     Parameters
     ----------
@@ -70,7 +132,8 @@ def settled_rank(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANC
     """Smallest rank from which on the cost stays within ``tolerance`` of its range above the full-rank cost.
 
     The range is the largest cost minus the full-rank cost: this is where the
-    cost curve is back at the full-rank level on the paper's axes.
+    cost curve is back at the full-rank level on the paper's axes (the
+    ``'settled'`` rule of :data:`RANK_RULES`).
 
     Parameters
     ----------
@@ -102,6 +165,127 @@ def settled_rank(ranks, cost, full_cost: float, tolerance: float = COST_TOLERANC
     return int(ranks[settled]) if settled < excess.size else None
 
 
+def cost_rank(ranks, cost, full_cost: float, silent_cost: float | None = None, *, rule: str = DEFAULT_RANK_RULE,
+              tolerance: float = COST_TOLERANCE) -> int | None:
+    """The rank at which the cost is back, by one of :data:`RANK_RULES`.
+
+    Parameters
+    ----------
+    ranks : array_like of int
+        Ranks ``[K]``, ascending.
+    cost : array_like
+        Cost at each rank ``[K]``.
+    full_cost : float
+        The full-rank cost.
+    silent_cost : float, optional
+        The silent network's cost (W = 0); needed by the ``'range'`` rule.
+    rule : str, optional
+        ``'range'`` (default: :func:`rank_within_cost_range`), ``'ratio'``
+        (:func:`rank_within_full_cost`) or ``'settled'`` (:func:`settled_rank`).
+    tolerance : float, optional
+        The rule's tolerance (default 0.1).
+
+    Returns
+    -------
+    int or None
+        The rank, or ``None`` if no rank of the sweep qualifies.
+
+    Raises
+    ------
+    ValueError
+        For an unknown rule, or the ``'range'`` rule without the silent cost.
+
+    Examples
+    --------
+    >>> cost_rank([1, 2, 3], [0.9, 0.05, 1e-30], 1e-30, 1.0), cost_rank([1, 2, 3], [0.9, 0.05, 1e-30], 1e-30,
+    ...                                                                    rule="ratio")
+    (2, 3)
+    """
+    check_rank_rule(rule)
+    if rule == "ratio":
+        return rank_within_full_cost(ranks, cost, full_cost, tolerance)
+    if rule == "settled":
+        return settled_rank(ranks, cost, full_cost, tolerance)
+    if silent_cost is None:
+        raise ValidationError("rank rule 'range': the silent network's cost (W = 0) is not known for these results "
+                              "(analyses stored before it was computed); use rule 'ratio' or 'settled', or recompute")
+    return rank_within_cost_range(ranks, cost, full_cost, silent_cost, tolerance)
+
+
+def rank_rule_text(rule: str = DEFAULT_RANK_RULE, tolerance: float = COST_TOLERANCE, *, mean: bool = False) -> str:
+    """What a rule's rank means, in words (for table headers, legends and summaries).
+
+    Parameters
+    ----------
+    rule : str, optional
+        One of :data:`RANK_RULES`.
+    tolerance : float, optional
+        Its tolerance.
+    mean : bool, optional
+        Say "mean cost" (curves averaged over networks).
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> print(rank_rule_text("ratio"))
+    smallest rank whose cost is <= 1.1 x the full-rank cost
+    """
+    check_rank_rule(rule)
+    cost = "mean cost" if mean else "cost"
+    if rule == "range":
+        return (f"smallest rank from which the {cost} stays within {100 * tolerance:g}% of the range from the "
+                "full-rank cost to the silent network's (W = 0)")
+    if rule == "ratio":
+        return f"smallest rank whose {cost} is <= {1 + tolerance:g} x the full-rank cost"
+    return f"rank from which the {cost} stays within {100 * tolerance:g}% of its range above the full-rank cost"
+
+
+def silent_network_cost(net: Network, inputs, condition_ids, targets, *, noise=None, threads: int | None = None) -> float:
+    """The cost of the silent network (W = 0) on the given trials and noise.
+
+    The bottom of the cost scale of the ``'range'`` rule: what the network's
+    output does with its inputs, biases and noise but without recurrence
+    (= rank 0 of every sweep).
+
+    Parameters
+    ----------
+    net : opdims.Network
+        The network.
+    inputs : array_like
+        ``[B, T, n_in]``.
+    condition_ids : array_like of int
+        1-based initial-state column of each trial.
+    targets : array_like
+        ``[B, T, n_out]`` (the cost is the MSE of output 1, as in the sweeps).
+    noise : array_like, optional
+        Standard-normal noise ``[B, T, N]`` (the sweep's).
+    threads : int, optional
+        CPU threads.
+
+    Returns
+    -------
+    float
+        The cost.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from opdims import Network
+    >>> net = Network(W_in=np.ones((2, 1)), W=np.eye(2), W_out=np.ones((1, 2)), x0=np.zeros(2), b_x=np.zeros(2),
+    ...               b_z=np.zeros(1), noise_sigma=0.0)
+    >>> silent_network_cost(net, np.zeros((1, 5, 1)), [1], np.ones((1, 5, 1)))
+    1.0
+    """
+    inputs = check_inputs(net, inputs)
+    targets = check_targets(targets, inputs.shape[0], inputs.shape[1])
+    traj = simulate(net, inputs, condition_ids, W=np.zeros_like(net.W), noise=noise, threads=threads)
+    return float(np.mean((traj.z[..., 0] - targets[..., 0]) ** 2))
+
+
 @dataclass
 class RankSweep:
     """Output cost and state distance of reduced-rank networks, per rank.
@@ -116,12 +300,33 @@ class RankSweep:
         ``[K]`` mean distance to the full-rank trajectories.
     full_cost : float
         The full-rank network's cost.
+    silent_cost : float or None
+        The silent network's cost (W = 0) on the same trials and noise, the
+        bottom of the cost scale of the ``'range'`` rule (``None``: unknown).
     """
 
     ranks: np.ndarray
     cost: np.ndarray
     state_distance: np.ndarray
     full_cost: float
+    silent_cost: float | None = None
+
+    def rank(self, rule: str = DEFAULT_RANK_RULE, tolerance: float = COST_TOLERANCE) -> int | None:
+        """The rank at which the cost is back (see :func:`cost_rank`).
+
+        Parameters
+        ----------
+        rule : str, optional
+            One of :data:`RANK_RULES` (default ``'range'``).
+        tolerance : float, optional
+            The rule's tolerance.
+
+        Returns
+        -------
+        int or None
+            The rank.
+        """
+        return cost_rank(self.ranks, self.cost, self.full_cost, self.silent_cost, rule=rule, tolerance=tolerance)
 
     def rank_within_full_cost(self, tolerance: float = COST_TOLERANCE) -> int | None:
         """See :func:`rank_within_full_cost`.

@@ -7,7 +7,10 @@ File layout (this package's orientation, ``[L, D, N]`` etc.): root attribute
 one); optional ``/condition_averages``, ``/activity_pcs``; and per result
 ``/results/<dim_type>/<kind>/`` with ``basis [N, N]``, ``singular_values
 [N]``, optional ``local/{dims, fvals, locations, next_states}`` and
-``sweep/{ranks, cost, state_distance}`` (attribute ``full_cost``).
+``sweep/{ranks, cost, state_distance}`` (attributes ``full_cost`` and, when known,
+``silent_cost``); the root attributes ``full_cost`` and ``silent_cost`` (the silent
+network's cost, W = 0); and the high-variance baseline ``/high_variance/`` with
+``w_singular_values [N]``, optional ``activity_variances [N]`` and ``sweep/`` as above.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 
 from ..core.errors import OutputExistsError, ValidationError
 from ..core.sampling import SamplingLocationProperties, sampling_location_properties
+from ..dims.high_variance import HighVarianceDimensions
 from ..dims.network_analysis import DimensionResult, NetworkAnalysis
 from ..dims.operative import LocalOperativeDimensions
 from ..dims.sweeps import RankSweep
@@ -72,6 +76,26 @@ def _dataset(group: h5py.Group, name: str, value) -> None:
     group.create_dataset(name, data=value, **({"compression": "gzip", "compression_opts": 4} if value.ndim else {}))
 
 
+def _write_sweep(group: h5py.Group, sweep: RankSweep) -> None:
+    sw = group.create_group("sweep")
+    for name in ("ranks", "cost", "state_distance"):
+        _dataset(sw, name, getattr(sweep, name))
+    sw.attrs["full_cost"] = sweep.full_cost
+    if sweep.silent_cost is not None:
+        sw.attrs["silent_cost"] = sweep.silent_cost
+
+
+def _read_sweep(group: h5py.Group, read) -> RankSweep | None:
+    """The ``sweep/`` of a result group (``read``: a ``_Checked``), or None."""
+    if "sweep" not in group:
+        return None
+    sw = read.group(group, "sweep")
+    ranks = read.array(sw, "ranks", 1, integer=True)
+    silent = read.number(sw, "silent_cost") if "silent_cost" in sw.attrs else None
+    return RankSweep(ranks, read.array(sw, "cost", 1, ranks.shape), read.array(sw, "state_distance", 1, ranks.shape),
+                     read.number(sw, "full_cost"), silent)
+
+
 def save_analysis(path, analysis: NetworkAnalysis, *, overwrite: bool = False, keep_local: bool = True,
                   keep_trajectories: bool = True) -> Path:
     """Write ``analysis`` to an HDF5 file (written under a temporary name, then renamed).
@@ -114,6 +138,16 @@ def save_analysis(path, analysis: NetworkAnalysis, *, overwrite: bool = False, k
                     _dataset(f, name, getattr(analysis, name))
         if analysis.full_cost is not None:
             f.attrs["full_cost"] = analysis.full_cost
+        if analysis.silent_cost is not None:
+            f.attrs["silent_cost"] = analysis.silent_cost
+        if analysis.high_variance is not None:
+            hv = analysis.high_variance
+            g = f.create_group("high_variance")
+            _dataset(g, "w_singular_values", hv.w_singular_values)
+            if hv.activity_variances is not None:
+                _dataset(g, "activity_variances", hv.activity_variances)
+            if hv.sweep is not None:
+                _write_sweep(g, hv.sweep)
         for (dim_type, kind), res in analysis.results.items():
             g = f.create_group(f"results/{dim_type}/{kind}")
             _dataset(g, "basis", res.basis)
@@ -123,10 +157,7 @@ def save_analysis(path, analysis: NetworkAnalysis, *, overwrite: bool = False, k
                 for name in ("dims", "fvals", "locations", "next_states"):
                     _dataset(loc, name, getattr(res.local, name))
             if res.sweep is not None:
-                sw = g.create_group("sweep")
-                for name in ("ranks", "cost", "state_distance"):
-                    _dataset(sw, name, getattr(res.sweep, name))
-                sw.attrs["full_cost"] = res.sweep.full_cost
+                _write_sweep(g, res.sweep)
     return path
 
 
@@ -243,17 +274,19 @@ def _read_analysis(f: h5py.File, read: _Checked) -> NetworkAnalysis:
                 local = LocalOperativeDimensions(dim_type, dims, read.array(lg, "fvals", 2, dims.shape[:2]),
                                                  read.array(lg, "locations", 2, (dims.shape[0], size)),
                                                  read.array(lg, "next_states", 2, (dims.shape[0], size)))
-            sweep = None
-            if "sweep" in g:
-                sw = read.group(g, "sweep")
-                ranks = read.array(sw, "ranks", 1, integer=True)
-                sweep = RankSweep(ranks, read.array(sw, "cost", 1, ranks.shape),
-                                  read.array(sw, "state_distance", 1, ranks.shape), read.number(sw, "full_cost"))
+            sweep = _read_sweep(g, read)
             results[dim_type, kind] = DimensionResult(dim_type, kind, local, read.array(g, "basis", 2, (n, n)),
                                                       read.array(g, "singular_values", 1, (n,)), sweep)
     full_cost = read.number(f, "full_cost") if "full_cost" in f.attrs else None
+    silent_cost = read.number(f, "silent_cost") if "silent_cost" in f.attrs else None
+    high_variance = None
+    if "high_variance" in f:
+        g = read.group(f, "high_variance")
+        high_variance = HighVarianceDimensions(
+            read.array(g, "w_singular_values", 1, (n,)),
+            read.array(g, "activity_variances", 1) if "activity_variances" in g else None, _read_sweep(g, read))
     return NetworkAnalysis(provenance, locations, results, props, extra.get("condition_averages"),
-                           extra.get("activity_pcs"), full_cost)
+                           extra.get("activity_pcs"), full_cost, silent_cost, high_variance)
 
 
 def analysis_variables(analysis: NetworkAnalysis) -> dict:
@@ -263,8 +296,12 @@ def analysis_variables(analysis: NetworkAnalysis) -> dict:
     with ``global_op_dims``, ``singular_values_of_global_op_dims``, ``ranks``,
     ``mses``, ``statedists_to_org``, ``mse_full_rank`` and the local dimensions
     (``all_local_op_dims [L, D, N]``, D the most found at a location, ``all_fvals``,
-    ``sampling_locs``); plus
-    ``sampling_locs [L, N]``, ``condAvgTrajs [N, T, n_cond]`` when kept, and
+    ``sampling_locs``); the high-variance baseline as the struct ``high_variance``
+    under the s1 script's names (``S [N, 1]``: squared singular values of W,
+    ``LATENT [N, 1]``: activity PCA variances, ``ranks``, ``mses``,
+    ``statedists_to_org``, ``mse_full_rank``, ``mse_silent``); plus
+    ``sampling_locs [L, N]``, ``condAvgTrajs [N, T, n_cond]`` when kept,
+    ``mse_silent`` (the silent network's cost, W = 0) when known, and
     ``provenance`` (JSON text).
 
     Parameters
@@ -288,6 +325,16 @@ def analysis_variables(analysis: NetworkAnalysis) -> dict:
         if res.local is not None:
             struct.update(local_dims_variables(res.local))
         out[f"{dim_type}_{kind}"] = struct
+    if analysis.silent_cost is not None:
+        out["mse_silent"] = float(analysis.silent_cost)
+    hv = analysis.high_variance
+    if hv is not None:
+        struct = {"S": (hv.w_singular_values ** 2).reshape(-1, 1)}
+        if hv.activity_variances is not None:
+            struct["LATENT"] = hv.activity_variances.reshape(-1, 1)
+        if hv.sweep is not None:
+            struct.update(rank_sweep_variables(hv.sweep))
+        out["high_variance"] = struct
     return out
 
 

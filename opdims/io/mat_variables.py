@@ -232,7 +232,8 @@ def rank_sweep_variables(sweep: RankSweep) -> dict:
     Returns
     -------
     dict
-        ``ranks``, ``mses``, ``statedists_to_org [K, 1]`` and ``mse_full_rank``.
+        ``ranks``, ``mses``, ``statedists_to_org [K, 1]`` and ``mse_full_rank``; ``mse_silent`` (the
+        silent network's cost, W = 0) when known.
 
     Examples
     --------
@@ -242,8 +243,11 @@ def rank_sweep_variables(sweep: RankSweep) -> dict:
     >>> rank_sweep_variables(sweep)["mses"].shape
     (2, 1)
     """
-    return {"ranks": _column(sweep.ranks), "mses": _column(sweep.cost),
-            "statedists_to_org": _column(sweep.state_distance), "mse_full_rank": float(sweep.full_cost)}
+    out = {"ranks": _column(sweep.ranks), "mses": _column(sweep.cost),
+           "statedists_to_org": _column(sweep.state_distance), "mse_full_rank": float(sweep.full_cost)}
+    if sweep.silent_cost is not None:
+        out["mse_silent"] = float(sweep.silent_cost)
+    return out
 
 
 _CONVERTERS = ((Network, network_variables), (Trajectories, trajectory_variables), (TaskData, task_variables),

@@ -25,8 +25,8 @@ from ..io import atomic_output
 __all__ = [
     "TASK_COLORS",
     "condition_colors",
-    "figure_full_and_reduced_trajectories",
     "figure_analysis_locations",
+    "figure_full_and_reduced_trajectories",
     "figure_global_dims",
     "figure_network_analysis",
     "figure_outputs",
@@ -653,64 +653,106 @@ def save_figure(fig: Figure, stem, overwrite: bool = False, dpi: int = 110) -> l
     return paths
 
 
-def figure_network_analysis(analysis, tolerance: float = 0.1) -> Figure:
-    """Figure 3 b–g for one network (:class:`opdims.NetworkAnalysis`).
+HIGH_VARIANCE_COLOR = "tab:blue"  #: the high-variance baseline (SVD of W) in the figures of one network
+OPERATIVE_RANK_COLOR = "tab:red"  #: the marked rank of the operative dimensions
+
+
+def figure_network_analysis(analysis, tolerance: float = 0.1, rule: str = "range") -> Figure:
+    """Figure 3 b–g for one network (:class:`opdims.NetworkAnalysis`), against the high-variance baseline.
 
     One row per dimension type: variance explained by the global operative
     dimensions, output cost and state distance against rank; solid for
     sampling locations along the trajectories, dotted for the random-location
-    control when it was run; the full-rank cost dashed, and the rank where
-    the cost comes back within ``tolerance`` marked.
+    control when it was run; the full-rank cost dashed, the silent network's
+    (W = 0) dash-dotted; in blue the high-variance baseline (W's SVD: its
+    variance explained, and the network reduced to W's top-k left singular
+    vectors) when computed; the rank at which the cost is back (``rule``,
+    see :func:`opdims.dims.sweeps.cost_rank`) marked for both, and the rule
+    said in the legend.
 
     Parameters
     ----------
     analysis : opdims.NetworkAnalysis
         The analysis (with a rank sweep).
     tolerance : float, optional
-        Relative tolerance of the marked rank.
+        Tolerance of the marked rank.
+    rule : str, optional
+        Rule of the marked rank (:data:`opdims.dims.sweeps.RANK_RULES`, default ``'range'``).
 
     Returns
     -------
     matplotlib.figure.Figure
         The figure.
     """
+    from ..dims.sweeps import cost_rank, rank_rule_text
+
     dim_types = analysis.dim_types
-    fig = Figure(figsize=(13, 3.6 * len(dim_types)), layout="constrained")
+    fig = Figure(figsize=(13, 3.6 * len(dim_types) + 0.4), layout="constrained")
     axes = np.atleast_2d(fig.subplots(len(dim_types), 3, squeeze=False))
     styles = {"trajectory": "-", "random": ":"}
+    hv = analysis.high_variance
+    hv_sweep = None if hv is None else hv.sweep
+
+    def marked(sweep):
+        if sweep is None or (rule == "range" and sweep.silent_cost is None):
+            return None
+        return cost_rank(sweep.ranks, sweep.cost, sweep.full_cost, sweep.silent_cost, rule=rule,
+                         tolerance=tolerance)
+
+    n = analysis.n_units
     for row, dim_type in zip(axes, dim_types):
+        shown = [marked(hv_sweep) or 0]
         for kind in analysis.kinds:
             res = analysis.results.get((dim_type, kind))
             if res is None:
                 continue
-            label = f"{kind} locations"
+            label = f"operative {dim_type}, {kind} locations"
             ve = res.variance_explained
             if kind == "trajectory":
-                row[0].plot(np.arange(1, ve.size + 1), ve, "k-", lw=1.8, label=label)
+                row[0].plot(np.arange(1, ve.size + 1), ve, "k-", lw=1.8, label=f"operative {dim_type} (PC(L))")
             if res.sweep is None:
                 continue
             row[1].plot(res.sweep.ranks, res.sweep.cost, "k", ls=styles[kind], lw=1.8, label=label)
             row[2].plot(res.sweep.ranks, res.sweep.state_distance, "k", ls=styles[kind], lw=1.8, label=label)
             if kind == "trajectory":
                 row[1].axhline(res.sweep.full_cost, color="0.5", ls="--", lw=1, label="full rank")
-                k = res.rank_within_full_cost(tolerance)
+                if res.sweep.silent_cost is not None:
+                    row[1].axhline(res.sweep.silent_cost, color="0.5", ls="-.", lw=1, label="silent (W = 0)")
+                k = marked(res.sweep)
                 if k is not None:
-                    row[1].axvline(k, color="tab:red", lw=1, label=f"rank {k}: cost <= {1 + tolerance:g} x full")
-        n = analysis.n_units
-        row[0].set(xlim=(0, min(n, 30) + 0.5), ylim=(0, None), xlabel=r"PC(L)$_i$", ylabel="variance explained (%)",
-                   title=f"{dim_type}: global operative dimensions")
-        row[1].set(xlim=(0, min(n, 30) + 0.5), ylim=(0, None), xlabel=r"rank($W^{OP}_k$)", ylabel="cost",
-                   title=f"{dim_type}: output cost")
-        row[2].set(xlim=(0, n + 0.5), ylim=(0, None), xlabel=r"rank($W^{OP}_k$)", ylabel="state distance (a.u.)",
-                   title=f"{dim_type}: state distance to full rank")
+                    shown.append(k)
+                    row[1].axvline(k, color=OPERATIVE_RANK_COLOR, lw=1, label=f"operative {dim_type}: rank {k}")
+        if hv is not None:
+            ve = hv.w_variance_explained
+            row[0].plot(np.arange(1, ve.size + 1), ve, color=HIGH_VARIANCE_COLOR, lw=1.5, label="SVD of W")
+        if hv_sweep is not None:
+            label = "high-variance (SVD of W)"
+            row[1].plot(hv_sweep.ranks, hv_sweep.cost, color=HIGH_VARIANCE_COLOR, lw=1.5, label=label)
+            row[2].plot(hv_sweep.ranks, hv_sweep.state_distance, color=HIGH_VARIANCE_COLOR, lw=1.5, label=label)
+            k = marked(hv_sweep)
+            if k is not None:
+                row[1].axvline(k, color=HIGH_VARIANCE_COLOR, lw=1, ls="--", label=f"SVD of W: rank {k}")
+        cost_end = min(n, max(30, int(np.ceil(1.3 * max(shown)))))
+        row[0].set(xlim=(0, min(n, 30) + 0.5), ylim=(0, None), xlabel=r"PC(L)$_i$ / PC(W)$_i$",
+                   ylabel="variance explained (%)", title=f"{dim_type}: global operative dimensions")
+        row[1].set(xlim=(0, cost_end + 0.5), ylim=(0, None), xlabel=r"rank($W^{OP}_k$) / rank($W^{PC}_k$)",
+                   ylabel="cost", title=f"{dim_type}: output cost")
+        row[2].set(xlim=(0, n + 0.5), ylim=(0, None), xlabel=r"rank($W^{OP}_k$) / rank($W^{PC}_k$)",
+                   ylabel="state distance (a.u.)", title=f"{dim_type}: state distance to full rank")
         start = 0 if dim_type == "columns" else 3
         for k, ax in enumerate(row):
             ax.set_title("bcdefg"[start + k], loc="left", fontweight="bold")
             ax.grid(True, alpha=0.3)
-        row[1].legend(loc="upper right", fontsize="small")
+        row[0].legend(loc="upper right", fontsize="small")
+        row[1].legend(loc="best", fontsize="small")
     p = analysis.provenance
-    fig.suptitle(f"{p.get('task')} network {p.get('net_id')} ({Path(str(p.get('weights', ''))).name}): "
-                 f"{analysis.n_units} units, {p.get('nonlinearity')}, alpha {p.get('alpha', 0):g}", fontsize="medium")
+    title = (f"{p.get('task')} network {p.get('net_id')} ({Path(str(p.get('weights', ''))).name}): "
+             f"{analysis.n_units} units, {p.get('nonlinearity')}, alpha {p.get('alpha', 0):g}")
+    sentence = analysis.rank_sentence(rule, tolerance) if any(
+        marked(r.sweep) is not None for r in analysis.results.values()) else ""
+    if sentence:
+        title += "\n" + sentence.split(" (")[0] + "\nrank: " + rank_rule_text(rule, tolerance)
+    fig.suptitle(title, fontsize="medium")
     return fig
 
 

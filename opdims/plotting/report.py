@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data.sources import parity_status
-from ..dims.sweeps import COST_TOLERANCE
+from ..dims.sweeps import COST_TOLERANCE, DEFAULT_RANK_RULE, rank_rule_text
 from ..io.filesystem import atomic_output, check_output_file, sha256_of_file
 from ..version import __version__
 
@@ -367,8 +367,8 @@ def parity_sentence() -> str:
     return f"FAILED: {status.get('failed', '?')} of {count} out of tolerance{when}{stale} (see `opdims parity`)"
 
 
-def rank_sentence(rows, tolerance: float = COST_TOLERANCE, *, rank_key: str = "rank_within_full_cost",
-                  n_units: int | None = None) -> str:
+def rank_sentence(rows, tolerance: float = COST_TOLERANCE, *, rank_key: str = "rank",
+                  n_units: int | None = None, rule: str = DEFAULT_RANK_RULE) -> str:
     """The answer in one sentence: where the cost comes back, per kind of dimensions.
 
     Parameters
@@ -381,7 +381,9 @@ def rank_sentence(rows, tolerance: float = COST_TOLERANCE, *, rank_key: str = "r
     tolerance : float, optional
         The tolerance the ranks were found with.
     rank_key : str, optional
-        Which entry holds the rank.
+        Which entry holds the rank (default ``'rank'``, the rank by ``rule``).
+    rule : str, optional
+        The rule the ranks were found with (said in the sentence; :data:`opdims.dims.sweeps.RANK_RULES`).
     n_units : int, optional
         The network's units (said after the ranks).
 
@@ -392,8 +394,8 @@ def rank_sentence(rows, tolerance: float = COST_TOLERANCE, *, rank_key: str = "r
 
     Examples
     --------
-    >>> rank_sentence([{"dim_type": "columns", "kind": "trajectory", "rank_within_full_cost": 4}], n_units=100)
-    'The output cost is back within 10% of the full-rank cost at rank 4 with operative columns (of 100 units).'
+    >>> rank_sentence([{"dim_type": "columns", "kind": "trajectory", "rank": 4}], n_units=100, rule="ratio")
+    'The output cost is back at rank 4 with operative columns (of 100 units; smallest rank whose cost is <= 1.1 x the full-rank cost).'
     """
     per_task: dict = {}
     for row in rows:
@@ -412,8 +414,8 @@ def rank_sentence(rows, tolerance: float = COST_TOLERANCE, *, rank_key: str = "r
     for task, parts in per_task.items():
         text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         clauses.append(text if task is None else f"for {task} {text}")
-    units = f" (of {n_units} units)" if n_units else ""
-    return f"The output cost is back within {100 * tolerance:g}% of the full-rank cost {'; '.join(clauses)}{units}."
+    units = f"of {n_units} units; " if n_units else ""
+    return f"The output cost is back {'; '.join(clauses)} ({units}{rank_rule_text(rule, tolerance)})."
 
 
 def _weights_file(provenance: dict):

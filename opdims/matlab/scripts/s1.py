@@ -9,11 +9,9 @@ import numpy as np
 
 from ... import io
 from ...analysis.runs import SEED_INPUT, SEED_RUN, RunSettings, prepare_run
-from ...core.metrics import principal_components
 from ...core.random import RandomStream
-from ...core.simulate import simulate
-from ...dims.global_dims import variance_explained
-from ...dims.sweeps import RankSweep, rank_sweep
+from ...dims.high_variance import high_variance_dimensions
+from ...dims.sweeps import RankSweep
 
 __all__ = ["S1Result", "s1_high_variance_dimensions"]
 
@@ -109,10 +107,8 @@ def s1_high_variance_dimensions(network, task: str, *, net_id: int = 1, net_nois
     """
     run = prepare_run("s1", network, task, net_id=net_id, net_noise=net_noise, input_noise=input_noise,
                       seed_run=seed_run, seed_input=seed_input, n_trials=n_trials, stream=stream)
-    net, trials = run.net, run.trials
-    U, s, _ = np.linalg.svd(net.W)
-    full = simulate(net, trials.inputs, trials.condition_ids, noise=run.noise)
-    _, latent = principal_components(full.x.reshape(-1, net.n_units))
-    sweep = rank_sweep(net, U, "columns", trials.inputs, trials.condition_ids, trials.targets,
-                       ranks=ranks, noise=run.noise, progress=progress)
-    return S1Result(run.settings, s, variance_explained(s), latent, 100 * latent / latent.sum(), sweep)
+    trials = run.trials
+    hv = high_variance_dimensions(run.net, trials.inputs, trials.condition_ids, trials.targets, noise=run.noise,
+                                  ranks=ranks, progress=progress)
+    return S1Result(run.settings, hv.w_singular_values, hv.w_variance_explained, hv.activity_variances,
+                    hv.activity_variance_explained, hv.sweep)
