@@ -3,7 +3,7 @@ import pytest
 
 from opdims import MatlabTwisterStream, NumpyStream, ReplayStream, context_integration_trials, sine_wave_trials
 from opdims.core.random import RecordedDraw
-from opdims.core.tasks import CTXT, SWG, context_trial, matlab_colon
+from opdims.core.tasks import CTXT, SWG, context_trial, colon_range
 
 
 def test_ctxt_shapes_contexts_and_context_inputs():
@@ -64,7 +64,7 @@ def test_swg_inputs_targets_and_default_frequencies():
 def test_matlab_colon_endpoints_and_length():
     np.testing.assert_allclose(SWG.freq_per_id, np.linspace(1, 6, 51), atol=1e-15)
     assert SWG.freq_per_id[-1] == 6.0 and SWG.times[-1] == 0.5 and SWG.times.size == 500
-    assert matlab_colon(0, 1, 4).tolist() == [0, 1, 2, 3, 4]
+    assert colon_range(0, 1, 4).tolist() == [0, 1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5])

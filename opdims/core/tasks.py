@@ -23,7 +23,7 @@ __all__ = [
     "check_task",
     "context_integration_trials",
     "context_trial",
-    "matlab_colon",
+    "colon_range",
     "sine_wave_trials",
     "trials_from_arrays",
     "trials_from_neurogym",
@@ -397,7 +397,7 @@ def context_integration_trials(n_trials: int, input_noise: bool = True,
     return TaskData("ctxt", inputs, targets, condition_ids, coherencies=coherencies)
 
 
-def matlab_colon(start: float, step: float, stop: float) -> np.ndarray:
+def colon_range(start: float, step: float, stop: float) -> np.ndarray:
     """Return MATLAB's ``start:step:stop`` for floats, bit for bit.
 
     MATLAB counts the first half of the elements up from ``start`` and the
@@ -419,7 +419,7 @@ def matlab_colon(start: float, step: float, stop: float) -> np.ndarray:
 
     Examples
     --------
-    >>> matlab_colon(1.0, 0.1, 1.5)
+    >>> colon_range(1.0, 0.1, 1.5)
     array([1. , 1.1, 1.2, 1.3, 1.4, 1.5])
     """
     n = int(np.floor((stop - start) / step * (1 + 1e-10)))
@@ -467,12 +467,12 @@ class SwgConstants:
     def freq_per_id(self) -> np.ndarray:
         """Frequencies (Hz) of ids 1..51, ``[51]``."""
         delta = (self.max_freq - self.min_freq) / (self.n_freqs - 1)
-        return matlab_colon(self.min_freq, delta, self.max_freq)
+        return colon_range(self.min_freq, delta, self.max_freq)
 
     @property
     def times(self) -> np.ndarray:
         """Time of each step (s), ``[T]``."""
-        return matlab_colon(self.dt, self.dt, self.time)
+        return colon_range(self.dt, self.dt, self.time)
 
 
 SWG = SwgConstants()
@@ -646,3 +646,7 @@ def trials_from_neurogym(env, n_trials: int, *, label_keys=None, targets: str = 
 
     return trials_from_arrays(pad(obs, False), pad(gts, True), np.array(labels),
                               name=name or type(task).__name__)
+
+
+#: the name of opdims 0.2
+matlab_colon = colon_range
