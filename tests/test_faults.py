@@ -201,6 +201,24 @@ def test_disk_full_writing_a_mat_file(small_disk, version):
     assert list(small_disk.path.iterdir()) == []
 
 
+def test_disk_full_while_train_writes_a_checkpoint_is_one_line_and_a_rerun_resumes(small_disk):
+    """Issue 18: torch's writer reported a full disk as a RuntimeError traceback."""
+    pytest.importorskip("torch")
+    out = small_disk.path / "nets.h5"
+    args = ("train", "swg", "--out", out, "--units", 5, "--max-iterations", 100, "--quiet")
+    small_disk.fill(leave=2048)  # room for the check that the folder is writable, not for a checkpoint
+    done = run(*args)
+    assert done.returncode == 1, done.stderr
+    line = one_line(done.stderr)
+    assert "no space left" in line and "checkpoint" in line, line
+    assert not list(small_disk.path.glob("*.part")) and not out.exists()
+    (small_disk.path / "filler").unlink()
+    small_disk.grow()
+    again = run(*args)
+    assert again.returncode == 0, again.stderr
+    assert io.network_ids(out) == [1]
+
+
 # ---- outputs that cannot be written, found before the work -----------------------------------------------------
 
 def test_train_out_on_a_read_only_location(read_only):
@@ -303,6 +321,37 @@ def test_sigint_to_a_dask_local_batch_is_one_line(weights, tmp_path, when):
     assert proc.returncode == 130, err
     assert "interrupted" in one_line(err)
     assert not wait_gone(children), f"left running: {alive(children)}"
+    assert_whole(out)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.mark.parametrize("executor", [("--workers", 2, "--threads", 1), ("--dask-local", 2)],
+                         ids=["workers", "dask-local"])
+def test_ctrl_c_to_the_group_while_the_workers_start_is_one_line(weights, tmp_path, executor):
+    """Issue 18: a Ctrl-C reaching a worker while Python started in it printed a traceback or a fatal error."""
+    if executor[0] == "--dask-local":
+        pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    proc = _start(_batch_args(weights, out, *executor))
+    deadline = time.monotonic() + 120
+    worker = None
+    while worker is None and time.monotonic() < deadline and proc.poll() is None:
+        # the first worker process as soon as it exists (not the resource tracker): Python is starting in it
+        worker = next((p for p in descendants(proc.pid) if b"spawn_main" in _cmdline(p)), None)
+        time.sleep(0.002)
+    if worker is None:
+        pytest.skip("no worker process was seen starting")
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C at a terminal: every process of the group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in one_line(err)
+    assert not wait_gone(descendants(proc.pid) | {worker}), "workers left running"
     assert_whole(out)
 
 

@@ -89,5 +89,24 @@ def test_bad_arguments_are_named():
         generic_local_dimensions(net, np.zeros(5), "rows", previous=[np.zeros((2, 4))])
     with pytest.raises(ValueError, match="locations: expected"):
         generic_local_dimensions(net, np.zeros(4), "rows")
+    with pytest.raises(ValueError, match="random_starts: expected an integer >= 0"):
+        generic_local_dimensions(net, np.zeros(5), "rows", random_starts=-1)
+    with pytest.raises(ValueError, match="threads: expected a positive integer"):
+        generic_local_dimensions(net, np.zeros(5), "rows", threads=0)
     with pytest.raises(ValueError, match=r"W: expected shape \[3 N, N\]"):
         RecurrentCell(np.zeros((4, 4)), None, None, 3)
+
+
+def test_threads_do_not_change_the_result_and_random_starts_are_used():
+    from opdims.core.cells import gated_network_from_tensors
+
+    rng = np.random.default_rng(5)
+    net = gated_network_from_tensors("gru", rng.standard_normal((18, 1)), 1.5 * rng.standard_normal((18, 6)))
+    locations = 0.5 * rng.standard_normal((4, 6))
+    one = generic_local_dimensions(net, locations, "rows", threads=1, random_starts=2)
+    two = generic_local_dimensions(net, locations, "rows", threads=2, random_starts=2)
+    np.testing.assert_array_equal(one.dims, two.dims)
+    np.testing.assert_array_equal(one.fvals, two.fvals)
+    alone = generic_local_dimensions(net, locations[2:3], "rows", random_starts=2, seed=0)
+    # location i draws from [seed, i]: alone at index 0 it draws other starts, so only the maximum must agree
+    np.testing.assert_allclose(alone.fvals[0, 0], one.fvals[2, 0], rtol=1e-6)

@@ -49,10 +49,11 @@ from ..core.validation import (
     check_dim_type,
     check_locations,
     check_positive_int,
+    check_count,
     check_row_method,
     check_seed,
 )
-from ..dims.generic import generic_local_dimensions
+from ..dims.generic import RANDOM_STARTS, generic_local_dimensions
 from ..dims.global_dims import global_operative_dimensions
 from ..dims.high_variance import HighVarianceDimensions, high_variance_dimensions
 from ..dims.local_dims import local_column_dimensions, local_row_dimensions
@@ -118,6 +119,11 @@ class AnalysisOptions:
         computed for gated cells (GRU, LSTM).
     backend, device : str or None
         Back end of the sweep (``'numpy'`` or ``'torch'``) and torch device.
+    random_starts : int
+        Gated cells (GRU, LSTM): random unit starts of the generic solver per
+        greedy step besides the first-order ones (default 8; more search for
+        a larger Δf at a higher cost, 0 for the first-order starts alone).
+        Unused for vanilla networks, whose solvers are exact.
     """
 
     dim_types: tuple = DIM_TYPES
@@ -138,6 +144,7 @@ class AnalysisOptions:
     high_variance: bool = True
     backend: str = "numpy"
     device: str | None = None
+    random_starts: int = RANDOM_STARTS
 
     def __post_init__(self):
         dim_types = tuple(self.dim_types) if not isinstance(self.dim_types, str) else (self.dim_types,)
@@ -158,6 +165,8 @@ class AnalysisOptions:
         check_backend(self.backend, "float64", self.device)
         check_seed(self.seed_run, "seed_run")
         check_seed(self.seed_input, "seed_input")
+        object.__setattr__(self, "random_starts", check_count(self.random_starts, "random_starts",
+                                                              "random starts per greedy step"))
 
     @property
     def sweep(self) -> bool:
@@ -229,7 +238,7 @@ def location_summary(run: Run, props: SamplingLocationProperties, *, covariance:
 
 
 def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str = "exact",
-                     run: Run | None = None, threads: int | None = None,
+                     run: Run | None = None, threads: int | None = None, random_starts: int = RANDOM_STARTS,
                      progress: bool = False) -> LocalOperativeDimensions:
     """Local operative dimensions of ``dim_type`` at ``locations [L, N]``.
 
@@ -254,6 +263,8 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
         The run whose stream and ``seed_run`` the reference method draws from.
     threads : int, optional
         CPU threads.
+    random_starts : int, optional
+        Gated cells: the generic solver's random starts per greedy step.
     progress : bool, optional
         Progress bar over locations (rows).
 
@@ -264,7 +275,8 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
     """
     # dim_type and row_method come checked from AnalysisOptions (the one door)
     if is_gated(net):
-        return generic_local_dimensions(net, locations, dim_type, progress=progress)
+        return generic_local_dimensions(net, locations, dim_type, random_starts=random_starts, threads=threads,
+                                        progress=progress)
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
     locations = check_locations(net, locations).reshape(-1, net.n_units)
@@ -520,7 +532,7 @@ def analyse_network(network, task: str = "ctxt", options: AnalysisOptions | None
                 local = local_dims[dim_type]
             else:
                 local = local_dimensions(net, where, dim_type, row_method=opts.row_method, run=location_run,
-                                         threads=threads, progress=progress)
+                                         threads=threads, random_starts=opts.random_starts, progress=progress)
             basis, singular_values = global_operative_dimensions(
                 local, props=props if kind == "trajectory" else None,
                 subset=opts.subset if kind == "trajectory" else "all")

@@ -69,6 +69,20 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="opdims-parent-watch", daemon=True).start()
 
 
+def _tracker_running() -> None:
+    """Start multiprocessing's resource tracker now, before worker processes are started with SIGINT blocked.
+
+    Starting it blocks SIGINT and SIGTERM in the calling thread and unblocks them afterwards: started
+    inside :func:`interrupts_held_back` (when the first queue of a pool or cluster is made), it would
+    unblock SIGINT there, and the workers started after it would take a Ctrl-C at the terminal while
+    Python is still starting in them (a "Fatal Python error" on stderr).
+    """
+    if os.name == "posix":
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+
+
 def _start_worker(threads: int, parent: int) -> None:
     """Worker process set-up: its simulations and BLAS use ``threads`` threads by default; it ends with its
     parent; SIGINT is left to the parent (a Ctrl-C reaches the whole process group)."""
@@ -118,9 +132,17 @@ class LocalExecutor:
         self.workers = check_positive_int(workers, "workers", "processes")
         self._pool = None
         if self.workers > 1:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=get_context("spawn"), initializer=_start_worker,
-                initargs=(threads or 1, os.getpid()))
+            _tracker_running()
+            try:  # started now, with SIGINT held back: a Ctrl-C at the terminal would reach them mid-start
+                with interrupts_held_back(children=True):
+                    self._pool = concurrent.futures.ProcessPoolExecutor(
+                        self.workers, mp_context=get_context("spawn"), initializer=_start_worker,
+                        initargs=(threads or 1, os.getpid()))
+                    for started in [self._pool.submit(os.getpid) for _ in range(self.workers)]:
+                        started.result()
+            except BaseException:
+                self.terminate()
+                raise
 
     def submit(self, fn, *args):
         """Submit ``fn(*args)``.
@@ -278,6 +300,7 @@ class DaskExecutor:
             # it and warns at exit; the tracker takes its warning filters from this process's -W options.
             if _TRACKER_QUIET not in sys.warnoptions:
                 sys.warnoptions.append(_TRACKER_QUIET)
+            _tracker_running()
             try:  # a Ctrl-C or SIGTERM while the cluster starts would leave it half-started (and a traceback)
                 with interrupts_held_back(children=True), warnings.catch_warnings(), \
                         dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):

@@ -83,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         The exit code: 0 success, 1 an error in the input, 2 bad usage, 130 interrupted (Ctrl-C), 143
         terminated (SIGTERM).
     """
-    parser = build_parser()
+    try:  # the subcommands' modules load here: a Ctrl-C meanwhile is one line too
+        parser = build_parser()
+    except KeyboardInterrupt:
+        print("opdims: interrupted while starting", file=sys.stderr)
+        return 130
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

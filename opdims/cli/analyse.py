@@ -14,6 +14,7 @@ from ..core.errors import MissingDependencyError, ValidationError
 from ..core.nonlinearity import NONLINEARITIES
 from ..core.sampling import as_locations
 from ..core.validation import TASKS, check_sampling_steps, check_seed
+from ..dims.generic import RANDOM_STARTS
 from ..dims.sweeps import DEFAULT_RANK_RULE, RANK_RULES
 from ..io.tree import open_tree
 from ..plotting import report as html_report
@@ -89,6 +90,9 @@ def register(subparsers) -> None:
                             "cost stays within TOLERANCE of its range above the full-rank cost")
     group.add_argument("--tolerance", type=float, default=0.1,
                        help="tolerance of the rank rule (default %(default)s)")
+    group.add_argument("--random-starts", type=int, default=RANDOM_STARTS, metavar="K",
+                       help="GRU/LSTM: random starts of the generic solver per greedy step, besides the first-order "
+                            "ones (default %(default)s; more: a wider search, slower)")
     group.add_argument("--threads", type=int, default=None, help="CPU threads (default all cores)")
     group = parser.add_argument_group("output")
     group.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if needed)")
@@ -139,7 +143,7 @@ def run(args) -> int:
     options = AnalysisOptions(dim_types=dim_types, row_method=args.row_method, ranks=ranks,
                               random_control=args.random_control, every=args.every, times=times,
                               net_noise=args.net_noise, seed_run=args.seed, pcs=args.figures and args.locations is None,
-                              high_variance=args.high_variance)
+                              high_variance=args.high_variance, random_starts=args.random_starts)
     if args.figures:
         try:
             import matplotlib  # noqa: F401

@@ -51,18 +51,19 @@ def interrupts_held_back(children: bool = False):
     received = []
     previous = {}
     blocked = children and hasattr(signal, "pthread_sigmask")
+    # recorded, also when blocked: another thread of the process (a BLAS thread) that does not block SIGINT
+    # may take it, and Python would then raise it in this thread in the middle of starting a process
+    for signum in _HELD:
+        previous[signum] = signal.signal(signum, lambda number, frame: received.append(number))
     if blocked:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    for signum in _HELD:
-        if not (blocked and signum == signal.SIGINT):
-            previous[signum] = signal.signal(signum, lambda number, frame: received.append(number))
     try:
         yield
     finally:
+        if blocked:  # a Ctrl-C pending for this thread is delivered now, and recorded
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a pending Ctrl-C is delivered now
     if received:
         if received[0] == signal.SIGINT and previous[signal.SIGINT] is signal.default_int_handler:
             raise KeyboardInterrupt

@@ -24,6 +24,7 @@ __all__ = [
     "check_band",
     "check_choice",
     "check_condition_ids",
+    "check_count",
     "check_dim_type",
     "check_gated_kind",
     "check_inputs",
@@ -213,13 +214,47 @@ def check_positive_int(value, name: str, meaning: str = "") -> int:
     >>> check_positive_int(3, "n_trials")
     3
     """
+    return _whole_number(value, name, meaning, 1, "a positive integer")
+
+
+def check_count(value, name: str, meaning: str = "") -> int:
+    """``value`` as an int if it is a whole number >= 0, else raise.
+
+    Parameters
+    ----------
+    value : int
+        The value to check (bools are refused).
+    name : str
+        The argument's name, for the message.
+    meaning : str, optional
+        What the number counts, for the message.
+
+    Returns
+    -------
+    int
+        The value.
+
+    Raises
+    ------
+    ValidationError
+        If ``value`` is not a whole number >= 0.
+
+    Examples
+    --------
+    >>> check_count(0, "random_starts")
+    0
+    """
+    return _whole_number(value, name, meaning, 0, "an integer >= 0")
+
+
+def _whole_number(value, name: str, meaning: str, minimum: int, expected: str) -> int:
     what = f" ({meaning})" if meaning else ""
     try:
-        ok = not isinstance(value, bool) and float(value).is_integer() and value >= 1
+        ok = not isinstance(value, bool) and float(value).is_integer() and value >= minimum
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise ValidationError(f"{name}: expected a positive integer{what}, got {value!r}")
+        raise ValidationError(f"{name}: expected {expected}{what}, got {value!r}")
     return int(value)
 
 

@@ -31,19 +31,20 @@ step is affine in the drive), so the solver gives the exact solver's answer.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
 from tqdm.auto import tqdm
 
-from ..core.backend import single_threaded_blas
+from ..core.backend import check_threads, single_threaded_blas
 from ..core.cells import GatedNetwork, gated_step
 from ..core.errors import MissingDependencyError
 from ..core.network import Network
 from ..core.nonlinearity import apply_nonlinearity
 from ..core.reduce import check_dim_type
-from ..core.validation import ValidationError, check_locations
+from ..core.validation import ValidationError, check_count, check_locations, check_seed
 from .exact_rows import best_row_dimension
 from .operative import FVAL_THRESHOLD, LocalOperativeDimensions
 
@@ -332,8 +333,8 @@ def _previous(previous, n_loc: int, n: int) -> list:
 
 def generic_local_dimensions(net, locations, dim_type: str, *, cell: RecurrentCell | None = None,
                              n_dims: int | None = None, threshold: float = FVAL_THRESHOLD,
-                             random_starts: int = RANDOM_STARTS,
-                             seed: int = 0, previous=None, progress: bool = False) -> LocalOperativeDimensions:
+                             random_starts: int = RANDOM_STARTS, seed: int = 0, previous=None,
+                             threads: int | None = 1, progress: bool = False) -> LocalOperativeDimensions:
     """Greedy local operative dimensions of any recurrent cell at ``locations [L, S]``.
 
     The generic solver (module docstring): first-order start, exact Δf
@@ -362,10 +363,15 @@ def generic_local_dimensions(net, locations, dim_type: str, *, cell: RecurrentCe
         find the best of 30 random starts at every first step we tried; the
         first-order starts alone fell short by up to 6 %).
     seed : int, optional
-        Seed of the random starts.
+        Seed of the random starts (location ``i`` draws from ``[seed, i]``,
+        so the result does not depend on ``threads``).
     previous : list or LocalOperativeDimensions, optional
         Dimensions already found at each location (``L`` arrays ``[j_l, N]``):
         the greedy search goes on from them (as the exact row solver's ``previous``).
+    threads : int or None, optional
+        Worker threads over locations (default 1; ``None``: the usable
+        cores). Each runs torch and BLAS single-threaded; the cell's
+        evaluations release the GIL, the optimiser's bookkeeping does not.
     progress : bool, optional
         Progress bar over locations.
 
@@ -397,20 +403,36 @@ def generic_local_dimensions(net, locations, dim_type: str, *, cell: RecurrentCe
     if not 1 <= n_dims <= n:
         raise ValidationError(f"n_dims: expected an integer in 1..{n}, got {n_dims}")
     prior = _previous(previous, len(loc), n)
-    rng = np.random.default_rng(seed)
+    random_starts = check_count(random_starts, "random_starts", "random starts per greedy step")
+    seed = check_seed(seed)
+    threads = min(check_threads(threads), max(len(loc), 1))
     torch = _torch()
-    results, next_states = [], []
+
+    def one(i):
+        site = _Location(cell, loc[i], dim_type)
+        found = _greedy(site, n_dims, threshold, np.random.default_rng([seed, i]), random_starts, prior[i])
+        return found, site.next.numpy()
+
+    outcomes = [None] * len(loc)
     before = torch.get_num_threads()
     torch.set_num_threads(1)
+    bar = tqdm(total=len(loc), desc=f"{dim_type} dimensions (generic)", unit="location", disable=not progress)
     try:
-        with single_threaded_blas():
-            for state, Q in tqdm(zip(loc, prior), total=len(loc), desc=f"{dim_type} dimensions (generic)",
-                                 unit="location", disable=not progress):
-                site = _Location(cell, state, dim_type)
-                results.append(_greedy(site, n_dims, threshold, rng, random_starts, Q))
-                next_states.append(site.next.numpy())
+        with single_threaded_blas(), bar:
+            if threads == 1:
+                for i in range(len(loc)):
+                    outcomes[i] = one(i)
+                    bar.update()
+            else:
+                with ThreadPoolExecutor(max_workers=threads) as pool:
+                    futures = {pool.submit(one, i): i for i in range(len(loc))}
+                    for future in as_completed(futures):
+                        outcomes[futures[future]] = future.result()
+                        bar.update()
     finally:
         torch.set_num_threads(before)
+    results = [found for found, _ in outcomes]
+    next_states = [state for _, state in outcomes]
     depth = max([len(d) for d, _ in results] + [1])
     dims = np.full((len(loc), depth, n), np.nan)
     fvals = np.full((len(loc), depth), np.nan)

@@ -20,6 +20,7 @@ torch is imported only when training or the torch forward pass is used.
 from __future__ import annotations
 
 import functools
+import io
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -574,8 +575,12 @@ def _load_checkpoint(path: Path, config: TrainingConfig, params: dict) -> dict:
 
 
 def _atomic_torch_save(obj, path: Path) -> None:
+    # serialised in memory first: torch's own file writer reports a full disk as a RuntimeError without the
+    # error number, while Python's file writes give the OSError that atomic_output turns into one line
+    buffer = io.BytesIO()
+    _torch().save(obj, buffer)
     with atomic_output(path, overwrite=True) as temporary:
-        _torch().save(obj, temporary)
+        temporary.write_bytes(buffer.getbuffer())
 
 
 def train_network(config: TrainingConfig, out=None, net_id: int = 1, *, overwrite: bool = False,
