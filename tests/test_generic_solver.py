@@ -1,8 +1,10 @@
 """The generic (autograd) solver of local operative dimensions against the exact vanilla solvers.
 
 For a vanilla cell the first-order problem is the exact one, so the generic solver must give the exact
-solvers' Δf: at every greedy step given the same earlier dimensions (1e-8 relative; steps below the 1e-8 stop
-are compared to rounding, 1e-15 absolute), and along its own greedy sequence (1e-8 of the first Δf).
+solvers' Δf at every greedy step: given the same earlier dimensions, and along its own greedy sequence, to
+1e-8 relative, or to the rounding of the states Δf is the distance between where that is larger (the last
+steps, whose Δf is near the 1e-8 stop: there the exact solver does not agree with itself to 1e-8 relative
+either once its location moves by rounding; see ``test_near_the_stop_the_exact_solver_meets_the_same_bound``).
 """
 
 from dataclasses import replace
@@ -19,6 +21,21 @@ h5py = pytest.importorskip("h5py")
 
 RTOL = 1e-8
 ATOL = 1e-15  # Δf is a difference of O(1) states of N numbers: below the stop threshold only rounding is left
+EPS = np.finfo(np.float64).eps
+
+
+def rounding_of_delta_f(locations):
+    """``[L, 1]``: the rounding of a state (an ulp of its norm), below which Δf, a distance of two states, is not known."""
+    return EPS * np.linalg.norm(np.atleast_2d(locations), axis=1, keepdims=True)
+
+
+def assert_close_per_step(fvals, reference, locations, what):
+    """Every greedy step: 1e-8 relative, or the states' rounding where that is larger."""
+    bound = RTOL * np.abs(reference) + rounding_of_delta_f(locations)
+    err = np.abs(fvals - reference)
+    worst = np.nanargmax(err - bound)
+    assert np.nanmax(err - bound) <= 0, (f"{what}: location {worst // err.shape[1]}, step {worst % err.shape[1] + 1}: "
+                                        f"|Δf difference| {err.flat[worst]:.3g} > bound {bound.flat[worst]:.3g}")
 
 
 def assert_same_as_exact(net, locations):
@@ -36,8 +53,7 @@ def assert_same_as_exact(net, locations):
             assert abs(delta_f(net, x, step.dims[0, 0], "rows") + step.fvals[0, 0]) <= 1e-12 * abs(exact.fvals[i, 0])
     generic = generic_local_dimensions(net, locations, "rows")  # the generic solver's own greedy sequence
     np.testing.assert_array_equal(generic.counts, exact.counts)
-    first = np.abs(exact.fvals[:, :1])
-    assert np.nanmax(np.abs(generic.fvals - exact.fvals) / first) <= RTOL
+    assert_close_per_step(generic.fvals, exact.fvals, locations, "own greedy sequence")
     dims = generic.dims[0, :generic.counts[0]]
     np.testing.assert_allclose(dims @ dims.T, np.eye(len(dims)), atol=1e-12)
     return exact
@@ -63,6 +79,31 @@ def test_the_papers_networks_give_the_exact_delta_f_at_every_step(task, original
         groups = sorted(f.keys())
         locations = np.array([np.asarray(f[k]["sampling_loc"]).reshape(-1) for k in (groups[0], groups[-1])])
     assert_same_as_exact(net, locations)
+
+
+def test_near_the_stop_the_exact_solver_meets_the_same_bound(original_data):
+    """Why the bound has a rounding term: the exact solver against itself, its location moved by 1e-15.
+
+    At the last greedy steps Δf is about 1e-8 of the first; a greedy step depends to first order on the
+    earlier directions, so rounding-level differences in those move it by more than 1e-8 relative. The
+    exact solver, given locations that differ in the last bits, differs from itself there by more than 1e-8
+    relative, and within the same bound as the generic solver from it.
+    """
+    from opdims import io
+    from opdims.data.sources import ORIGINAL_FILES
+
+    net = io.load_network(original_data / ORIGINAL_FILES["swg_weights"], 1)
+    with h5py.File(original_data / ORIGINAL_FILES["swg_columns"], "r") as f:
+        locations = np.array([np.asarray(f[k]["sampling_loc"]).reshape(-1) for k in sorted(f.keys())[:2]])
+    exact = local_row_dimensions(net, locations)
+    worst = 0.0
+    for seed in range(3):
+        moved = locations * (1 + 1e-15 * np.random.default_rng(seed).standard_normal(locations.shape))
+        again = local_row_dimensions(net, moved)
+        np.testing.assert_array_equal(again.counts, exact.counts)
+        assert_close_per_step(again.fvals, exact.fvals, locations, f"exact solver, moved locations ({seed})")
+        worst = max(worst, np.nanmax(np.abs(again.fvals - exact.fvals) / np.abs(exact.fvals)))
+    assert worst > RTOL  # 1e-8 relative alone is beyond what the problem determines at the last steps
 
 
 def test_a_cell_given_as_functions_is_the_networks_cell():

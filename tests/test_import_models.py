@@ -260,6 +260,15 @@ def test_trials_from_neurogym_itself():
     assert data.inputs.shape[::2] == (30, env.observation_space.shape[0])
     assert data.targets.shape[2] == env.action_space.n
     assert all("context=" in label and "coh_1=" in label and "coh_2=" in label for label in data.labels)
+    # a network with the task's inputs and one readout unit per action is analysed on its own task
+    from opdims.analysis.chain import analyse_network
+
+    torch.manual_seed(0)
+    rnn = torch.nn.RNN(data.inputs.shape[2], 8, batch_first=True)
+    net = io.from_torch(rnn, torch.nn.Linear(8, data.targets.shape[2]))
+    analysis = analyse_network(net, "ContextDecisionMaking", trials=data, every=5, ranks=(1, 4, 8),
+                               dim_types=("columns",))
+    assert analysis["columns", "trajectory"].sweep.cost.shape[0] == 3
 
 
 # ---- fixed points -------------------------------------------------------------------------------
