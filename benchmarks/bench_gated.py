@@ -3,16 +3,18 @@
 A random GRU (weight_hh ~ gain * randn / sqrt(N), gain 2, biases 0.3 randn) of N units, locations
 taken from its own trajectories, both dimension types by the generic solver
 (:mod:`opdims.dims.generic`), and a rank sweep of a few ranks on ``--trials`` trials of
-``--steps`` steps, on one thread. The times are CPU seconds of this process (on one thread they are
-the work done, also on a busy machine; wall-clock times there are larger). Prints a table and writes
-it to ``benchmarks/results/bench_gated.md``::
+``--steps`` steps. The local dimensions are timed on one thread and, side by side in the same run, on
+``--threads`` worker threads over the locations (the same result, checked); the one-thread times are
+also given as CPU seconds of this process (the work done, also on a busy machine). Prints a table and
+writes it to ``benchmarks/results/bench_gated.md``::
 
-    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/bench_gated.py --units 100 256 --locations 2
+    python benchmarks/bench_gated.py --units 100 256 --locations 4 --threads 2
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 from pathlib import Path
@@ -42,6 +44,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--ranks", type=int, default=4, help="ranks of the timed sweep")
+    parser.add_argument("--threads", type=int, default=2, help="worker threads of the second timing")
     args = parser.parse_args()
     rng = np.random.default_rng(1)
     rows = []
@@ -52,10 +55,15 @@ def main() -> None:
         locations = states[:args.locations, args.steps // 2]
         line = {"N": n}
         for dim_type in ("columns", "rows"):
-            started = time.process_time()
-            local = generic_local_dimensions(net, locations, dim_type)
-            seconds = (time.process_time() - started) / len(locations)
-            line[dim_type] = (seconds, float(local.counts.mean()))
+            started, cpu = time.perf_counter(), time.process_time()
+            local = generic_local_dimensions(net, locations, dim_type, threads=1)
+            wall1, cpu1 = time.perf_counter() - started, time.process_time() - cpu
+            started = time.perf_counter()
+            again = generic_local_dimensions(net, locations, dim_type, threads=args.threads)
+            wall2 = time.perf_counter() - started
+            assert np.array_equal(local.fvals, again.fvals, equal_nan=True), "threads changed the result"
+            line[dim_type] = (wall1 / len(locations), cpu1 / len(locations), float(local.counts.mean()),
+                              wall2 / wall1)
         basis = np.linalg.qr(rng.standard_normal((n, n)))[0]
         ranks = np.linspace(1, n - 1, args.ranks).astype(int)
         targets = np.zeros((args.trials, args.steps, 1))
@@ -64,14 +72,19 @@ def main() -> None:
         line["sweep"] = (time.process_time() - started) / len(ranks)
         rows.append(line)
         print(line, flush=True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     title = (f"GRU, random weights; {args.locations} locations per type; sweep on {args.trials} trials x "
-             f"{args.steps} steps; CPU seconds on one thread; {platform.processor() or platform.machine()}")
+             f"{args.steps} steps on one thread; {platform.processor() or platform.machine()}, "
+             f"{os.cpu_count()} cores, load average {load:.1f} at the end")
     table = [title, "",
-             "| N | columns: CPU s / location (dims found) | rows: CPU s / location (dims found) | sweep: CPU s / rank |",
-             "| ---: | ---: | ---: | ---: |"]
+             f"| N | columns: s / location, 1 thread (CPU s; dims found) | {args.threads} threads / 1 thread | "
+             f"rows: s / location, 1 thread (CPU s; dims found) | {args.threads} threads / 1 thread | "
+             "sweep: CPU s / rank |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     for line in rows:
-        (c, cd), (r, rd) = line["columns"], line["rows"]
-        table.append(f"| {line['N']} | {c:.1f} ({cd:.0f}) | {r:.1f} ({rd:.0f}) | {line['sweep']:.2f} |")
+        (c, cc, cd, cr), (r, rc, rd, rr) = line["columns"], line["rows"]
+        table.append(f"| {line['N']} | {c:.1f} ({cc:.1f}; {cd:.0f}) | {cr:.2f} | {r:.1f} ({rc:.1f}; {rd:.0f}) | "
+                     f"{rr:.2f} | {line['sweep']:.2f} |")
     text = "\n".join(table) + "\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)

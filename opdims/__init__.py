@@ -18,23 +18,38 @@ against opdims 0.2, is still found here and under its old module path).
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 
-from . import aliases
-from .analysis.batch import run_batch
-from .analysis.chain import AnalysisOptions, analyse_network
-from .core.errors import OpdimsError
-from .core.metrics import mse, state_distance
-from .core.network import Network
-from .core.random import NumpyStream
-from .core.simulate import simulate
-from .core.tasks import context_integration_trials, sine_wave_trials, trials_from_arrays, trials_from_neurogym
-from .data import default_weights
-from .dims.global_dims import global_operative_dimensions
-from .dims.local_dims import local_operative_dimensions
-from .dims.network_analysis import NetworkAnalysis
-from .dims.network_analysis import set_html_renderer as _set_html_renderer
-from .dims.sweeps import rank_sweep
-from .version import __version__
+
+def _starting_the_command_line() -> bool:
+    """Whether this import is the ``opdims`` command starting (its script, or ``python -m opdims``)."""
+    argv = getattr(sys, "argv", None) or [""]
+    return argv[0] == "-m" or os.path.basename(argv[0]) in ("opdims", "opdims.exe")
+
+
+try:  # the floors below load numpy, scipy and h5py: about half a second, in which a Ctrl-C may come
+    from . import aliases
+    from .analysis.batch import run_batch
+    from .analysis.chain import AnalysisOptions, analyse_network
+    from .core.errors import OpdimsError
+    from .core.metrics import mse, state_distance
+    from .core.network import Network
+    from .core.random import NumpyStream
+    from .core.simulate import simulate
+    from .core.tasks import context_integration_trials, sine_wave_trials, trials_from_arrays, trials_from_neurogym
+    from .data import default_weights
+    from .dims.global_dims import global_operative_dimensions
+    from .dims.local_dims import local_operative_dimensions
+    from .dims.network_analysis import NetworkAnalysis
+    from .dims.network_analysis import set_html_renderer as _set_html_renderer
+    from .dims.sweeps import rank_sweep
+    from .version import __version__
+except KeyboardInterrupt:
+    if not _starting_the_command_line():
+        raise
+    print("opdims: interrupted while starting", file=sys.stderr)
+    raise SystemExit(130) from None
 
 aliases.install()
 

@@ -324,6 +324,37 @@ def test_sigint_to_a_dask_local_batch_is_one_line(weights, tmp_path, when):
     assert_whole(out)
 
 
+_INTERRUPT_WHILE_IMPORTING = """
+import os, signal, sys
+class Interrupt:  # a Ctrl-C in the middle of opdims' imports, when it loads this module
+    def find_spec(self, name, path=None, target=None):
+        if name == "opdims.core.simulate":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = {argv!r}
+{start}
+"""
+
+
+@pytest.mark.parametrize("how", ["python -m opdims", "the opdims script", "a user's program"])
+def test_ctrl_c_while_opdims_is_imported(how):
+    """Issue 18: a Ctrl-C in the first half second of a command (its imports) printed a traceback."""
+    argv, start = {
+        "python -m opdims": (["-m", "info", "x.h5"], "import runpy; runpy._run_module_as_main('opdims')"),
+        "the opdims script": (["/usr/local/bin/opdims", "info", "x.h5"],
+                              "from opdims.cli import main; sys.exit(main())"),
+        "a user's program": (["analysis.py"], "import opdims"),
+    }[how]
+    done = subprocess.run([sys.executable, "-c", _INTERRUPT_WHILE_IMPORTING.format(argv=argv, start=start)],
+                          capture_output=True, text=True, timeout=120)
+    if how == "a user's program":  # not opdims' to decide: the KeyboardInterrupt goes on to the program
+        assert "KeyboardInterrupt" in done.stderr and done.returncode != 0, done.stderr
+        return
+    assert done.returncode == 130, done.stderr
+    assert one_line(done.stderr) == "opdims: interrupted while starting"
+
+
 def _cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()

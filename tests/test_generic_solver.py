@@ -148,6 +148,14 @@ def test_threads_do_not_change_the_result_and_random_starts_are_used():
     two = generic_local_dimensions(net, locations, "rows", threads=2, random_starts=2)
     np.testing.assert_array_equal(one.dims, two.dims)
     np.testing.assert_array_equal(one.fvals, two.fvals)
+    # torch's own threads stay at one inside the worker threads too: there a new thread's torch took every
+    # core for the projection on 30 earlier dimensions, and its other summation order moved the result
+    big = gated_network_from_tensors("gru", rng.standard_normal((300, 2)), 0.2 * rng.standard_normal((300, 100)))
+    where = 0.5 * rng.standard_normal((2, 100))
+    earlier = [np.linalg.qr(rng.standard_normal((100, 30)))[0].T for _ in where]
+    one_big, two_big = (generic_local_dimensions(big, where, "columns", n_dims=2, previous=earlier, threads=t)
+                        for t in (1, 2))
+    np.testing.assert_array_equal(one_big.dims, two_big.dims)
     alone = generic_local_dimensions(net, locations[2:3], "rows", random_starts=2, seed=0)
     # location i draws from [seed, i]: alone at index 0 it draws other starts, so only the maximum must agree
     np.testing.assert_allclose(alone.fvals[0, 0], one.fvals[2, 0], rtol=1e-6)
