@@ -176,3 +176,28 @@ def test_the_local_dimension_functions_take_a_gated_network():
     assert np.all(np.diff(-rows.fvals[0]) <= 1e-12)  # greedy: each step's best is no better than the last
     with pytest.raises(ValueError, match="generic solver"):
         local_row_dimensions(net, states, method="fminunc")
+
+
+def test_opdims_analyse_writes_the_same_outputs_for_a_gru_as_for_a_vanilla_rnn(tmp_path, capsys):
+    """Issue 17: a GRU saved as {'rnn': state_dict, 'readout': ...} goes through `opdims analyse` like an nn.RNN."""
+    from opdims import io
+    from opdims.cli import main
+
+    labels = np.repeat([0, 1], 2)
+    inputs = np.zeros((4, 20, 2))
+    inputs[:, 2:8, 1] = 2.0 * labels[:, None] - 1.0
+    np.savez(tmp_path / "trials.npz", inputs=inputs, targets=0.1 * np.ones((4, 20, 1)), labels=labels)
+    written = {}
+    for kind in ("rnn", "gru"):
+        torch.manual_seed(3)
+        rnn = (torch.nn.RNN if kind == "rnn" else torch.nn.GRU)(2, 5, batch_first=True)
+        torch.save({"rnn": rnn.state_dict(), "readout": torch.nn.Linear(5, 1).state_dict()}, tmp_path / f"{kind}.pt")
+        out = tmp_path / kind
+        code = main(["analyse", "--weights", str(tmp_path / f"{kind}.pt"), "--trials", str(tmp_path / "trials.npz"),
+                     "--every", "10", "--out", str(out), "--quiet", "--random-starts", "3"])
+        assert code == 0, capsys.readouterr().err
+        analysis = io.load_analysis(out / "analysis.h5")
+        written[kind] = (sorted(p.name for p in out.iterdir()), sorted(analysis.results))
+        assert analysis.provenance["options"]["random_starts"] == 3
+    assert written["gru"] == written["rnn"]
+    assert "analysis.h5" in written["gru"][0] and "index.html" in written["gru"][0]

@@ -275,8 +275,8 @@ def local_dimensions(net: Network, locations, dim_type: str, *, row_method: str 
     """
     # dim_type and row_method come checked from AnalysisOptions (the one door)
     if is_gated(net):
-        return generic_local_dimensions(net, locations, dim_type, random_starts=random_starts, threads=threads,
-                                        progress=progress)
+        # on one thread: its steps are mostly Python that holds the GIL (docs/gated_cells.md, Cost)
+        return generic_local_dimensions(net, locations, dim_type, random_starts=random_starts, progress=progress)
     if dim_type == "columns":
         return local_column_dimensions(net, locations)
     locations = check_locations(net, locations).reshape(-1, net.n_units)

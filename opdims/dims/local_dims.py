@@ -191,7 +191,7 @@ def local_row_dimensions(net, locations, *, method: str = "exact", n_dims: int |
             raise ValidationError(f"method: a {net.kind.upper()}'s row dimensions come from the generic solver; "
                                   f"method={method!r} is for vanilla networks")
         return generic_local_dimensions(net, locations, "rows", n_dims=n_dims, threshold=threshold,
-                                        previous=previous, threads=threads, progress=progress)
+                                        previous=previous, progress=progress)
     loc = check_locations(net, locations).reshape(-1, net.n_units)
     if method == "exact":
         return exact_row_dimensions(net, loc, n_dims=n_dims, threshold=threshold, progress=progress,
