@@ -24,10 +24,12 @@ def interrupts_held_back(children: bool = False):
     Parameters
     ----------
     children : bool, optional
-        Processes are started meanwhile: SIGINT is blocked (not only
-        recorded), so they start with it blocked and a Ctrl-C at the
-        terminal, which reaches the whole process group, is left to this
-        process (which stops them) instead of making each print a traceback.
+        Processes are started meanwhile: SIGINT is also blocked in this
+        thread, so they start with it blocked and a Ctrl-C at the terminal,
+        which reaches the whole process group, is left to this process
+        (which stops them) instead of making each print a traceback. Start
+        multiprocessing's resource tracker before (it unblocks SIGINT in the
+        thread that starts it).
 
     Yields
     ------
