@@ -218,26 +218,24 @@ def check_positive_int(value, name: str, meaning: str = "") -> int:
 
 
 def check_count(value, name: str, meaning: str = "") -> int:
-    """``value`` as an int if it is a whole number >= 0, else raise.
+    """``value`` as an int if it is a count that may be zero (a whole number >= 0), else raise.
 
     Parameters
     ----------
     value : int
-        The value to check (bools are refused).
-    name : str
-        The argument's name, for the message.
-    meaning : str, optional
-        What the number counts, for the message.
+        The count (bools are refused).
+    name, meaning : str
+        The argument's name and what it counts, as for :func:`check_positive_int`.
 
     Returns
     -------
     int
-        The value.
+        The count.
 
     Raises
     ------
     ValidationError
-        If ``value`` is not a whole number >= 0.
+        If ``value`` is negative, fractional or not a number.
 
     Examples
     --------
