@@ -439,12 +439,12 @@ def _update_directions(lam, c, Y):
         w = tt[:, None] * x - c_s[rows]
         g = np.sum(w * w, axis=1)
         rw, _, _ = res.solve(w)
-        psi = 1.0 / np.sqrt(g) - 1.0 / rho_ok[rows]
-        dpsi = np.sum(w * rw, axis=1) / g**1.5
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # g ~ 0 (or g**1.5 underflowing):
+            psi = 1.0 / np.sqrt(g) - 1.0 / rho_ok[rows]                       # psi not finite ends the row below
+            dpsi = np.sum(w * rw, axis=1) / g**1.5
+            newton = tt - psi / dpsi
         lo[rows] = np.where(psi <= 0, tt, lo[rows])
         hi[rows] = np.where(psi >= 0, tt, hi[rows])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = tt - psi / dpsi
         inside = (newton > lo[rows]) & (newton < hi[rows])
         # converged: the Newton step is below rounding (judged before the safeguard, which would
         # otherwise bisect back from a root that rounding puts on the wrong side)
