@@ -411,7 +411,7 @@ def generic_local_dimensions(net, locations, dim_type: str, *, cell: RecurrentCe
     torch = _torch()
 
     def one(i):
-        torch.set_num_threads(1)  # in this thread too: a new thread's OpenMP would take every core again
+        torch.set_num_threads(1)  # in this thread too: without it a new thread summed in another order (a test)
         site = _Location(cell, loc[i], dim_type)
         found = _greedy(site, n_dims, threshold, np.random.default_rng([seed, i]), random_starts, prior[i])
         return found, site.next.numpy()
