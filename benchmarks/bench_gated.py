@@ -77,9 +77,9 @@ def main() -> None:
              f"{args.steps} steps on one thread; {platform.processor() or platform.machine()}, "
              f"{os.cpu_count()} cores, load average {load:.1f} at the end")
     table = [title, "",
-             f"| N | columns: s / location, 1 thread (CPU s; dims found) | {args.threads} threads / 1 thread | "
-             f"rows: s / location, 1 thread (CPU s; dims found) | {args.threads} threads / 1 thread | "
-             "sweep: CPU s / rank |",
+             (f"| N | columns: s / location, 1 thread (CPU s; dims found) | {args.threads} threads / 1 thread | "
+              f"rows: s / location, 1 thread (CPU s; dims found) | {args.threads} threads / 1 thread | "
+              "sweep: CPU s / rank |"),
              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     for line in rows:
         (c, cc, cd, cr), (r, rc, rd, rr) = line["columns"], line["rows"]

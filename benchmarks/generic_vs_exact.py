@@ -25,7 +25,7 @@ from opdims.dims.generic import generic_local_dimensions
 from opdims.dims.local_dims import local_row_dimensions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from synthetic import random_network  # noqa: E402
+from synthetic import random_network
 
 
 def closed_form(net, x, dims):

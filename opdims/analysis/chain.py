@@ -46,10 +46,10 @@ from ..core.validation import (
     TASKS,
     ValidationError,
     check_choice,
+    check_count,
     check_dim_type,
     check_locations,
     check_positive_int,
-    check_count,
     check_row_method,
     check_seed,
 )

@@ -33,7 +33,7 @@ from ..core.errors import ClusterError, MissingDependencyError
 from ..core.signals import interrupts_held_back
 from ..core.validation import ValidationError, check_positive_int, check_positive_seconds
 
-__all__ = ["CONNECT_TIMEOUT", "DaskExecutor", "LocalExecutor", "make_executor", "threads_per_job"]
+__all__ = ["CONNECT_TIMEOUT", "DaskExecutor", "LocalExecutor", "check_executor_options", "make_executor", "threads_per_job"]
 
 CONNECT_TIMEOUT = 10.0  #: seconds a Dask scheduler has to answer before a run gives up on it
 
@@ -480,6 +480,50 @@ def threads_per_job(workers: int = 1, *, scheduler: str | None = None, dask_loca
     return max(1, usable_cores() // max(dask_local or workers, 1))
 
 
+def check_executor_options(workers: int = 1, *, scheduler: str | None = None, dask_local: int | None = None,
+                           threads: int | None = None, connect_timeout: float = CONNECT_TIMEOUT) -> dict:
+    """The options that choose where jobs run, checked (the one door of :func:`make_executor` and the CLI).
+
+    Parameters
+    ----------
+    workers : int, optional
+        Local processes (the default back end).
+    scheduler : str, optional
+        A Dask scheduler's address.
+    dask_local : int, optional
+        Workers of a Dask ``LocalCluster``.
+    threads : int, optional
+        Threads per job (``None``: chosen later, :func:`threads_per_job`).
+    connect_timeout : float, optional
+        Seconds a Dask scheduler has to answer.
+
+    Returns
+    -------
+    dict
+        The same keys, the numbers as ``int`` / ``float``.
+
+    Raises
+    ------
+    ValueError
+        For a non-positive number, both Dask options, or Dask with ``workers > 1``.
+
+    Examples
+    --------
+    >>> check_executor_options(2)["workers"]
+    2
+    """
+    workers = check_positive_int(workers, "workers", "local processes")
+    if scheduler is not None and dask_local is not None:
+        raise ValidationError("scheduler and dask_local: give one of them")
+    if (scheduler is not None or dask_local is not None) and workers != 1:
+        raise ValidationError("workers: the number of local processes; with Dask the cluster's workers run the jobs")
+    return {"workers": workers, "scheduler": scheduler,
+            "dask_local": None if dask_local is None else check_positive_int(dask_local, "dask_local",
+                                                                             "worker processes"),
+            "threads": None if threads is None else check_positive_int(threads, "threads", "per job"),
+            "connect_timeout": check_positive_seconds(connect_timeout, "connect_timeout")}
+
+
 def make_executor(workers: int = 1, *, scheduler: str | None = None, dask_local: int | None = None,
                   threads: int | None = None, connect_timeout: float = CONNECT_TIMEOUT):
     """The executor for the options a command takes.
@@ -507,10 +551,9 @@ def make_executor(workers: int = 1, *, scheduler: str | None = None, dask_local:
     ValueError
         If both Dask options, or Dask and ``workers > 1``, are given.
     """
-    if scheduler is not None and dask_local is not None:
-        raise ValidationError("scheduler and dask_local: give one of them")
+    options = check_executor_options(workers, scheduler=scheduler, dask_local=dask_local, threads=threads,
+                                     connect_timeout=connect_timeout)
     if scheduler is not None or dask_local is not None:
-        if workers != 1:
-            raise ValidationError("workers: the number of local processes; with Dask the cluster's workers run the jobs")
-        return DaskExecutor(scheduler=scheduler, n_local=dask_local, connect_timeout=connect_timeout)
-    return LocalExecutor(workers, threads)
+        return DaskExecutor(scheduler=scheduler, n_local=options["dask_local"],
+                            connect_timeout=options["connect_timeout"])
+    return LocalExecutor(options["workers"], options["threads"])

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from ..analysis.batch import batch_jobs, run_batch
 from ..analysis.chain import AnalysisOptions
-from ..analysis.executor import CONNECT_TIMEOUT, threads_per_job
-from ..core.errors import ValidationError
-from ..core.validation import check_positive_seconds, parse_id_ranges
+from ..analysis.executor import CONNECT_TIMEOUT, check_executor_options, threads_per_job
+from ..core.validation import parse_id_ranges
 from ..data.sources import ENV_VAR, resolve_weights
 from ..dims.sweeps import rank_rule_text
 from ..io import AnalysisStore, check_output_folder
@@ -80,20 +79,13 @@ def executor_settings(args) -> dict:
     dict
         ``workers``, ``scheduler``, ``dask_local``, ``connect_timeout``, and the ``threads`` per job.
     """
-    if args.workers < 1:
-        raise ValidationError(f"--workers: expected a positive number of processes, got {args.workers}")
-    if args.scheduler is not None and args.dask_local is not None:
-        raise ValidationError("--scheduler and --dask-local: give one of them")
-    if (args.scheduler is not None or args.dask_local is not None) and args.workers != 1:
-        raise ValidationError("--workers is for the local back end; with Dask the cluster's workers run the networks")
-    if args.dask_local is not None and args.dask_local < 1:
-        raise ValidationError(f"--dask-local: expected a positive number of workers, got {args.dask_local}")
-    if args.threads is not None and args.threads < 1:
-        raise ValidationError(f"--threads: expected a positive number, got {args.threads}")
-    threads = args.threads if args.threads is not None else threads_per_job(
-        args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
-    return {"workers": args.workers, "scheduler": args.scheduler, "dask_local": args.dask_local,
-            "connect_timeout": check_positive_seconds(args.connect_timeout, "--connect-timeout"), "threads": threads}
+    # checked by the library's one door; its messages name the parameters, which main() turns into the flags
+    settings = check_executor_options(args.workers, scheduler=args.scheduler, dask_local=args.dask_local,
+                                      threads=args.threads, connect_timeout=args.connect_timeout)
+    if settings["threads"] is None:
+        settings["threads"] = threads_per_job(settings["workers"], scheduler=args.scheduler,
+                                              dask_local=settings["dask_local"])
+    return settings
 
 
 @command_doc("batch")
